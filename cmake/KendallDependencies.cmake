@@ -1,0 +1,31 @@
+# Every third-party dependency is found once, here. A missing one names the Debian 12 package to
+# install (scripts/setup.sh installs them all).
+function(kendall_require found package debian_package)
+  if(NOT ${found})
+    message(FATAL_ERROR "Kendall needs ${package}: install the Debian package '${debian_package}' "
+                        "(or run: sudo bash scripts/setup.sh)")
+  endif()
+endfunction()
+
+find_package(fmt QUIET)
+kendall_require(fmt_FOUND fmt libfmt-dev)
+find_package(Eigen3 3.4 QUIET NO_MODULE)
+kendall_require(Eigen3_FOUND Eigen3 libeigen3-dev)
+find_package(yaml-cpp QUIET)
+kendall_require(yaml-cpp_FOUND yaml-cpp libyaml-cpp-dev)
+find_package(Boost 1.74 QUIET)
+kendall_require(Boost_FOUND Boost libboost-dev)
+find_package(nlohmann_json 3.11 QUIET)
+kendall_require(nlohmann_json_FOUND nlohmann_json nlohmann-json3-dev)
+find_package(CLI11 QUIET)
+kendall_require(CLI11_FOUND CLI11 libcli11-dev)
+find_package(Threads REQUIRED)
+
+if(KENDALL_BUILD_TESTS)
+  find_package(GTest QUIET)
+  kendall_require(GTest_FOUND GoogleTest "libgtest-dev libgmock-dev")
+endif()
+if(KENDALL_BUILD_BENCH)
+  find_package(benchmark QUIET)
+  kendall_require(benchmark_FOUND "Google Benchmark" libbenchmark-dev)
+endif()

@@ -1,0 +1,109 @@
+#pragma once
+/// The system spec: Kendall's main user-facing description of services, workload and SLOs
+/// (docs/spec.md). Units: seconds, requests per second, bytes, CPU cores.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kendall/base/distribution.hpp"
+#include "kendall/base/error.hpp"
+
+namespace kendall::model {
+
+enum class ServiceType { queue, delay };
+/// least_request: one shared queue over all replicas' workers (join the least loaded);
+/// round_robin and random: a queue per replica.
+enum class Balancer { least_request, round_robin, random };
+enum class WorkloadType { open, closed };
+enum class Statistic { mean, p50, p90, p95, p99, p999 };
+
+std::string_view to_string(ServiceType type);
+std::string_view to_string(Balancer balancer);
+std::string_view to_string(WorkloadType type);
+std::string_view to_string(Statistic statistic);
+
+struct Resources {
+  double cpu = 0;     ///< cores per replica (Kubernetes request)
+  double memory = 0;  ///< bytes per replica
+};
+
+struct Service {
+  std::string name;
+  int replicas = 1;  ///< current count
+  int workers = 1;   ///< requests served at once per replica
+  Distribution service_time;
+  ServiceType type = ServiceType::queue;
+  Balancer balancer = Balancer::least_request;
+  std::optional<int> queue_limit;  ///< waiting requests per replica beyond the workers
+  double cost = 1.0;               ///< per replica-hour
+  Resources resources;
+  int min_replicas = 1;
+  int max_replicas = 100;
+  SourceLocation location;
+
+  /// Servers seen by a request: replicas × workers.
+  int servers() const { return replicas * workers; }
+};
+
+/// One service a class visits, with the mean number of visits per request.
+struct Visit {
+  std::size_t service = 0;  ///< index into System::services
+  double count = 1.0;
+  /// Per-class service time at this service, overriding the service's own.
+  std::optional<Distribution> service_time;
+
+  const Distribution& time(const Service& s) const { return service_time ? *service_time : s.service_time; }
+};
+
+struct WorkloadClass {
+  std::string name;
+  double rate = 0;        ///< open: requests per second
+  int population = 0;     ///< closed: users
+  Distribution think_time = Distribution::deterministic(0.0);  ///< closed: between requests
+  std::vector<Visit> visits;
+  SourceLocation location;
+};
+
+struct Slo {
+  std::size_t workload_class = 0;  ///< index into System::classes
+  Statistic statistic = Statistic::p95;
+  double latency = 0;  ///< seconds
+  SourceLocation location;
+};
+
+struct PlanSettings {
+  double max_utilization = 0.8;
+  std::string objective = "cost";
+};
+
+struct NodePool {
+  int count = 0;
+  double cpu = 0;     ///< cores per node
+  double memory = 0;  ///< bytes per node
+  double cost = 0;    ///< per node-hour
+};
+
+struct System {
+  std::string name;
+  std::string source;  ///< file it was read from, for messages
+  PlanSettings plan;
+  std::optional<NodePool> nodes;
+  std::vector<Service> services;
+  WorkloadType workload = WorkloadType::open;
+  std::vector<WorkloadClass> classes;
+  std::vector<Slo> slos;
+
+  /// Index of the named service or class, if any.
+  std::optional<std::size_t> find_service(std::string_view name) const;
+  std::optional<std::size_t> find_class(std::string_view name) const;
+};
+
+/// Reads a spec from a YAML or JSON file. Throws InputError naming the file, line, column and
+/// field (unknown key, unknown service in visits, negative rate, missing service_time, bad unit).
+System load_system(const std::string& path);
+/// The same, from text; `source` names it in messages.
+System parse_system(const std::string& text, const std::string& source);
+
+}  // namespace kendall::model
