@@ -6,7 +6,8 @@ namespace kendall {
 namespace {
 
 std::string prefix(const SourceLocation& where) {
-  if (where.line <= 0) return where.file.empty() ? std::string{} : where.file + ": ";
+  if (where.line <= 0)
+    return where.file.empty() ? std::string{} : where.file + ": ";
   return fmt::format("{}:{}:{}: ", where.file, where.line, where.column);
 }
 

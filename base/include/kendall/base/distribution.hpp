@@ -11,7 +11,14 @@
 
 namespace kendall {
 
-enum class DistributionKind { exponential, deterministic, lognormal, gamma, hyperexponential, empirical };
+enum class DistributionKind {
+  exponential,
+  deterministic,
+  lognormal,
+  gamma,
+  hyperexponential,
+  empirical
+};
 
 /// "exponential", "deterministic", ...
 std::string_view to_string(DistributionKind kind);

@@ -54,13 +54,15 @@ struct Visit {
   /// Per-class service time at this service, overriding the service's own.
   std::optional<Distribution> service_time;
 
-  const Distribution& time(const Service& s) const { return service_time ? *service_time : s.service_time; }
+  const Distribution& time(const Service& s) const {
+    return service_time ? *service_time : s.service_time;
+  }
 };
 
 struct WorkloadClass {
   std::string name;
-  double rate = 0;        ///< open: requests per second
-  int population = 0;     ///< closed: users
+  double rate = 0;                                             ///< open: requests per second
+  int population = 0;                                          ///< closed: users
   Distribution think_time = Distribution::deterministic(0.0);  ///< closed: between requests
   std::vector<Visit> visits;
   SourceLocation location;

@@ -1,0 +1,82 @@
+// Percentiles of latency sums, against closed forms derived in each test's comment.
+#include "kendall/model/latency.hpp"
+
+#include <cmath>
+
+#include <gtest/gtest.h>
+#include <boost/math/special_functions/gamma.hpp>
+
+namespace kendall::model {
+namespace {
+
+WaitingTimeDistribution exponential_wait(double probability, double rate) {
+  return WaitingTimeDistribution{probability, {ErlangTerm{1.0, 1, rate}}};
+}
+
+// M/M/1 sojourn: W has P(W>0) = rho and W|W>0 ~ Exp(mu - lambda); W + S ~ Exp(mu - lambda), so
+// t_p = -ln(1-p)/(mu - lambda). Research file T5: lambda 0.9, mu 1.
+TEST(LatencySum, MM1SojournMatchesClosedFormQuantiles) {
+  const auto p = sojourn_percentiles(exponential_wait(0.9, 0.1), Distribution::exponential(1.0));
+  EXPECT_NEAR(p.p50, 6.931472, 6.931472 * 1e-3);
+  EXPECT_NEAR(p.p95, 29.957323, 29.957323 * 1e-3);
+  EXPECT_NEAR(p.p99, 46.051702, 46.051702 * 1e-3);
+}
+
+// Three visits of Exp(1) sum to Erlang(3, 1): P(X <= t) = P(3, t), the regularized gamma.
+TEST(LatencySum, RepeatedExponentialVisitsFormAnErlang) {
+  LatencySum sum;
+  sum.add_service(Distribution::exponential(1.0), 3.0);
+  EXPECT_DOUBLE_EQ(sum.mean(), 3.0);
+  EXPECT_DOUBLE_EQ(sum.variance(), 3.0);
+  const auto q = sum.quantiles({0.5, 0.95, 0.999});
+  EXPECT_NEAR(boost::math::gamma_p(3.0, q[0]), 0.5, 2e-4);
+  EXPECT_NEAR(boost::math::gamma_p(3.0, q[1]), 0.95, 2e-4);
+  EXPECT_NEAR(boost::math::gamma_p(3.0, q[2]), 0.999, 2e-5);
+}
+
+// Exp(1) + Exp(4) is hypoexponential: F(t) = 1 - (4 e^{-t} - e^{-4t}) / 3.
+TEST(LatencySum, TwoDifferentStationsConvolveToTheHypoexponential) {
+  LatencySum sum;
+  sum.add_service(Distribution::exponential(1.0));
+  sum.add_service(Distribution::exponential(0.25));
+  const auto q = sum.quantiles({0.5, 0.9, 0.99});
+  const auto cdf = [](double t) { return 1.0 - (4.0 * std::exp(-t) - std::exp(-4.0 * t)) / 3.0; };
+  EXPECT_NEAR(cdf(q[0]), 0.5, 2e-4);
+  EXPECT_NEAR(cdf(q[1]), 0.9, 2e-4);
+  EXPECT_NEAR(cdf(q[2]), 0.99, 5e-5);
+}
+
+// Half a visit of a fixed 1 s: X is 0 or 1 with probability 1/2 each; mean 0.5, variance 0.25.
+TEST(LatencySum, FractionalVisitCountsMixTwoWholeCounts) {
+  LatencySum sum;
+  sum.add_service(Distribution::deterministic(1.0), 0.5);
+  EXPECT_DOUBLE_EQ(sum.mean(), 0.5);
+  EXPECT_DOUBLE_EQ(sum.variance(), 0.25);
+  const auto q = sum.quantiles({0.25, 0.9});
+  EXPECT_LT(q[0], 0.01);
+  EXPECT_NEAR(q[1], 1.0, 0.01);
+}
+
+// Lognormal quantile: exp(mu + sigma z_p) with sigma^2 = ln(1 + scv), mu = ln(m) - sigma^2/2;
+// z_0.95 = 1.6448536269514722.
+TEST(LatencySum, LognormalServiceQuantileMatchesItsClosedForm) {
+  const Distribution lognormal{DistributionKind::lognormal, 0.010, 0.5, {}};
+  const auto p = sojourn_percentiles(WaitingTimeDistribution{}, lognormal);
+  const double sigma = std::sqrt(std::log(1.5));
+  const double mu = std::log(0.010) - 0.5 * sigma * sigma;
+  EXPECT_NEAR(p.p50, std::exp(mu), std::exp(mu) * 1e-3);
+  const double p95 = std::exp(mu + sigma * 1.6448536269514722);
+  EXPECT_NEAR(p.p95, p95, p95 * 1e-3);
+}
+
+// A fixed 20 ms repeated twice is exactly 40 ms at every percentile (up to half a grid cell).
+TEST(LatencySum, DeterministicPartsAddExactly) {
+  LatencySum sum;
+  sum.add_service(Distribution::deterministic(0.020), 2.0);
+  const auto p = sum.percentiles();
+  EXPECT_NEAR(p.p50, 0.040, 0.040 * 2e-3);
+  EXPECT_NEAR(p.p999, 0.040, 0.040 * 2e-3);
+}
+
+}  // namespace
+}  // namespace kendall::model
