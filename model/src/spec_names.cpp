@@ -9,9 +9,12 @@ std::string_view to_string(ServiceType type) {
 
 std::string_view to_string(Balancer balancer) {
   switch (balancer) {
-    case Balancer::least_request: return "least-request";
-    case Balancer::round_robin: return "round-robin";
-    case Balancer::random: return "random";
+    case Balancer::least_request:
+      return "least-request";
+    case Balancer::round_robin:
+      return "round-robin";
+    case Balancer::random:
+      return "random";
   }
   return "unknown";
 }
@@ -22,26 +25,34 @@ std::string_view to_string(WorkloadType type) {
 
 std::string_view to_string(Statistic statistic) {
   switch (statistic) {
-    case Statistic::mean: return "mean";
-    case Statistic::p50: return "p50";
-    case Statistic::p90: return "p90";
-    case Statistic::p95: return "p95";
-    case Statistic::p99: return "p99";
-    case Statistic::p999: return "p999";
+    case Statistic::mean:
+      return "mean";
+    case Statistic::p50:
+      return "p50";
+    case Statistic::p90:
+      return "p90";
+    case Statistic::p95:
+      return "p95";
+    case Statistic::p99:
+      return "p99";
+    case Statistic::p999:
+      return "p999";
   }
   return "unknown";
 }
 
 std::optional<std::size_t> System::find_service(std::string_view wanted) const {
   for (std::size_t i = 0; i < services.size(); ++i) {
-    if (services[i].name == wanted) return i;
+    if (services[i].name == wanted)
+      return i;
   }
   return std::nullopt;
 }
 
 std::optional<std::size_t> System::find_class(std::string_view wanted) const {
   for (std::size_t i = 0; i < classes.size(); ++i) {
-    if (classes[i].name == wanted) return i;
+    if (classes[i].name == wanted)
+      return i;
   }
   return std::nullopt;
 }

@@ -56,6 +56,7 @@ TEST(Distribution, FromMomentsChoosesTheFamilyBySCV) {
 
 TEST(Suggest, FindsCloseWordsOnly) {
   EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
+  EXPECT_EQ(edit_distance("raed", "read"), 1u);
   EXPECT_EQ(closest_match("replcas", {"replicas", "workers"}), "replicas");
   EXPECT_FALSE(closest_match("zzzzzz", {"replicas", "workers"}).has_value());
 }

@@ -8,7 +8,7 @@
 
 namespace kendall {
 
-/// Levenshtein edit distance between two strings (case-sensitive).
+/// Edit distance counting insertions, deletions, substitutions and adjacent transpositions.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
 /// The candidate closest to `word`, if it is close enough to be a plausible typo

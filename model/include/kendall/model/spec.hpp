@@ -41,6 +41,7 @@ struct Service {
   Resources resources;
   int min_replicas = 1;
   int max_replicas = 100;
+  std::optional<int> port;  ///< where the live service listens (calibration, export)
   SourceLocation location;
 
   /// Servers seen by a request: replicas × workers.

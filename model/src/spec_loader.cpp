@@ -1,0 +1,346 @@
+// Reads the system spec (docs/spec.md) from YAML or JSON into model::System, checking every
+// field and naming file, line, column and path in each error.
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "kendall/base/duration.hpp"
+#include "kendall/base/suggest.hpp"
+#include "kendall/model/spec.hpp"
+#include "spec_reader.hpp"
+
+namespace kendall::model {
+namespace {
+
+using detail::SpecReader;
+
+template <typename Value>
+Value choose(const SpecReader& reader, const YAML::Node& node, const std::string& path,
+             const std::vector<std::pair<std::string, Value>>& choices) {
+  const std::string text = reader.string(node, path);
+  std::vector<std::string> names;
+  for (const auto& [name, value] : choices) {
+    if (name == text)
+      return value;
+    names.push_back(name);
+  }
+  reader.fail(node, path,
+              fmt::format("unknown value \"{}\" (expected {}){}", text, fmt::join(names, ", "),
+                          did_you_mean(text, names)));
+}
+
+void require_positive(const SpecReader& reader, const YAML::Node& node, const std::string& path,
+                      double value, bool allow_zero = false) {
+  if (value < 0 || (!allow_zero && value == 0)) {
+    reader.fail(node, path,
+                fmt::format("must be {}, found {}", allow_zero ? ">= 0" : "> 0", value));
+  }
+}
+
+Service read_service(const SpecReader& reader, const YAML::Node& node, const std::string& path) {
+  reader.expect_map(node, path,
+                    {"name", "replicas", "workers", "service_time", "type", "balancer",
+                     "queue_limit", "cost", "resources", "min_replicas", "max_replicas", "port"});
+  Service s;
+  s.location = reader.where(node);
+  s.name = reader.string(reader.required(node, "name", path), path + ".name");
+  const auto int_at_least = [&](const char* key, int minimum, int fallback) {
+    const YAML::Node child = node[key];
+    if (!child)
+      return fallback;
+    const int value = reader.whole_number(child, path + "." + key);
+    if (value < minimum) {
+      reader.fail(child, path + "." + key,
+                  fmt::format("must be at least {}, found {}", minimum, value));
+    }
+    return value;
+  };
+  s.replicas = int_at_least("replicas", 1, 1);
+  s.workers = int_at_least("workers", 1, 1);
+  s.min_replicas = int_at_least("min_replicas", 1, 1);
+  s.max_replicas = int_at_least("max_replicas", 1, std::max(100, s.replicas));
+  if (s.min_replicas > s.max_replicas) {
+    reader.fail(
+        node["min_replicas"], path + ".min_replicas",
+        fmt::format("min_replicas {} exceeds max_replicas {}", s.min_replicas, s.max_replicas));
+  }
+  if (node["queue_limit"])
+    s.queue_limit = int_at_least("queue_limit", 0, 0);
+  if (node["port"]) {
+    s.port = int_at_least("port", 1, 1);
+    if (*s.port > 65535)
+      reader.fail(node["port"], path + ".port", "must be at most 65535");
+  }
+  if (const auto type = node["type"]) {
+    s.type = choose<ServiceType>(reader, type, path + ".type",
+                                 {{"queue", ServiceType::queue}, {"delay", ServiceType::delay}});
+  }
+  if (const auto balancer = node["balancer"]) {
+    s.balancer = choose<Balancer>(reader, balancer, path + ".balancer",
+                                  {{"least-request", Balancer::least_request},
+                                   {"round-robin", Balancer::round_robin},
+                                   {"random", Balancer::random}});
+  }
+  if (const auto cost = node["cost"]) {
+    s.cost = reader.number(cost, path + ".cost");
+    require_positive(reader, cost, path + ".cost", s.cost, true);
+  }
+  if (const auto resources = node["resources"]) {
+    reader.expect_map(resources, path + ".resources", {"cpu", "memory"});
+    const auto quantity = [&](const char* key, auto parse) {
+      const YAML::Node child = resources[key];
+      if (!child)
+        return 0.0;
+      const std::string field = path + ".resources." + key;
+      try {
+        return parse(reader.string(child, field));
+      } catch (const InputError& error) {
+        reader.fail(child, field, error.what());
+      }
+    };
+    s.resources.cpu = quantity("cpu", [](const std::string& t) { return parse_cpu(t); });
+    s.resources.memory = quantity("memory", [](const std::string& t) { return parse_size(t); });
+  }
+  const YAML::Node time = node["service_time"];
+  if (!time) {
+    reader.fail(node, path,
+                fmt::format("service \"{}\" has no service_time (e.g. service_time: "
+                            "20ms, or {{mean: 20ms, scv: 0.5}})",
+                            s.name));
+  }
+  s.service_time = reader.distribution(time, path + ".service_time");
+  return s;
+}
+
+WorkloadClass read_class(const SpecReader& reader, const System& system, const YAML::Node& node,
+                         const std::string& path) {
+  reader.expect_map(node, path,
+                    {"name", "rate", "population", "think_time", "visits", "service_times"});
+  WorkloadClass c;
+  c.location = reader.where(node);
+  c.name = reader.string(reader.required(node, "name", path), path + ".name");
+  if (system.workload == WorkloadType::open) {
+    for (const char* key : {"population", "think_time"}) {
+      if (node[key]) {
+        reader.fail(node[key], path + "." + key,
+                    fmt::format("\"{}\" belongs to closed workloads; this workload is open (set "
+                                "workload.type: closed, or give a rate)",
+                                key));
+      }
+    }
+    const YAML::Node rate = reader.required(node, "rate", path);
+    c.rate = reader.number(rate, path + ".rate");
+    require_positive(reader, rate, path + ".rate", c.rate);
+  } else {
+    if (node["rate"]) {
+      reader.fail(
+          node["rate"], path + ".rate",
+          "\"rate\" belongs to open workloads; a closed class has population and think_time");
+    }
+    const YAML::Node population = reader.required(node, "population", path);
+    c.population = reader.whole_number(population, path + ".population");
+    if (c.population < 1)
+      reader.fail(population, path + ".population", "must be at least 1");
+    if (const auto think = node["think_time"]) {
+      c.think_time = reader.distribution(think, path + ".think_time");
+    }
+  }
+  const YAML::Node visits = reader.required(node, "visits", path);
+  if (!visits.IsMap() || visits.size() == 0) {
+    reader.fail(
+        visits, path + ".visits",
+        "expected a mapping of service name to visits per request, e.g. {user-login-service: 1}");
+  }
+  std::vector<std::string> service_names;
+  for (const auto& s : system.services)
+    service_names.push_back(s.name);
+  for (const auto& entry : visits) {
+    const std::string name = entry.first.Scalar();
+    const std::string field = path + ".visits." + name;
+    const auto index = system.find_service(name);
+    if (!index) {
+      reader.fail(entry.first, field,
+                  fmt::format("unknown service \"{}\" (services: {}){}", name,
+                              fmt::join(service_names, ", "), did_you_mean(name, service_names)));
+    }
+    const double count = reader.number(entry.second, field);
+    require_positive(reader, entry.second, field, count, true);
+    c.visits.push_back(Visit{*index, count, std::nullopt});
+  }
+  if (const auto times = node["service_times"]) {
+    if (!times.IsMap())
+      reader.fail(times, path + ".service_times", "expected a mapping");
+    for (const auto& entry : times) {
+      const std::string name = entry.first.Scalar();
+      const std::string field = path + ".service_times." + name;
+      const auto index = system.find_service(name);
+      auto visit = std::find_if(c.visits.begin(), c.visits.end(),
+                                [&](const Visit& v) { return index && v.service == *index; });
+      if (visit == c.visits.end()) {
+        reader.fail(entry.first, field,
+                    fmt::format("\"{}\" is not among this class's visits", name));
+      }
+      visit->service_time = reader.distribution(entry.second, field);
+    }
+  }
+  return c;
+}
+
+Slo read_slo(const SpecReader& reader, const System& system, const YAML::Node& node,
+             const std::string& path) {
+  reader.expect_map(node, path, {"class", "statistic", "latency"});
+  Slo slo;
+  slo.location = reader.where(node);
+  const YAML::Node name_node = reader.required(node, "class", path);
+  const std::string name = reader.string(name_node, path + ".class");
+  const auto index = system.find_class(name);
+  if (!index) {
+    std::vector<std::string> names;
+    for (const auto& c : system.classes)
+      names.push_back(c.name);
+    reader.fail(name_node, path + ".class",
+                fmt::format("unknown class \"{}\"{}", name, did_you_mean(name, names)));
+  }
+  slo.workload_class = *index;
+  if (const auto statistic = node["statistic"]) {
+    slo.statistic = choose<Statistic>(reader, statistic, path + ".statistic",
+                                      {{"mean", Statistic::mean},
+                                       {"p50", Statistic::p50},
+                                       {"p90", Statistic::p90},
+                                       {"p95", Statistic::p95},
+                                       {"p99", Statistic::p99},
+                                       {"p999", Statistic::p999}});
+  }
+  const YAML::Node latency = reader.required(node, "latency", path);
+  slo.latency = reader.duration(latency, path + ".latency");
+  require_positive(reader, latency, path + ".latency", slo.latency);
+  return slo;
+}
+
+System read_system(const SpecReader& reader, const YAML::Node& root) {
+  reader.expect_map(
+      root, "", {"apiVersion", "kind", "metadata", "plan", "nodes", "services", "workload", "slo"});
+  System system;
+  system.source = reader.source();
+  const YAML::Node api = reader.required(root, "apiVersion", "");
+  if (reader.string(api, "apiVersion") != "kendall/v1") {
+    reader.fail(api, "apiVersion",
+                fmt::format("unsupported version \"{}\" (expected kendall/v1)", api.Scalar()));
+  }
+  if (const auto kind = root["kind"]; kind && reader.string(kind, "kind") != "System") {
+    reader.fail(kind, "kind",
+                fmt::format("unsupported kind \"{}\" (expected System)", kind.Scalar()));
+  }
+  if (const auto metadata = root["metadata"]) {
+    reader.expect_map(metadata, "metadata", {"name", "description"});
+    if (metadata["name"])
+      system.name = reader.string(metadata["name"], "metadata.name");
+  }
+  if (const auto plan = root["plan"]) {
+    reader.expect_map(plan, "plan", {"max_utilization", "objective"});
+    if (const auto cap = plan["max_utilization"]) {
+      system.plan.max_utilization = reader.number(cap, "plan.max_utilization");
+      if (!(system.plan.max_utilization > 0 && system.plan.max_utilization <= 1)) {
+        reader.fail(cap, "plan.max_utilization", "must be in (0, 1], e.g. 0.8");
+      }
+    }
+    if (const auto objective = plan["objective"]) {
+      system.plan.objective =
+          choose<std::string>(reader, objective, "plan.objective", {{"cost", "cost"}});
+    }
+  }
+  if (const auto nodes = root["nodes"]) {
+    reader.expect_map(nodes, "nodes", {"count", "cpu", "memory", "cost"});
+    NodePool pool;
+    pool.count = reader.whole_number(reader.required(nodes, "count", "nodes"), "nodes.count");
+    try {
+      pool.cpu = parse_cpu(reader.string(reader.required(nodes, "cpu", "nodes"), "nodes.cpu"));
+      pool.memory =
+          parse_size(reader.string(reader.required(nodes, "memory", "nodes"), "nodes.memory"));
+    } catch (const InputError& error) {
+      reader.fail(nodes, "nodes", error.what());
+    }
+    if (nodes["cost"])
+      pool.cost = reader.number(nodes["cost"], "nodes.cost");
+    if (pool.count < 1)
+      reader.fail(nodes["count"], "nodes.count", "must be at least 1");
+    system.nodes = pool;
+  }
+
+  const YAML::Node services = reader.required(root, "services", "");
+  reader.expect_sequence(services, "services");
+  if (services.size() == 0)
+    reader.fail(services, "services", "needs at least one service");
+  for (std::size_t i = 0; i < services.size(); ++i) {
+    const std::string path = fmt::format("services[{}]", i);
+    Service s = read_service(reader, services[i], path);
+    if (system.find_service(s.name)) {
+      reader.fail(services[i]["name"], path + ".name",
+                  fmt::format("duplicate service name \"{}\"", s.name));
+    }
+    system.services.push_back(std::move(s));
+  }
+
+  const YAML::Node workload = reader.required(root, "workload", "");
+  reader.expect_map(workload, "workload", {"type", "classes"});
+  if (const auto type = workload["type"]) {
+    system.workload =
+        choose<WorkloadType>(reader, type, "workload.type",
+                             {{"open", WorkloadType::open}, {"closed", WorkloadType::closed}});
+  }
+  const YAML::Node classes = reader.required(workload, "classes", "workload");
+  reader.expect_sequence(classes, "workload.classes");
+  if (classes.size() == 0)
+    reader.fail(classes, "workload.classes", "needs at least one class");
+  for (std::size_t i = 0; i < classes.size(); ++i) {
+    const std::string path = fmt::format("workload.classes[{}]", i);
+    WorkloadClass c = read_class(reader, system, classes[i], path);
+    if (system.find_class(c.name)) {
+      reader.fail(classes[i]["name"], path + ".name",
+                  fmt::format("duplicate class name \"{}\"", c.name));
+    }
+    system.classes.push_back(std::move(c));
+  }
+
+  if (const auto slos = root["slo"]) {
+    reader.expect_sequence(slos, "slo");
+    for (std::size_t i = 0; i < slos.size(); ++i) {
+      system.slos.push_back(read_slo(reader, system, slos[i], fmt::format("slo[{}]", i)));
+    }
+  }
+  return system;
+}
+
+}  // namespace
+
+System parse_system(const std::string& text, const std::string& source) {
+  const SpecReader reader(source);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& error) {
+    throw InputError(SourceLocation{source, error.mark.line + 1, error.mark.column + 1},
+                     fmt::format("not valid YAML or JSON: {}", error.msg));
+  }
+  if (!root.IsMap()) {
+    throw InputError(
+        SourceLocation{source, 0, 0},
+        "expected a spec mapping with apiVersion, services and workload (see docs/spec.md)");
+  }
+  return read_system(reader, root);
+}
+
+System load_system(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    throw InputError(fmt::format("cannot read spec \"{}\": no such file or not readable", path));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_system(text.str(), path);
+}
+
+}  // namespace kendall::model

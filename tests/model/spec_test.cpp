@@ -1,0 +1,156 @@
+// The spec loader: the bundled example reads as written, and every kind of mistake gets an
+// error naming file, line, column and field. Oracle: the spec text in each test.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "kendall/base/error.hpp"
+#include "kendall/model/spec.hpp"
+
+namespace kendall::model {
+namespace {
+
+using ::testing::HasSubstr;
+
+const std::string kMinimal = R"(apiVersion: kendall/v1
+kind: System
+services:
+  - name: api
+    replicas: 2
+    workers: 4
+    service_time: 20ms
+workload:
+  type: open
+  classes:
+    - name: read
+      rate: 100
+      visits: {api: 1}
+)";
+
+std::string error_of(const std::string& text) {
+  try {
+    parse_system(text, "spec.yaml");
+  } catch (const InputError& error) {
+    return error.what();
+  }
+  return "no error";
+}
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return text.replace(at, from.size(), to);
+}
+
+TEST(SpecLoader, ReadsTheBundledExample) {
+  const System system = load_system(KENDALL_SOURCE_DIR "/examples/user-services.yaml");
+  EXPECT_EQ(system.name, "user-services");
+  ASSERT_EQ(system.services.size(), 2u);
+  const Service& login = system.services[1];
+  EXPECT_EQ(login.name, "user-login-service");
+  EXPECT_EQ(login.port, 5001);
+  EXPECT_EQ(login.replicas, 2);
+  EXPECT_EQ(login.workers, 4);
+  EXPECT_EQ(login.service_time.kind, DistributionKind::lognormal);
+  EXPECT_DOUBLE_EQ(login.service_time.mean, 0.025);
+  EXPECT_DOUBLE_EQ(login.resources.cpu, 0.5);
+  EXPECT_DOUBLE_EQ(login.resources.memory, 256.0 * 1024 * 1024);
+  ASSERT_EQ(system.classes.size(), 2u);
+  EXPECT_DOUBLE_EQ(system.classes[1].rate, 180.0);
+  ASSERT_EQ(system.slos.size(), 2u);
+  EXPECT_EQ(system.slos[1].statistic, Statistic::p95);
+  EXPECT_DOUBLE_EQ(system.slos[1].latency, 0.100);
+}
+
+TEST(SpecLoader, AcceptsJson) {
+  const System system = parse_system(R"({"apiVersion": "kendall/v1", "services": [
+    {"name": "a", "service_time": {"mean": "10ms", "scv": 0.25}}],
+    "workload": {"classes": [{"name": "c", "rate": 5, "visits": {"a": 2}}]}})",
+                                     "spec.json");
+  EXPECT_EQ(system.services[0].service_time.kind, DistributionKind::gamma);
+  EXPECT_DOUBLE_EQ(system.classes[0].visits[0].count, 2.0);
+}
+
+TEST(SpecLoader, ReadsClosedWorkloadsAndPerClassServiceTimes) {
+  std::string text = replace(kMinimal, "type: open", "type: closed");
+  text = replace(text, "rate: 100", "population: 50\n      think_time: 1s");
+  text += "      service_times: {api: 5ms}\n";
+  const System system = parse_system(text, "spec.yaml");
+  EXPECT_EQ(system.workload, WorkloadType::closed);
+  EXPECT_EQ(system.classes[0].population, 50);
+  EXPECT_DOUBLE_EQ(system.classes[0].think_time.mean, 1.0);
+  ASSERT_TRUE(system.classes[0].visits[0].service_time.has_value());
+  EXPECT_DOUBLE_EQ(system.classes[0].visits[0].service_time->mean, 0.005);
+}
+
+TEST(SpecLoader, UnknownServiceInVisitsNamesLineFieldAndSuggestion) {
+  const std::string message = error_of(replace(kMinimal, "{api: 1}", "{apj: 1}"));
+  EXPECT_THAT(
+      message,
+      HasSubstr("spec.yaml:13:16: workload.classes[0].visits.apj: unknown service \"apj\""));
+  EXPECT_THAT(message, HasSubstr("did you mean \"api\""));
+}
+
+TEST(SpecLoader, NegativeRateIsRejected) {
+  EXPECT_THAT(error_of(replace(kMinimal, "rate: 100", "rate: -5")),
+              HasSubstr("spec.yaml:12:13: workload.classes[0].rate: must be > 0, found -5"));
+}
+
+TEST(SpecLoader, MissingServiceTimeIsRejected) {
+  EXPECT_THAT(error_of(replace(kMinimal, "    service_time: 20ms\n", "")),
+              HasSubstr("spec.yaml:4:5: services[0]: service \"api\" has no service_time"));
+}
+
+TEST(SpecLoader, UnknownKeySuggestsTheIntendedOne) {
+  const std::string message = error_of(replace(kMinimal, "replicas: 2", "replcas: 2"));
+  EXPECT_THAT(message, HasSubstr("spec.yaml:5:5: services[0].replcas: unknown key \"replcas\""));
+  EXPECT_THAT(message, HasSubstr("did you mean \"replicas\""));
+}
+
+TEST(SpecLoader, WrongUnitSuggestsTheIntendedOne) {
+  const std::string message = error_of(replace(kMinimal, "20ms", "20mss"));
+  EXPECT_THAT(
+      message,
+      HasSubstr("spec.yaml:7:19: services[0].service_time: \"20mss\": unknown unit \"mss\""));
+  EXPECT_THAT(message, HasSubstr("did you mean \"ms\""));
+}
+
+TEST(SpecLoader, RejectsMistakesOfShapeAndRange) {
+  EXPECT_THAT(error_of(replace(kMinimal, "workers: 4", "workers: 2.5")),
+              HasSubstr("expected a whole number"));
+  EXPECT_THAT(error_of(replace(kMinimal, "workers: 4", "workers: 0")),
+              HasSubstr("must be at least 1"));
+  EXPECT_THAT(
+      error_of(replace(kMinimal, "type: open", "type: opn")),
+      HasSubstr(
+          "workload.type: unknown value \"opn\" (expected open, closed); did you mean \"open\"?"));
+  EXPECT_THAT(error_of(replace(kMinimal, "rate: 100", "rate: 100\n      population: 3")),
+              HasSubstr("belongs to closed workloads"));
+  EXPECT_THAT(error_of(kMinimal + "slo:\n  - {class: raed, latency: 100ms}\n"),
+              HasSubstr("slo[0].class: unknown class \"raed\"; did you mean \"read\"?"));
+  EXPECT_THAT(error_of(replace(kMinimal, "service_time: 20ms",
+                               "service_time: {distribution: exponential, mean: 20ms, scv: 2}")),
+              HasSubstr("an exponential time has scv 1"));
+  EXPECT_THAT(error_of("services: [oops"), HasSubstr("not valid YAML or JSON"));
+  EXPECT_THAT(error_of(replace(kMinimal, "apiVersion: kendall/v1", "apiVersion: v2")),
+              HasSubstr("unsupported version \"v2\""));
+}
+
+TEST(SpecLoader, MissingFileSaysSo) {
+  try {
+    load_system("/nonexistent/spec.yaml");
+    FAIL();
+  } catch (const InputError& error) {
+    EXPECT_THAT(error.what(), HasSubstr("cannot read spec \"/nonexistent/spec.yaml\""));
+  }
+}
+
+TEST(SpecLoader, ReadsEmpiricalSamplesRelativeToTheSpec) {
+  const System system = load_system(KENDALL_TEST_DATA_DIR "/empirical-spec.yaml");
+  const Distribution& d = system.services[0].service_time;
+  EXPECT_EQ(d.kind, DistributionKind::empirical);
+  ASSERT_EQ(d.samples.size(), 4u);
+  EXPECT_DOUBLE_EQ(d.mean, 0.025);  // (10 + 20 + 30 + 40) ms / 4
+}
+
+}  // namespace
+}  // namespace kendall::model
