@@ -136,10 +136,9 @@ void LatencySum::add_service(const Distribution& service, double count) {
   add_sojourn(WaitingTimeDistribution{}, service, count);
 }
 
-std::vector<double> LatencySum::quantiles(const std::vector<double>& probabilities) const {
-  std::vector<double> result(probabilities.size(), 0.0);
+LatencyGrid LatencySum::grid() const {
   if (parts_.empty() || mean_ <= 0)
-    return result;
+    return LatencyGrid(1.0, std::vector<double>(1, 1.0));
 
   // Grow the range until no part leaves more than kTailMass beyond it.
   double range = mean_ + 12.0 * std::sqrt(variance_);
@@ -162,18 +161,14 @@ std::vector<double> LatencySum::quantiles(const std::vector<double>& probabiliti
   fft.SetFlag(Eigen::FFT<double>::HalfSpectrum);
   std::vector<std::complex<double>> total(kGridCells / 2 + 1, std::complex<double>(1.0, 0.0));
   std::vector<std::complex<double>> spectrum;
+  std::vector<std::complex<double>> wait_spectrum;
   for (const auto& part : parts_) {
-    std::vector<double> mass =
-        discretise([&](double t) { return service_cdf(part.service, t); }, step);
+    fft.fwd(spectrum, discretise([&](double t) { return service_cdf(part.service, t); }, step));
     if (part.waiting.probability_of_waiting > 0) {
-      std::vector<std::complex<double>> wait_spectrum;
       fft.fwd(wait_spectrum,
               discretise([&](double t) { return waiting_cdf(part.waiting, t); }, step));
-      fft.fwd(spectrum, mass);
       for (std::size_t k = 0; k < spectrum.size(); ++k)
         spectrum[k] *= wait_spectrum[k];
-    } else {
-      fft.fwd(spectrum, mass);
     }
     const double whole = std::floor(part.count);
     const double fraction = part.count - whole;
@@ -185,33 +180,84 @@ std::vector<double> LatencySum::quantiles(const std::vector<double>& probabiliti
   std::vector<double> density;
   fft.inv(density, total, static_cast<Eigen::Index>(kGridCells));
 
-  // Cumulative mass at grid points; quantiles interpolate linearly between neighbours.
   std::vector<double> cumulative(kGridCells);
   double running = 0;
   for (std::size_t j = 0; j < kGridCells; ++j) {
     running += std::max(0.0, density[j]);
     cumulative[j] = running;
   }
-  const double total_mass = running;
-  for (std::size_t i = 0; i < probabilities.size(); ++i) {
-    const double target = probabilities[i] * total_mass;
-    const auto at = std::lower_bound(cumulative.begin(), cumulative.end(), target);
-    const std::size_t j = static_cast<std::size_t>(at - cumulative.begin());
-    if (j >= kGridCells) {
-      result[i] = 2.0 * range;
-    } else {
-      // Grid point j holds the mass of [(j - 1/2)h, (j + 1/2)h): interpolate inside that cell.
-      const double below = j == 0 ? 0.0 : cumulative[j - 1];
-      const double share = (target - below) / std::max(cumulative[j] - below, 1e-300);
-      result[i] = std::max(0.0, (static_cast<double>(j) - 0.5 + share) * step);
-    }
+  for (double& c : cumulative)
+    c /= running;
+  return LatencyGrid(step, std::move(cumulative));
+}
+
+double LatencyGrid::cdf(double t) const {
+  if (t < 0 || cumulative_.empty())
+    return 0.0;
+  // Grid point j carries the mass of [(j - 1/2)h, (j + 1/2)h).
+  const double position = t / step_ + 0.5;
+  const auto j = static_cast<std::size_t>(position);
+  if (j >= cumulative_.size())
+    return 1.0;
+  const double below = j == 0 ? 0.0 : cumulative_[j - 1];
+  return below + (position - static_cast<double>(j)) * (cumulative_[j] - below);
+}
+
+double LatencyGrid::quantile(double p) const {
+  if (cumulative_.empty())
+    return 0.0;
+  const auto at = std::lower_bound(cumulative_.begin(), cumulative_.end(), p);
+  const auto j = static_cast<std::size_t>(at - cumulative_.begin());
+  if (j >= cumulative_.size())
+    return (static_cast<double>(cumulative_.size()) - 0.5) * step_;
+  const double below = j == 0 ? 0.0 : cumulative_[j - 1];
+  const double share = (p - below) / std::max(cumulative_[j] - below, 1e-300);
+  return std::max(0.0, (static_cast<double>(j) - 0.5 + share) * step_);
+}
+
+double LatencyGrid::mixture_quantile(const std::vector<const LatencyGrid*>& grids,
+                                     const std::vector<double>& weights, double p) {
+  // The mixture CDF is monotone: bisect between the smallest and largest component quantile.
+  double low = 0;
+  double high = 0;
+  for (const auto* grid : grids)
+    high = std::max(high, grid->quantile(p));
+  for (int iteration = 0; iteration < 100 && high - low > 1e-12 * high; ++iteration) {
+    const double middle = 0.5 * (low + high);
+    double mass = 0;
+    for (std::size_t i = 0; i < grids.size(); ++i)
+      mass += weights[i] * grids[i]->cdf(middle);
+    (mass < p ? low : high) = middle;
   }
+  return high;
+}
+
+std::vector<double> LatencySum::quantiles(const std::vector<double>& probabilities) const {
+  const LatencyGrid distribution = grid();
+  std::vector<double> result;
+  result.reserve(probabilities.size());
+  for (double p : probabilities)
+    result.push_back(distribution.quantile(p));
   return result;
 }
 
 ResponsePercentiles LatencySum::percentiles() const {
-  const auto q = quantiles({std::begin(kReportedProbabilities), std::end(kReportedProbabilities)});
-  return ResponsePercentiles{q[0], q[1], q[2], q[3], q[4]};
+  return percentiles_of(grid());
+}
+
+ResponsePercentiles percentiles_of(const LatencyGrid& grid) {
+  const auto& p = kReportedProbabilities;
+  return ResponsePercentiles{grid.quantile(p[0]), grid.quantile(p[1]), grid.quantile(p[2]),
+                             grid.quantile(p[3]), grid.quantile(p[4])};
+}
+
+ResponsePercentiles mixture_percentiles(const std::vector<const LatencyGrid*>& grids,
+                                        const std::vector<double>& weights) {
+  const auto& p = kReportedProbabilities;
+  const auto at = [&](double probability) {
+    return LatencyGrid::mixture_quantile(grids, weights, probability);
+  };
+  return ResponsePercentiles{at(p[0]), at(p[1]), at(p[2]), at(p[3]), at(p[4])};
 }
 
 ResponsePercentiles sojourn_percentiles(const WaitingTimeDistribution& waiting,

@@ -80,3 +80,23 @@ TEST(LatencySum, DeterministicPartsAddExactly) {
 
 }  // namespace
 }  // namespace kendall::model
+
+namespace kendall::model {
+namespace {
+
+// An equal mixture of Exp(1) and Exp(1/2) (means 1 and 2) has P(X > t) = (e^{-t} + e^{-t/2})/2;
+// at t = 2 ln 10 that is (0.01 + 0.1)/2 = 0.055, so the 0.945 quantile is 2 ln 10.
+TEST(LatencyGrid, MixtureQuantileInvertsTheMixedCdf) {
+  LatencySum fast;
+  fast.add_service(Distribution::exponential(1.0));
+  LatencySum slow;
+  slow.add_service(Distribution::exponential(2.0));
+  const LatencyGrid a = fast.grid();
+  const LatencyGrid b = slow.grid();
+  const double q = LatencyGrid::mixture_quantile({&a, &b}, {0.5, 0.5}, 0.945);
+  EXPECT_NEAR(q, 2.0 * std::log(10.0), 2.0 * std::log(10.0) * 1e-3);
+  EXPECT_NEAR(a.cdf(std::log(2.0)), 0.5, 1e-4);
+}
+
+}  // namespace
+}  // namespace kendall::model

@@ -3,6 +3,7 @@
 /// each visited station — and their percentiles, by numerical convolution on a uniform grid
 /// (docs/model.md, "Percentiles"). Units: seconds.
 
+#include <utility>
 #include <vector>
 
 #include "kendall/base/distribution.hpp"
@@ -12,6 +13,25 @@ namespace kendall::model {
 
 /// The probabilities reported everywhere: p50, p90, p95, p99, p999.
 inline constexpr double kReportedProbabilities[] = {0.5, 0.9, 0.95, 0.99, 0.999};
+
+/// A distribution tabulated on a uniform grid: P(X <= t) and its inverse.
+class LatencyGrid {
+ public:
+  LatencyGrid() = default;
+  LatencyGrid(double step, std::vector<double> cumulative)
+      : step_(step), cumulative_(std::move(cumulative)) {}
+  /// P(X <= t), interpolated linearly inside grid cells.
+  double cdf(double t) const;
+  /// The smallest t with P(X <= t) >= p, interpolated linearly inside grid cells.
+  double quantile(double p) const;
+  /// The mixture of several distributions with the given weights (summing to 1) at p.
+  static double mixture_quantile(const std::vector<const LatencyGrid*>& grids,
+                                 const std::vector<double>& weights, double p);
+
+ private:
+  double step_ = 0;
+  std::vector<double> cumulative_;  ///< P(X <= (j + 1/2) h), normalised to end at 1
+};
 
 /// A sum of independent random latencies. Add parts, then ask for quantiles.
 class LatencySum {
@@ -30,6 +50,8 @@ class LatencySum {
   /// distribution's range (grid of 4096 cells over [0, mean + 12 sd] widened to cover tails).
   std::vector<double> quantiles(const std::vector<double>& probabilities) const;
   ResponsePercentiles percentiles() const;
+  /// The whole distribution on its grid (the costly step: one FFT convolution).
+  LatencyGrid grid() const;
 
  private:
   struct Part {
@@ -41,6 +63,12 @@ class LatencySum {
   double mean_ = 0;
   double variance_ = 0;
 };
+
+/// p50 ... p999 read off a grid.
+ResponsePercentiles percentiles_of(const LatencyGrid& grid);
+/// Percentiles of a mixture of grids (e.g. the class mix of a system).
+ResponsePercentiles mixture_percentiles(const std::vector<const LatencyGrid*>& grids,
+                                        const std::vector<double>& weights);
 
 /// Percentiles of one sojourn W + S.
 ResponsePercentiles sojourn_percentiles(const WaitingTimeDistribution& waiting,
