@@ -1,0 +1,23 @@
+#pragma once
+// Subcommand registration: each add_* attaches its options to the app and stores a callback
+// that runs when the subcommand is chosen.
+
+#include <functional>
+#include <iosfwd>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace kendall::cli {
+
+/// What a chosen subcommand does once options are parsed; returns the exit code.
+using Action = std::function<int(std::ostream& out, std::ostream& err)>;
+
+enum class Format { table, json };
+/// Adds --format table|json to a subcommand.
+void add_format_option(CLI::App& command, Format& format);
+
+void add_queue_command(CLI::App& app, Action& action);
+void add_model_command(CLI::App& app, Action& action);
+
+}  // namespace kendall::cli

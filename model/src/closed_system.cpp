@@ -1,0 +1,181 @@
+// Closed workloads (docs/model.md, "Closed networks"): the spec becomes a closed queueing network
+// — each service a station whose demand per class is visits × mean service time, think time an
+// implicit delay — solved exactly for one class and by Schweitzer–Bard AMVA for several.
+// Per-class percentiles are an approximation: each visit's wait is taken as exponential with the
+// network's mean wait and an Erlang C probability of waiting at the station's throughput.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include "kendall/model/latency.hpp"
+#include "system_model_detail.hpp"
+
+namespace kendall::model::detail {
+namespace {
+
+/// Which stations of the closed model belong to each service (several for per-replica queues).
+struct StationMap {
+  std::vector<std::vector<std::size_t>> stations_of_service;
+};
+
+ClosedModel build_closed_model(const System& system, const AnalysisOptions& options,
+                               StationMap& map) {
+  ClosedModel model;
+  const std::size_t classes = system.classes.size();
+  map.stations_of_service.resize(system.services.size());
+  for (std::size_t s = 0; s < system.services.size(); ++s) {
+    const Service& service = system.services[s];
+    std::vector<double> demands(classes, 0.0);
+    for (std::size_t c = 0; c < classes; ++c) {
+      for (const Visit& v : system.classes[c].visits) {
+        if (v.service == s)
+          demands[c] += v.count * v.time(service).mean;
+      }
+    }
+    const bool per_replica =
+        service.type == ServiceType::queue && service.balancer != Balancer::least_request;
+    const int copies = per_replica ? service.replicas : 1;
+    for (int r = 0; r < copies; ++r) {
+      ClosedStation station;
+      station.name = copies == 1 ? service.name : fmt::format("{}#{}", service.name, r);
+      station.delay = service.type == ServiceType::delay;
+      station.servers = per_replica ? service.workers : service.servers();
+      station.demands = demands;
+      for (double& d : station.demands)
+        d /= copies;
+      map.stations_of_service[s].push_back(model.stations.size());
+      model.stations.push_back(std::move(station));
+    }
+  }
+  for (const WorkloadClass& c : system.classes) {
+    model.populations.push_back(
+        std::max(1, static_cast<int>(std::lround(c.population * options.rate_scale))));
+    model.think_times.push_back(c.think_time.mean);
+  }
+  return model;
+}
+
+/// The waiting time of one visit, from the network's mean wait: exponential, with an Erlang C
+/// probability of waiting at the station's offered load.
+WaitingTimeDistribution approximate_wait(double mean_wait, int servers, double offered_load) {
+  if (!(mean_wait > 0))
+    return WaitingTimeDistribution{};
+  double waiting = 1.0;
+  if (offered_load < servers)
+    waiting = std::clamp(erlang_c(servers, offered_load), 1e-9, 1.0);
+  return WaitingTimeDistribution{waiting, {ErlangTerm{1.0, 1, waiting / mean_wait}}};
+}
+
+}  // namespace
+
+SystemResult analyze_closed(const System& system, const AnalysisOptions& options) {
+  StationMap map;
+  const ClosedModel model = build_closed_model(system, options, map);
+  const ClosedResult solved = solve_closed(model);
+  const std::size_t classes = system.classes.size();
+
+  SystemResult result;
+  result.name = system.name;
+  result.workload = WorkloadType::closed;
+  result.method = "closed network: " + solved.method;
+  result.bounds = solved.bounds;
+  result.percentile_method =
+      "approximate: numerical convolution of per-visit sojourns, each wait exponential with the "
+      "network's mean wait and an Erlang C probability of waiting";
+
+  double highest = -1;
+  std::vector<WaitingTimeDistribution> waits(system.services.size());
+  for (std::size_t s = 0; s < system.services.size(); ++s) {
+    const Service& service = system.services[s];
+    ServiceResult out;
+    out.name = service.name;
+    out.servers = service.type == ServiceType::delay ? 0 : service.servers();
+    out.method = service.type == ServiceType::delay ? "delay station" : "queueing station";
+    double number = 0, utilization = 0, residence = 0, visits_per_second = 0, work = 0;
+    for (std::size_t station : map.stations_of_service[s]) {
+      const ClosedStationResult& r = solved.stations[station];
+      number += r.total_queue_length;
+      utilization += r.total_utilization;
+      for (std::size_t c = 0; c < classes; ++c)
+        residence += solved.throughput[c] * r.residence_time[c];
+    }
+    for (std::size_t c = 0; c < classes; ++c) {
+      for (const Visit& v : system.classes[c].visits) {
+        if (v.service != s)
+          continue;
+        visits_per_second += solved.throughput[c] * v.count;
+        work += solved.throughput[c] * v.count * v.time(service).mean;
+      }
+    }
+    const double copies = static_cast<double>(map.stations_of_service[s].size());
+    const double total_throughput =
+        std::accumulate(solved.throughput.begin(), solved.throughput.end(), 0.0);
+    out.throughput = visits_per_second;
+    out.utilization = service.type == ServiceType::delay ? 0.0 : utilization / copies;
+    out.mean_number_in_system = number;
+    out.residence_time = total_throughput > 0 ? residence / total_throughput : 0.0;
+    if (visits_per_second > 0) {
+      out.response_time = number / visits_per_second;
+      const double mean_service = work / visits_per_second;
+      out.waiting_time = std::max(0.0, *out.response_time - mean_service);
+      if (service.type == ServiceType::queue) {
+        const int servers =
+            service.balancer == Balancer::least_request ? service.servers() : service.workers;
+        waits[s] = approximate_wait(*out.waiting_time, servers, work / copies);
+      }
+    }
+    if (service.type == ServiceType::queue && out.utilization > highest) {
+      highest = out.utilization;
+      result.bottleneck = service.name;
+    }
+    result.services.push_back(std::move(out));
+  }
+
+  std::vector<LatencyGrid> grids;
+  std::vector<double> weights;
+  double weighted = 0;
+  for (std::size_t c = 0; c < classes; ++c) {
+    ClassResult out;
+    out.name = system.classes[c].name;
+    out.throughput = solved.throughput[c];
+    out.mean_response_time = solved.response_time[c];
+    weighted += solved.throughput[c] * solved.response_time[c];
+    result.throughput += solved.throughput[c];
+    if (options.percentiles) {
+      LatencySum sum;
+      for (const Visit& v : system.classes[c].visits) {
+        sum.add_sojourn(waits[v.service], v.time(system.services[v.service]), v.count);
+      }
+      grids.push_back(sum.grid());
+      weights.push_back(solved.throughput[c]);
+      out.response_time_percentiles = percentiles_of(grids.back());
+    }
+    result.classes.push_back(std::move(out));
+  }
+  if (result.throughput > 0) {
+    result.mean_response_time = weighted / result.throughput;
+    if (options.percentiles) {
+      std::vector<const LatencyGrid*> parts;
+      for (std::size_t i = 0; i < grids.size(); ++i) {
+        parts.push_back(&grids[i]);
+        weights[i] /= result.throughput;
+      }
+      result.response_time_percentiles = mixture_percentiles(parts, weights);
+    }
+  }
+  if (!solved.exact)
+    result.notes.push_back("several classes: means by approximate MVA");
+  for (const Service& service : system.services) {
+    if (service.type == ServiceType::queue && service.balancer == Balancer::round_robin &&
+        service.replicas > 1) {
+      result.notes.push_back(
+          fmt::format("{}: round-robin replicas modelled as random routing in the closed network",
+                      service.name));
+    }
+  }
+  return result;
+}
+
+}  // namespace kendall::model::detail

@@ -1,0 +1,270 @@
+// Open multi-class networks (docs/model.md, "Open networks"): each service is a station fed by
+// the Poisson sum of its classes' visits, solved in closed form; each class's latency is the sum
+// of its visits' sojourns. Exact for Jackson networks of M/M/c stations (Jackson 1963; Bolch et
+// al. 2006, §7.1); G/G/c, round-robin and per-class service times are documented approximations.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include "kendall/model/latency.hpp"
+#include "system_model_detail.hpp"
+
+namespace kendall::model::detail {
+namespace {
+
+struct ServiceSolution {
+  StationMetrics station;  ///< of one copy
+  int copies = 1;          ///< replicas with their own queue (random, round-robin), else 1
+};
+
+bool is_exponential(const Distribution& d) {
+  return d.kind == DistributionKind::exponential ||
+         (d.kind != DistributionKind::deterministic && d.kind != DistributionKind::empirical &&
+          d.scv == 1.0);
+}
+
+/// A service with no traffic: nothing waits, each visit takes its service time.
+StationMetrics idle_station(const Distribution& time) {
+  StationMetrics m;
+  m.stable = true;
+  m.method = "no traffic";
+  m.mean_response_time = time.mean;
+  m.mean_waiting_time = 0.0;
+  m.mean_number_in_system = 0.0;
+  m.mean_queue_length = 0.0;
+  m.probability_of_waiting = 0.0;
+  m.waiting_time = WaitingTimeDistribution{};
+  return m;
+}
+
+ServiceSolution solve_service(const Service& service, double rate, const Distribution& time) {
+  if (rate <= 0)
+    return {idle_station(time), 1};
+  if (service.type == ServiceType::delay) {
+    StationInput input{rate, time, 1, std::nullopt, 1.0};
+    StationMetrics m = solve_station(QueueModel::mminf, input);
+    m.method = "M/G/inf (delay: no queueing), exact";
+    m.waiting_time = WaitingTimeDistribution{};
+    return {m, 1};
+  }
+  const bool shared_queue = service.balancer == Balancer::least_request;
+  const int copies = shared_queue ? 1 : service.replicas;
+  StationInput input;
+  input.arrival_rate = rate / copies;
+  input.service = time;
+  input.servers = shared_queue ? service.servers() : service.workers;
+  if (service.queue_limit) {
+    input.capacity = input.servers + (shared_queue ? service.replicas : 1) * *service.queue_limit;
+  }
+  // Round-robin hands each replica every r-th arrival of a Poisson stream: Erlang-r gaps, SCV 1/r.
+  input.scv_arrival = service.balancer == Balancer::round_robin ? 1.0 / service.replicas : 1.0;
+  const bool markovian = is_exponential(time) && input.scv_arrival == 1.0;
+  const QueueModel model =
+      input.capacity ? QueueModel::mmck : (markovian ? QueueModel::mmc : QueueModel::ggc);
+  StationMetrics m = solve_station(model, input);
+  if (input.capacity && !markovian) {
+    // No closed form for G/G/c/K: blocking from M/M/c/K, and the wait of admitted requests from
+    // G/G/c at the admitted rate, which keeps the service-time SCV (Whitt 1993 uses the same
+    // split); under overload, where G/G/c has no steady state, M/M/c/K for everything.
+    StationInput admitted = input;
+    admitted.capacity.reset();
+    admitted.arrival_rate = m.throughput;
+    if (admitted.arrival_rate * time.mean < admitted.servers) {
+      const StationMetrics waiting = solve_station(QueueModel::ggc, admitted);
+      const auto blocking = m.probability_of_blocking;
+      m = waiting;
+      m.probability_of_blocking = blocking;
+      m.method =
+          "G/G/c (Allen–Cunneen) for the wait of admitted requests, M/M/c/K for blocking: "
+          "approximate";
+    } else {
+      m.method += " (service-time SCV ignored under overload: approximate)";
+    }
+  }
+  if (!shared_queue) {
+    m.method =
+        fmt::format("{} per replica × {} ({})", m.method, copies, to_string(service.balancer));
+  }
+  return {m, copies};
+}
+
+}  // namespace
+
+SystemResult analyze_open(const System& system, const AnalysisOptions& options) {
+  const std::size_t services = system.services.size();
+  const std::size_t classes = system.classes.size();
+  std::vector<double> class_rate(classes);
+  for (std::size_t c = 0; c < classes; ++c)
+    class_rate[c] = system.classes[c].rate * options.rate_scale;
+
+  // Which time each class spends per visit at each service (nullptr where it does not visit).
+  std::vector<std::vector<const Distribution*>> class_time(
+      services, std::vector<const Distribution*>(classes, nullptr));
+  for (std::size_t c = 0; c < classes; ++c) {
+    for (const Visit& v : system.classes[c].visits) {
+      class_time[v.service][c] = &v.time(system.services[v.service]);
+    }
+  }
+
+  // Rejections at a queue limit thin the stream that reaches later visits; solve that fixed
+  // point by iteration (it contracts: admission probabilities only rise as load falls).
+  std::vector<double> admitted(services, 1.0);
+  std::vector<std::vector<double>> visit_rate(services, std::vector<double>(classes));
+  std::vector<ServiceSolution> solution(services);
+  std::vector<Distribution> mixed(services);
+  const bool any_limit = std::any_of(system.services.begin(), system.services.end(),
+                                     [](const Service& s) { return s.queue_limit.has_value(); });
+  for (int iteration = 0; iteration < 500; ++iteration) {
+    for (auto& row : visit_rate)
+      std::fill(row.begin(), row.end(), 0.0);
+    for (std::size_t c = 0; c < classes; ++c) {
+      double reach = 1.0;
+      for (const Visit& v : system.classes[c].visits) {
+        visit_rate[v.service][c] += class_rate[c] * reach * v.count;
+        reach *= std::pow(admitted[v.service], v.count);
+      }
+    }
+    double change = 0;
+    for (std::size_t s = 0; s < services; ++s) {
+      const Service& service = system.services[s];
+      std::vector<const Distribution*> times(classes, &service.service_time);
+      for (std::size_t c = 0; c < classes; ++c) {
+        if (class_time[s][c])
+          times[c] = class_time[s][c];
+      }
+      mixed[s] = mixed_service_time(service, visit_rate[s], times);
+      const double rate = std::accumulate(visit_rate[s].begin(), visit_rate[s].end(), 0.0);
+      solution[s] = solve_service(service, rate, mixed[s]);
+      const double admit = 1.0 - solution[s].station.probability_of_blocking.value_or(0.0);
+      change = std::max(change, std::fabs(admit - admitted[s]));
+      admitted[s] = admit;
+    }
+    if (!any_limit || change < 1e-13)
+      break;
+  }
+
+  SystemResult result;
+  result.name = system.name;
+  result.workload = WorkloadType::open;
+  result.method =
+      "open network: each service a station fed by the Poisson sum of its visits (M/M/c exact; "
+      "G/G/c by Allen–Cunneen; M/M/c/K under queue limits); a class's latency sums its visits";
+  result.percentile_method =
+      "numerical convolution of per-visit sojourn distributions (wait: exact for M/M/c and "
+      "M/M/c/K, exponential tail otherwise; service: its own distribution)";
+
+  const double total_rate = std::accumulate(class_rate.begin(), class_rate.end(), 0.0);
+  double highest_load = 0;
+  std::vector<std::string> saturated;
+  for (std::size_t s = 0; s < services; ++s) {
+    const Service& service = system.services[s];
+    const StationMetrics& m = solution[s].station;
+    const double copies = solution[s].copies;
+    ServiceResult out;
+    out.name = service.name;
+    out.servers = service.type == ServiceType::delay ? 0 : service.servers();
+    out.method = m.method;
+    out.stable = m.stable;
+    out.throughput = m.throughput * copies;
+    out.utilization = service.type == ServiceType::delay ? 0.0 : m.utilization;
+    out.probability_of_blocking = m.probability_of_blocking.value_or(0.0);
+    if (m.stable && m.mean_number_in_system) {
+      out.mean_number_in_system = *m.mean_number_in_system * copies;
+      out.response_time = m.mean_response_time;
+      out.waiting_time = m.mean_waiting_time;
+      out.residence_time = total_rate > 0 ? *out.mean_number_in_system / total_rate : 0.0;
+    } else {
+      saturated.push_back(fmt::format("{}: {}", service.name, m.saturation));
+    }
+    if (service.type == ServiceType::queue) {
+      // Offered load per worker with no rejections: what limits the arrival rate.
+      double work = 0;
+      for (std::size_t c = 0; c < classes; ++c) {
+        for (const Visit& v : system.classes[c].visits) {
+          if (v.service == s)
+            work += class_rate[c] * v.count * v.time(service).mean;
+        }
+      }
+      const double load = work / service.servers();
+      if (load > highest_load) {
+        highest_load = load;
+        result.bottleneck = service.name;
+      }
+    }
+    result.services.push_back(std::move(out));
+  }
+  if (highest_load > 0)
+    result.saturation_rate = total_rate / highest_load;
+  result.stable = saturated.empty();
+  result.saturation = fmt::format("{}", fmt::join(saturated, "; "));
+
+  std::vector<LatencyGrid> grids;
+  std::vector<double> weights;
+  bool all_stable = true;
+  double weighted_response = 0;
+  for (std::size_t c = 0; c < classes; ++c) {
+    const WorkloadClass& wc = system.classes[c];
+    ClassResult out;
+    out.name = wc.name;
+    out.offered_rate = class_rate[c];
+    double reach = 1.0, response = 0;
+    bool stable = true;
+    LatencySum sum;
+    for (const Visit& v : wc.visits) {
+      const StationMetrics& m = solution[v.service].station;
+      reach *= std::pow(admitted[v.service], v.count);
+      if (!m.stable || !m.mean_waiting_time || !m.waiting_time) {
+        stable = false;
+        continue;
+      }
+      const Distribution& time = v.time(system.services[v.service]);
+      response += v.count * (*m.mean_waiting_time + time.mean);
+      sum.add_sojourn(*m.waiting_time, time, v.count);
+    }
+    out.throughput = class_rate[c] * reach;
+    out.rejection_probability = 1.0 - reach;
+    if (stable) {
+      out.mean_response_time = response;
+      weighted_response += class_rate[c] * response;
+      if (options.percentiles) {
+        grids.push_back(sum.grid());
+        weights.push_back(out.throughput);
+        out.response_time_percentiles = percentiles_of(grids.back());
+      }
+    }
+    all_stable = all_stable && stable;
+    result.throughput += out.throughput;
+    result.classes.push_back(std::move(out));
+  }
+  if (all_stable && total_rate > 0) {
+    result.mean_response_time = weighted_response / total_rate;
+    if (options.percentiles && !grids.empty()) {
+      const double total = std::accumulate(weights.begin(), weights.end(), 0.0);
+      std::vector<const LatencyGrid*> parts;
+      for (std::size_t i = 0; i < grids.size(); ++i) {
+        parts.push_back(&grids[i]);
+        weights[i] = total > 0 ? weights[i] / total : 1.0 / static_cast<double>(grids.size());
+      }
+      result.response_time_percentiles = mixture_percentiles(parts, weights);
+    }
+  }
+
+  for (const Service& service : system.services) {
+    if (service.type == ServiceType::queue && service.balancer == Balancer::round_robin &&
+        service.replicas > 1) {
+      result.notes.push_back(fmt::format(
+          "{}: round-robin replicas modelled as G/G/c with Erlang-{} interarrival gaps (c_a² = "
+          "1/{}), an approximation",
+          service.name, service.replicas, service.replicas));
+    }
+  }
+  if (any_limit) {
+    result.notes.push_back(
+        "queue limits: rejected requests leave the system; latencies are of admitted requests");
+  }
+  return result;
+}
+
+}  // namespace kendall::model::detail
