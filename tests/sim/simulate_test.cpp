@@ -1,0 +1,204 @@
+// The simulate() contract: same seed, same numbers for any thread count; run lengths by requests
+// or by time; progress reports; input errors that say what to fix; the unstable-system guard;
+// and the Student-t intervals (oracle: published t tables, e.g. Law 5th ed. Table T.1).
+#include "kendall/sim/simulate.hpp"
+
+#include <cmath>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "kendall/base/error.hpp"
+#include "sim/systems.hpp"
+
+namespace kendall::sim {
+namespace {
+
+using ::testing::HasSubstr;
+using namespace testing;
+
+void expect_same(const Estimate& a, const Estimate& b) {
+  EXPECT_EQ(a.mean, b.mean);
+  EXPECT_EQ(a.half_width, b.half_width);
+}
+
+void expect_identical(const SimulationResult& a, const SimulationResult& b) {
+  EXPECT_EQ(a.events, b.events);
+  EXPECT_EQ(a.simulated_time, b.simulated_time);
+  ASSERT_EQ(a.classes.size(), b.classes.size());
+  for (std::size_t c = 0; c < a.classes.size(); ++c) {
+    expect_same(a.classes[c].response_time, b.classes[c].response_time);
+    expect_same(a.classes[c].throughput, b.classes[c].throughput);
+    EXPECT_EQ(a.classes[c].completed, b.classes[c].completed);
+    EXPECT_EQ(a.classes[c].rejected, b.classes[c].rejected);
+    EXPECT_TRUE(a.classes[c].histogram == b.classes[c].histogram);
+    EXPECT_EQ(a.classes[c].percentiles.p999, b.classes[c].percentiles.p999);
+  }
+  for (std::size_t k = 0; k < a.services.size(); ++k) {
+    expect_same(*a.services[k].utilization, *b.services[k].utilization);
+    expect_same(a.services[k].mean_number_in_system, b.services[k].mean_number_in_system);
+    expect_same(a.services[k].residence_time, b.services[k].residence_time);
+  }
+}
+
+model::System web_and_db() {
+  auto system = system_of({queue_service("web", Distribution::from_moments(0.01, 0.5), 4, 3),
+                           queue_service("db", Distribution::exponential(0.02), 2, 2)},
+                          {open_class("browse", 150.0, {visit(0), visit(1, 0.5)}),
+                           open_class("buy", 20.0, {visit(0, 2.0), visit(1, 1.0)})});
+  system.services[0].balancer = model::Balancer::random;
+  system.services[1].queue_limit = 5;
+  return system;
+}
+
+TEST(Determinism, SameSeedGivesIdenticalResultsOnOneOrTwoThreads) {
+  SimulationOptions o;
+  o.requests = 50'000;
+  o.warmup_requests = 5'000;
+  o.replications = 5;
+  o.seed = 2024;
+  o.threads = 1;
+  const auto one = simulate(web_and_db(), o);
+  o.threads = 2;
+  const auto two = simulate(web_and_db(), o);
+  expect_identical(one, two);
+  EXPECT_GT(one.classes[1].completed, 0u);
+}
+
+TEST(Determinism, ADifferentSeedGivesDifferentNumbers) {
+  SimulationOptions o;
+  o.requests = 20'000;
+  o.replications = 2;
+  o.seed = 1;
+  const auto a = simulate(web_and_db(), o);
+  o.seed = 2;
+  const auto b = simulate(web_and_db(), o);
+  EXPECT_NE(a.classes[0].response_time.mean, b.classes[0].response_time.mean);
+}
+
+TEST(RunLength, ByDurationMeasuresThatManySimulatedSeconds) {
+  // Oracle: an open class's throughput is its arrival rate (no rejections), 0.8/s here.
+  SimulationOptions o;
+  o.duration = 50'000;
+  o.warmup_duration = 1'000;
+  o.seed = 3;
+  const auto result = simulate(mmc(0.8, 1.0, 1), o);
+  EXPECT_TRUE(result.classes[0].throughput.contains(0.8)) << result.classes[0].throughput.mean;
+  EXPECT_NEAR(static_cast<double>(result.classes[0].completed), 0.8 * 50'000, 0.03 * 40'000);
+  EXPECT_GE(result.simulated_time, 51'000.0);
+}
+
+TEST(RunLength, ByRequestsEndsAfterThatManyRequests) {
+  SimulationOptions o;
+  o.requests = 30'000;
+  o.warmup_requests = 1'000;
+  o.replications = 3;
+  const auto result = simulate(mmc(0.5, 1.0, 1), o);
+  EXPECT_EQ(result.total.completed, 3u * 30'000u);
+  EXPECT_EQ(result.replications, 3);
+  EXPECT_GT(result.events, 2u * result.total.completed);  // an arrival and a departure each
+  EXPECT_GT(result.events_per_second, 0.0);
+  EXPECT_NE(result.interval_method.find("independent replications (R = 3)"), std::string::npos);
+}
+
+TEST(Progress, ReportsFractionsUpToOneFromTheCallingThread) {
+  SimulationOptions o;
+  o.requests = 200'000;
+  o.replications = 4;
+  o.threads = 2;
+  std::vector<double> seen;
+  simulate(mmc(0.5, 1.0, 1), o, [&](double f) { seen.push_back(f); });
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(seen.back(), 1.0);
+  for (double f : seen) {
+    EXPECT_GE(f, 0.0);
+    EXPECT_LE(f, 1.0);
+  }
+}
+
+TEST(Unstable, AnOverloadedQueueStopsWithAWarningNamingTheService) {
+  auto system = mmc(2.0, 1.0, 1);
+  system.services[0].name = "checkout";
+  SimulationOptions o;
+  o.requests = 1'000'000;
+  o.max_requests_in_system = 10'000;
+  const auto result = simulate(system, o);
+  ASSERT_TRUE(result.warning.has_value());
+  EXPECT_THAT(*result.warning, HasSubstr("\"checkout\""));
+  EXPECT_THAT(*result.warning, HasSubstr("unstable"));
+}
+
+TEST(Errors, OptionsWithoutARunLengthSayWhatToSet) {
+  SimulationOptions o;
+  try {
+    simulate(mmc(0.5, 1.0, 1), o);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("requests"));
+    EXPECT_THAT(e.what(), HasSubstr("duration"));
+  }
+  o.requests = 10;
+  o.duration = 10;
+  EXPECT_THROW(simulate(mmc(0.5, 1.0, 1), o), InputError);
+  o.duration = 0;
+  o.replications = 0;
+  EXPECT_THROW(simulate(mmc(0.5, 1.0, 1), o), InputError);
+}
+
+TEST(Errors, BadSystemsNameTheServiceOrClass) {
+  SimulationOptions o;
+  o.requests = 1000;
+  auto no_workers = mmc(0.5, 1.0, 1);
+  no_workers.services[0].workers = 0;
+  EXPECT_THAT([&] { simulate(no_workers, o); },
+              ::testing::ThrowsMessage<InputError>(HasSubstr("service \"station\": workers")));
+  auto idle = mmc(0.0, 1.0, 1);
+  EXPECT_THAT([&] { simulate(idle, o); },
+              ::testing::ThrowsMessage<InputError>(HasSubstr("nothing to simulate")));
+  auto bad_time = mmc(0.5, 1.0, 1);
+  bad_time.services[0].service_time =
+      Distribution{DistributionKind::hyperexponential, 1.0, 0.5, {}};
+  EXPECT_THAT([&] { simulate(bad_time, o); },
+              ::testing::ThrowsMessage<InputError>(HasSubstr("scv >= 1")));
+}
+
+TEST(ConfidenceIntervals, CoverAboutNinetyFivePercentOfRuns) {
+  // Oracle: a 95% interval from independent replications contains the true mean in 95% of runs,
+  // so of 60 independent runs X ~ Binomial(60, 0.95) contain the M/M/1 mean 1/(μ − λ) = 2
+  // (λ = 0.5, μ = 1). P(X ≤ 51) < 0.2%.
+  int covered = 0;
+  for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+    SimulationOptions o;
+    o.requests = 20'000;
+    o.warmup_requests = 2'000;
+    o.replications = 5;
+    o.seed = 1000 + seed;
+    o.threads = 2;
+    covered += simulate(mmc(0.5, 1.0, 1), o).classes[0].response_time.contains(2.0) ? 1 : 0;
+  }
+  EXPECT_GE(covered, 52);
+}
+
+TEST(StudentT, MatchesThePublishedTable) {
+  EXPECT_NEAR(student_t_975(1), 12.706, 1e-3);
+  EXPECT_NEAR(student_t_975(4), 2.776, 1e-3);
+  EXPECT_NEAR(student_t_975(9), 2.262, 1e-3);
+  EXPECT_NEAR(student_t_975(19), 2.093, 1e-3);
+  EXPECT_NEAR(student_t_975(40), 2.021, 1e-3);
+  EXPECT_NEAR(student_t_975(120), 1.980, 1e-3);
+  EXPECT_NEAR(student_t_975(100000), 1.960, 1e-3);
+}
+
+TEST(StudentT, IntervalOfFiveValuesByHand) {
+  // Values 1..5: mean 3, s² = 2.5, half-width = 2.7764·√(2.5/5) = 1.96324.
+  const std::vector<double> values = {1, 2, 3, 4, 5};
+  const Estimate e = estimate_mean(values);
+  EXPECT_DOUBLE_EQ(e.mean, 3.0);
+  EXPECT_NEAR(e.half_width, 2.7764 * std::sqrt(0.5), 1e-4);
+  const std::vector<double> with_gap = {1, std::nan(""), 3};
+  EXPECT_DOUBLE_EQ(estimate_mean(with_gap).mean, 2.0);
+}
+
+}  // namespace
+}  // namespace kendall::sim
