@@ -147,6 +147,10 @@ TEST(MMcStation, ReducesToMM1ForOneServer) {
   const auto m = solve_station(QueueModel::mmc, markovian(0.9, 1, 1));
   EXPECT_NEAR(m.response_time_percentiles->p99, 46.051702, 1e-6);
   EXPECT_NEAR(*m.mean_response_time, 10.0, 1e-12);
+  // Near saturation |δ|t passes 700, where e^{|δ|t} would overflow: t_p = -ln(1-p)/(μ - λ).
+  const auto busy = solve_station(QueueModel::mmc, markovian(0.999, 1, 1));
+  EXPECT_NEAR(busy.response_time_percentiles->p999, std::log(1000.0) / 0.001, 1e-12 * 6907.8);
+  EXPECT_NEAR(busy.response_time_percentiles->p50, std::log(2.0) / 0.001, 1e-12 * 693.1);
 }
 
 // Research file T22 scale, at utilization 0.9999: C(100000, 99990) from the incomplete-gamma
