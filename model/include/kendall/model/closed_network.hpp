@@ -23,11 +23,11 @@ struct ClosedModel {
 };
 
 struct ClosedStationResult {
-  std::vector<double> throughput;     ///< per class: requests/s counted per class request (X_c)
-  std::vector<double> utilization;    ///< per class: busy fraction per server
-  std::vector<double> residence_time; ///< per class: total time at the station per request
-  std::vector<double> queue_length;   ///< per class: mean number at the station
-  double total_utilization = 0;       ///< busy fraction per server, all classes
+  std::vector<double> throughput;      ///< per class: requests/s counted per class request (X_c)
+  std::vector<double> utilization;     ///< per class: busy fraction per server
+  std::vector<double> residence_time;  ///< per class: total time at the station per request
+  std::vector<double> queue_length;    ///< per class: mean number at the station
+  double total_utilization = 0;        ///< busy fraction per server, all classes
   double total_queue_length = 0;
 };
 
@@ -40,9 +40,9 @@ struct AsymptoticBounds {
 };
 
 struct ClosedResult {
-  std::string method;   ///< "exact MVA", "exact (log-space convolution)", "Schweitzer-Bard AMVA"
+  std::string method;  ///< "exact MVA", "exact (log-space convolution)", "Schweitzer-Bard AMVA"
   bool exact = false;
-  int iterations = 0;   ///< AMVA only
+  int iterations = 0;                 ///< AMVA only
   std::vector<double> throughput;     ///< per class, requests/s
   std::vector<double> response_time;  ///< per class, excluding think time
   std::vector<ClosedStationResult> stations;
@@ -55,6 +55,10 @@ ClosedResult solve_closed_exact(const ClosedModel& model);
 /// Seidmann's decomposition (a queue with demand D/c plus a delay of D(c-1)/c).
 ClosedResult solve_closed_approximate(const ClosedModel& model, double tolerance = 1e-10,
                                       int max_iterations = 100000);
+/// Exact single-class solution by Buzen's convolution algorithm in log space, whatever the
+/// stations (solve_closed_exact calls it when a station has more than one server). Stable at any
+/// population: every term is positive. Exposed so the two exact methods can check each other.
+ClosedResult solve_closed_convolution(const ClosedModel& model);
 /// Exact for one class, approximate for more.
 ClosedResult solve_closed(const ClosedModel& model);
 AsymptoticBounds asymptotic_bounds(const ClosedModel& model);
