@@ -346,33 +346,32 @@ ReplicationOutput Simulator::run(const Progress& progress) {
     const Event event = heap_.top();
     now_ = event.time;
     ++events_;
-    if (event.kind == EventKind::arrival) {
-      // The next arrival of this class takes the popped event's place in the heap.
-      const Route& route = routes_[event.target];
-      heap_.replace_top(Event{now_ + rng_.exponential(route.mean_interarrival), EventKind::arrival,
-                              event.target});
-      start_request(new_request(event.target));
-    } else {
+    top_is_handled_ = true;
+    switch (event.kind) {
+      case EventKind::arrival:
+        schedule(now_ + rng_.exponential(routes_[event.target].mean_interarrival),
+                 EventKind::arrival, event.target);
+        start_request(new_request(event.target));
+        break;
+      case EventKind::departure:
+        depart(event.target);
+        break;
+      case EventKind::think_end:
+        start_request(event.target);
+        break;
+      case EventKind::warmup_end:
+        begin_measurement();
+        break;
+      case EventKind::batch_end:
+        batch_marks_.push_back(snapshot());
+        break;
+      case EventKind::stop:
+        stopped_ = true;
+        break;
+    }
+    if (top_is_handled_) {
       heap_.pop();
-      switch (event.kind) {
-        case EventKind::departure:
-          depart(event.target);
-          break;
-        case EventKind::think_end:
-          start_request(event.target);
-          break;
-        case EventKind::warmup_end:
-          begin_measurement();
-          break;
-        case EventKind::batch_end:
-          batch_marks_.push_back(snapshot());
-          break;
-        case EventKind::stop:
-          stopped_ = true;
-          break;
-        case EventKind::arrival:
-          break;
-      }
+      top_is_handled_ = false;
     }
     if ((events_ & 0xffff) == 0) {
       if (progress)

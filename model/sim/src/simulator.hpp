@@ -99,8 +99,15 @@ class Simulator {
     std::uint32_t replica = 0;    // global replica index while at a queue service
   };
 
+  // The event being handled is still at the top of the heap: the first event it schedules
+  // takes its place (one sift instead of a pop and a push); run() pops it if none does.
   void schedule(double time, EventKind kind, std::uint32_t target) {
-    heap_.push(Event{time, kind, target});
+    if (top_is_handled_) {
+      heap_.replace_top(Event{time, kind, target});
+      top_is_handled_ = false;
+    } else {
+      heap_.push(Event{time, kind, target});
+    }
   }
   std::uint32_t new_request(std::uint32_t route);
   void start_request(std::uint32_t request);
@@ -126,6 +133,7 @@ class Simulator {
   double now_ = 0;
   std::uint64_t events_ = 0;
   bool stopped_ = false;
+  bool top_is_handled_ = false;
   bool measuring_ = false;
   double measure_start_ = 0;
   std::uint64_t ended_ = 0;           // requests ended (completed or rejected), whole run

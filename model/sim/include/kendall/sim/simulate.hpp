@@ -11,6 +11,8 @@
 /// - A queue service has `replicas` replicas, each with `workers` servers and its own FIFO queue.
 ///   The balancer picks the replica on arrival: least_request joins the replica with the fewest
 ///   requests in it (ties to the lowest index), round_robin cycles, random picks uniformly.
+///   (The analytic model treats least_request as one shared queue, M/M/(replicas·workers); real
+///   per-replica queues wait a little longer, between that and round robin.)
 ///   A request finding `queue_limit` requests already waiting at its replica is rejected and leaves
 ///   the system (a closed user goes back to thinking).
 /// - A delay service has infinite servers: no queueing.
@@ -22,6 +24,7 @@
 /// - replications = 1: batch means; the measured window is cut into `batches` equal batches (by
 ///   ended requests or by time) and the same formula is applied to the batch values.
 /// Percentiles come from the response-time histograms of all replications merged (no interval).
+/// A metric with no observation (no request of the class completed) is {0, 0}.
 ///
 /// Same seed, same numbers: replication r draws from Rng::stream(seed, r) and results are merged
 /// in replication order, so the thread count never changes the output.
@@ -74,8 +77,8 @@ struct ServiceResult {
   /// Busy fraction per worker (busy time / (replicas × workers × time)); none for delay services.
   std::optional<Estimate> utilization;
   Estimate mean_number_in_system;  ///< waiting and in service, all replicas
-  /// Time a request spends here over all its visits, per request ended in the system (all
-  /// classes): the residence times sum to the mean response time.
+  /// Time a request spends here over all its visits, per completed request (all classes):
+  /// without rejections the residence times sum to the total mean response time.
   Estimate residence_time;
   Estimate throughput;             ///< visits completed per second
   Estimate rejection_probability;  ///< rejected / arrived visits
@@ -89,10 +92,11 @@ struct SimulationResult {
 
   std::string interval_method;  ///< e.g. "independent replications (R = 5), Student t, 95%"
   int replications = 0;
-  std::uint64_t events = 0;      ///< events processed, all replications
-  double simulated_time = 0;     ///< seconds simulated, all replications, warm-up included
-  double wall_seconds = 0;       ///< elapsed time of the whole call
-  double events_per_second = 0;  ///< events / CPU-seconds spent in the event loops
+  std::uint64_t events = 0;   ///< events processed, all replications
+  double simulated_time = 0;  ///< seconds simulated, all replications, warm-up included
+  double wall_seconds = 0;    ///< elapsed time of the whole call
+  /// Events / seconds spent in the event loops, summed over threads: a per-core rate.
+  double events_per_second = 0;
   /// Set when a replication stopped early (unstable system); names the fullest service.
   std::optional<std::string> warning;
 };
