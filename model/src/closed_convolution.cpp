@@ -17,16 +17,17 @@
 // Why log space: every term above is positive, so nothing cancels and every quantity keeps full
 // relative precision — but G(n) over- or underflows a double long before N = 10,000. Storing
 // log G(n) and adding with log(e^a + e^b) = a + log1p(e^(b - a)) keeps the ranges finite; demands
-// are first divided by a scale s (the bottleneck's D / c) so that G(n) = s^n G_s(n) stays near 1
-// per step. This is what makes T20 (m = 300, N = 400) and T20b of research/anchors-model.md §4
-// come out right where load-dependent MVA goes negative.
+// are first divided by a scale s (the bottleneck's D / c), G(n) = s^n G_s(n), so that the logs
+// grow slowly with n and keep their absolute precision. This is what makes T20 (m = 300, N = 400)
+// and T20b of research/anchors-model.md §4 come out right where load-dependent MVA goes negative.
 //
 // Cost: a single server is Buzen's in-place recursion g(n) += D g(n - 1), O(N). A c-server
 // station's convolution sum_{k<=n} f(k) g(n - k) splits into k <= c, O(c) terms, and the tail
 // T(n) = sum_{k=c+1..n} f(k) g(n - k), which obeys T(n) = (D / c) [f(c) g(n - 1 - c) + T(n - 1)]
 // (substitute k -> k + 1), O(1) per n: O(N c) per station. Single-server stations are convolved
 // first and kept, so G_{-i} for each multi-server station i re-convolves only the other
-// multi-server stations.
+// multi-server stations: O(N (K + M^2 c)) for K single servers and M pools. A pool with c >= N
+// servers never queues, f(k) = D^k / k! for every reachable k, so it joins the delay term.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -151,7 +152,7 @@ ClosedResult solve_closed_convolution(const ClosedModel& model) {
   for (std::size_t k = 0; k < stations; ++k) {
     const ClosedStation& station = model.stations[k];
     const double d = station.demands[0];
-    if (station.delay) {
+    if (station.delay || station.servers >= population) {
       delay_demand += d;
     } else if (d > 0) {
       scale = std::max(scale, d / static_cast<double>(station.servers));
@@ -200,7 +201,8 @@ ClosedResult solve_closed_convolution(const ClosedModel& model) {
     out.residence_time[0] = station.delay ? station.demands[0] : queue / throughput;  // Little
   };
   for (std::size_t k = 0; k < stations; ++k)
-    if (model.stations[k].delay || model.stations[k].demands[0] == 0)
+    if (model.stations[k].delay || model.stations[k].servers >= population ||
+        model.stations[k].demands[0] == 0)
       fill(k, throughput * model.stations[k].demands[0]);  // Little's law at a delay: Q = X D
 
   for (std::size_t k : single_servers) {
