@@ -130,8 +130,10 @@ StationMetrics unstable(QueueModel model, const StationInput& input, const std::
       "arrival rate {}/s {} capacity {}/s (utilization {})", format_number(input.arrival_rate),
       utilization > 1 ? "exceeds" : "equals", format_number(capacity), format_number(utilization));
   out.offered_load = a;
-  out.utilization = 1.0;      // every server is busy all the time in the long run
-  out.throughput = capacity;  // and completes requests at its full rate
+  // The demanded utilization, above 1 exactly when unstable, so that what-if sweeps show how
+  // far past saturation a load is (the servers themselves are busy all the time).
+  out.utilization = utilization;
+  out.throughput = capacity;  // completions: every server works at its full rate
   return out;
 }
 
@@ -314,7 +316,7 @@ StationMetrics solve_pollaczek_khinchine(QueueModel model, const StationInput& i
 
 StationMetrics solve_ggc(const StationInput& input) {
   const std::string method =
-      "Allen–Cunneen approximation (Allen 1990): W_q ≈ W_q(M/M/c) (c_a² + c_s²) / 2";
+      "Allen–Cunneen approximation (Allen 1990) for G/G/c: W_q ≈ W_q(M/M/c) (c_a² + c_s²) / 2";
   const double mean_service = input.service.mean;
   const int c = input.servers;
   const double a = input.arrival_rate * mean_service;

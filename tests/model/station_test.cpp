@@ -207,8 +207,9 @@ TEST(MM1Station, ReportsSaturationInsteadOfLatencies) {
   EXPECT_FALSE(m.mean_queue_length);
   EXPECT_FALSE(m.response_time_percentiles);
   EXPECT_FALSE(m.waiting_time);
-  EXPECT_DOUBLE_EQ(m.throughput, 100.0);
+  EXPECT_DOUBLE_EQ(m.throughput, 100.0);  // completions at full speed
   EXPECT_NEAR(m.offered_load, 1.2, 1e-12);
+  EXPECT_NEAR(m.utilization, 1.2, 1e-12);  // demanded, so sweeps show how far past saturation
 }
 
 // At ρ = 1 exactly the M/M/c queue is null-recurrent: still no steady state (Kleinrock §3.5).
