@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <complex>
+#include <optional>
 #include <unsupported/Eigen/FFT>
 
 #include <boost/math/special_functions/gamma.hpp>
@@ -71,15 +72,85 @@ double service_cdf(const Distribution& d, double t) {
   return 1.0;
 }
 
-/// P(W <= t) for a waiting time: atom at zero plus a mixture of Erlang terms.
-double waiting_cdf(const WaitingTimeDistribution& w, double t) {
+/// A waiting time whose Erlang terms share one rate r (M/M/c/K): P(W <= t | W > 0) =
+/// Σ_k w_k P(Poisson(rt) >= k) = 1 - Σ_j P(Poisson(rt) = j) · Σ_{k > j} w_k. The tail weights
+/// are built once; each t sums the Poisson terms only within 40 standard deviations of the mode
+/// (the rest is below 1e-300), by recurrence from the mode.
+class SameRateWait {
+ public:
+  explicit SameRateWait(const std::vector<ErlangTerm>& terms) : rate_(terms.front().rate) {
+    int most_phases = 0;
+    for (const auto& term : terms)
+      most_phases = std::max(most_phases, term.phases);
+    weight_above_.assign(static_cast<std::size_t>(most_phases), 0.0);
+    std::vector<double> by_phases(static_cast<std::size_t>(most_phases) + 1, 0.0);
+    for (const auto& term : terms)
+      by_phases[static_cast<std::size_t>(term.phases)] += term.weight;
+    double above = 0;
+    for (std::size_t j = by_phases.size() - 1; j-- > 0;) {
+      above += by_phases[j + 1];
+      weight_above_[j] = above;
+    }
+  }
+
+  double conditional_cdf(double t) const {
+    const double x = rate_ * t;
+    const auto last = static_cast<double>(weight_above_.size()) - 1.0;
+    const double spread = 40.0 * std::sqrt(x) + 40.0;
+    const double mode = std::min(std::floor(x), last);
+    const double low = std::max(0.0, std::floor(x - spread));
+    const double high = std::min(last, std::ceil(x + spread));
+    if (mode < low)
+      return 1.0;  // the whole Poisson mass lies beyond the longest wait
+    const double log_mode_term = -x + mode * std::log(x) - std::lgamma(mode + 1.0);
+    const double mode_term = x > 0 ? std::exp(log_mode_term) : 1.0;
+    double below = 0;
+    double term = mode_term;
+    for (double j = mode; j >= low; j -= 1.0) {
+      below += term * weight_above_[static_cast<std::size_t>(j)];
+      term *= j / x;  // P(j - 1) = P(j) · j / x
+      if (term == 0)
+        break;
+    }
+    term = mode_term;
+    for (double j = mode + 1.0; j <= high; j += 1.0) {
+      term *= x / j;  // P(j) = P(j - 1) · x / j
+      if (term == 0)
+        break;
+      below += term * weight_above_[static_cast<std::size_t>(j)];
+    }
+    return std::clamp(1.0 - below, 0.0, 1.0);
+  }
+
+ private:
+  double rate_;
+  std::vector<double> weight_above_;  ///< Σ_{k > j} w_k for j = 0 .. most phases - 1
+};
+
+bool shares_one_rate(const WaitingTimeDistribution& w) {
+  return w.terms.size() > 1 &&
+         std::all_of(w.terms.begin(), w.terms.end(),
+                     [&](const ErlangTerm& term) { return term.rate == w.terms.front().rate; });
+}
+
+/// P(W <= t) for a waiting time: atom at zero plus a mixture of Erlang terms. `same_rate` is the
+/// fast path for mixtures that share a rate (may be null).
+double waiting_cdf(const WaitingTimeDistribution& w, double t, const SameRateWait* same_rate) {
   if (t < 0)
     return 0.0;
+  if (t == 0 || w.terms.empty())
+    return 1.0 - w.probability_of_waiting;
   double waited = 0;
-  for (const auto& term : w.terms) {
-    if (t == 0)
-      break;
-    waited += term.weight * boost::math::gamma_p(static_cast<double>(term.phases), term.rate * t);
+  if (same_rate) {
+    waited = same_rate->conditional_cdf(t);
+  } else {
+    for (const auto& term : w.terms) {
+      // One phase is the exponential: skip the incomplete gamma function.
+      waited += term.weight *
+                (term.phases == 1
+                     ? -std::expm1(-term.rate * t)
+                     : boost::math::gamma_p(static_cast<double>(term.phases), term.rate * t));
+    }
   }
   return (1.0 - w.probability_of_waiting) + w.probability_of_waiting * waited;
 }
@@ -93,6 +164,21 @@ double waiting_second_moment(const WaitingTimeDistribution& w) {
   return w.probability_of_waiting * moment;
 }
 
+/// z^n for a whole n >= 0, by squaring (std::pow on complex goes through log and exp).
+std::complex<double> integer_power(std::complex<double> z, double n) {
+  if (n > 1024)
+    return std::pow(z, n);
+  auto remaining = static_cast<unsigned>(n);
+  std::complex<double> result(1.0, 0.0);
+  while (remaining > 0) {
+    if (remaining & 1u)
+      result *= z;
+    z *= z;
+    remaining >>= 1u;
+  }
+  return result;
+}
+
 template <typename Cdf>
 std::vector<double> discretise(const Cdf& cdf, double step) {
   std::vector<double> mass(kGridCells);
@@ -102,6 +188,8 @@ std::vector<double> discretise(const Cdf& cdf, double step) {
     const double next = cdf((static_cast<double>(j) + 0.5) * step);
     mass[j] = std::max(0.0, next - previous);
     previous = next;
+    if (next >= 1.0)
+      break;  // the rest of the grid holds no mass: skip the costly CDF calls
   }
   return mass;
 }
@@ -146,7 +234,11 @@ LatencyGrid LatencySum::grid() const {
     bool covered = true;
     for (const auto& part : parts_) {
       const double beyond_service = 1.0 - service_cdf(part.service, range);
-      const double beyond_wait = 1.0 - waiting_cdf(part.waiting, range);
+      const std::optional<SameRateWait> same_rate =
+          shares_one_rate(part.waiting) ? std::optional(SameRateWait(part.waiting.terms))
+                                        : std::nullopt;
+      const double beyond_wait =
+          1.0 - waiting_cdf(part.waiting, range, same_rate ? &*same_rate : nullptr);
       if (beyond_service + beyond_wait > kTailMass / static_cast<double>(parts_.size())) {
         covered = false;
       }
@@ -165,15 +257,19 @@ LatencyGrid LatencySum::grid() const {
   for (const auto& part : parts_) {
     fft.fwd(spectrum, discretise([&](double t) { return service_cdf(part.service, t); }, step));
     if (part.waiting.probability_of_waiting > 0) {
+      const std::optional<SameRateWait> same_rate =
+          shares_one_rate(part.waiting) ? std::optional(SameRateWait(part.waiting.terms))
+                                        : std::nullopt;
+      const SameRateWait* fast = same_rate ? &*same_rate : nullptr;
       fft.fwd(wait_spectrum,
-              discretise([&](double t) { return waiting_cdf(part.waiting, t); }, step));
+              discretise([&](double t) { return waiting_cdf(part.waiting, t, fast); }, step));
       for (std::size_t k = 0; k < spectrum.size(); ++k)
         spectrum[k] *= wait_spectrum[k];
     }
     const double whole = std::floor(part.count);
     const double fraction = part.count - whole;
     for (std::size_t k = 0; k < spectrum.size(); ++k) {
-      const std::complex<double> n_visits = std::pow(spectrum[k], whole);
+      const std::complex<double> n_visits = integer_power(spectrum[k], whole);
       total[k] *= (1.0 - fraction) * n_visits + fraction * n_visits * spectrum[k];
     }
   }

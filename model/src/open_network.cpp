@@ -43,7 +43,7 @@ ServiceSolution solve_service(const Service& service, double rate, const Distrib
   if (rate <= 0)
     return {idle_station(time), 1};
   if (service.type == ServiceType::delay) {
-    StationInput input{rate, time, 1, std::nullopt, 1.0};
+    StationInput input{rate, time, 1, std::nullopt, 1.0, false};
     StationMetrics m = solve_station(QueueModel::mminf, input);
     m.method = "M/G/inf (delay: no queueing), exact";
     m.waiting_time = WaitingTimeDistribution{};
@@ -60,6 +60,7 @@ ServiceSolution solve_service(const Service& service, double rate, const Distrib
   }
   // Round-robin hands each replica every r-th arrival of a Poisson stream: Erlang-r gaps, SCV 1/r.
   input.scv_arrival = service.balancer == Balancer::round_robin ? 1.0 / service.replicas : 1.0;
+  input.percentiles = false;  // classes convolve their own sojourns
   const bool markovian = is_exponential(time) && input.scv_arrival == 1.0;
   const QueueModel model =
       input.capacity ? QueueModel::mmck : (markovian ? QueueModel::mmc : QueueModel::ggc);

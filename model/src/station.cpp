@@ -307,9 +307,11 @@ StationMetrics solve_pollaczek_khinchine(QueueModel model, const StationInput& i
   // exponential service.
   out.probability_of_waiting = rho;
   auto waiting = exponential_wait(rho, rho > 0 ? mean_wait / rho : 0.0);
-  out.response_time_percentiles = sojourn_percentiles(waiting, service);
-  out.percentile_method =
-      "approximate: exponential conditional wait convolved with the service time on a grid";
+  if (input.percentiles) {
+    out.response_time_percentiles = sojourn_percentiles(waiting, service);
+    out.percentile_method =
+        "approximate: exponential conditional wait convolved with the service time on a grid";
+  }
   out.waiting_time = std::move(waiting);
   return out;
 }
@@ -341,9 +343,11 @@ StationMetrics solve_ggc(const StationInput& input) {
   out.probability_of_waiting = wait_probability;
   auto waiting =
       exponential_wait(wait_probability, wait_probability > 0 ? mean_wait / wait_probability : 0);
-  out.response_time_percentiles = sojourn_percentiles(waiting, input.service);
-  out.percentile_method =
-      "approximate: exponential conditional wait convolved with the service time on a grid";
+  if (input.percentiles) {
+    out.response_time_percentiles = sojourn_percentiles(waiting, input.service);
+    out.percentile_method =
+        "approximate: exponential conditional wait convolved with the service time on a grid";
+  }
   out.waiting_time = std::move(waiting);
   return out;
 }

@@ -113,10 +113,12 @@ StationMetrics solve_mmck(const StationInput& input) {
     waiting.probability_of_waiting = waiting_probability;
     waiting.terms = std::move(terms);
   }
-  out.response_time_percentiles =
-      sojourn_percentiles(waiting, Distribution::exponential(mean_service));
-  out.percentile_method =
-      "exact M/M/c/K waiting time (Erlang mixture) convolved with the service time on a grid";
+  if (input.percentiles) {
+    out.response_time_percentiles =
+        sojourn_percentiles(waiting, Distribution::exponential(mean_service));
+    out.percentile_method =
+        "exact M/M/c/K waiting time (Erlang mixture) convolved with the service time on a grid";
+  }
   out.waiting_time = std::move(waiting);
   return out;
 }

@@ -100,3 +100,21 @@ TEST(LatencyGrid, MixtureQuantileInvertsTheMixedCdf) {
 
 }  // namespace
 }  // namespace kendall::model
+
+namespace kendall::model {
+namespace {
+
+// An equal mix of Erlang(1, 2) and Erlang(3, 2) waits, always waiting: the mean is
+// (1/2 + 3/2)/2 = 1, and P(W <= 1) = (P(1, 2) + P(3, 2))/2 with the regularized gamma P.
+TEST(LatencySum, SameRateErlangMixtureMatchesTheGammaFunction) {
+  const WaitingTimeDistribution wait{1.0, {ErlangTerm{0.5, 1, 2.0}, ErlangTerm{0.5, 3, 2.0}}};
+  EXPECT_DOUBLE_EQ(wait.mean(), 1.0);
+  LatencySum sum;
+  sum.add_sojourn(wait, Distribution::deterministic(0.0));
+  const double expected_median_cdf =
+      0.5 * (boost::math::gamma_p(1.0, 2.0) + boost::math::gamma_p(3.0, 2.0));
+  EXPECT_NEAR(sum.grid().cdf(1.0), expected_median_cdf, 1e-3);
+}
+
+}  // namespace
+}  // namespace kendall::model

@@ -11,7 +11,7 @@
 namespace kendall::model {
 
 enum class QueueModel { mm1, mmc, mmck, mminf, mg1, md1, ggc };
-std::string_view to_string(QueueModel model);  ///< "mm1", ...
+std::string_view to_string(QueueModel model);         ///< "mm1", ...
 std::string_view kendall_notation(QueueModel model);  ///< "M/M/1", "M/M/c/K", ...
 
 /// One phase-type piece of a waiting time: Erlang(phases, rate) with a mixing weight.
@@ -32,11 +32,14 @@ struct WaitingTimeDistribution {
 };
 
 struct StationInput {
-  double arrival_rate = 0;               ///< λ
-  Distribution service;                  ///< service time S
-  int servers = 1;                       ///< c
-  std::optional<int> capacity;           ///< K: most requests in the station, servers included
-  double scv_arrival = 1.0;              ///< c_a², G/G/c only
+  double arrival_rate = 0;      ///< λ
+  Distribution service;         ///< service time S
+  int servers = 1;              ///< c
+  std::optional<int> capacity;  ///< K: most requests in the station, servers included
+  double scv_arrival = 1.0;     ///< c_a², G/G/c only
+  /// Compute response-time percentiles. Off for callers that only need the means and the
+  /// waiting-time distribution (networks convolve their own), since grid percentiles cost.
+  bool percentiles = true;
 };
 
 struct ResponsePercentiles {
@@ -45,12 +48,12 @@ struct ResponsePercentiles {
 
 struct StationMetrics {
   QueueModel model = QueueModel::mm1;
-  std::string method;      ///< the formula used, and whether it is exact
+  std::string method;  ///< the formula used, and whether it is exact
   bool stable = false;
-  std::string saturation;  ///< when unstable: which resource saturates and by how much
-  double offered_load = 0; ///< a = λ E[S], Erlangs
-  double utilization = 0;  ///< busy fraction per server (of the admitted load)
-  double throughput = 0;   ///< admitted requests per second
+  std::string saturation;   ///< when unstable: which resource saturates and by how much
+  double offered_load = 0;  ///< a = λ E[S], Erlangs
+  double utilization = 0;   ///< busy fraction per server (of the admitted load)
+  double throughput = 0;    ///< admitted requests per second
   std::optional<double> mean_response_time;
   std::optional<double> mean_waiting_time;
   std::optional<double> mean_number_in_system;
