@@ -120,8 +120,51 @@ TEST(KendallModel, EveryBundledExampleRuns) {
     const auto result = kendall("model " + entry.path().string());
     EXPECT_EQ(result.exit_code, 0) << entry.path() << "\n" << result.err;
     EXPECT_THAT(result.out, HasSubstr("utilization")) << entry.path();
+    const auto simulated =
+        kendall("simulate --requests 20000 --replications 2 " + entry.path().string());
+    EXPECT_EQ(simulated.exit_code, 0) << entry.path() << "\n" << simulated.err;
   }
   EXPECT_GE(examples, 1);
+}
+
+// Research file T1 again, now simulated: the exact M/M/2 mean 20/19 must lie inside the
+// simulator's 95% interval (fixed seed), and flow balance holds within the interval.
+TEST(KendallSimulate, ExactMeanLiesInsideTheConfidenceInterval) {
+  const auto json =
+      json_of(kendall(std::string("simulate ") + KENDALL_TEST_DATA_DIR +
+                      "/mm2-spec.yaml --requests 200000 --replications 5 --seed 7 --format json"));
+  const auto interval = json["classes"][0]["confidence_intervals"]["mean_response_time"];
+  EXPECT_LE(interval[0].get<double>(), 20.0 / 19.0);
+  EXPECT_GE(interval[1].get<double>(), 20.0 / 19.0);
+  const auto throughput = json["classes"][0]["confidence_intervals"]["throughput"];
+  EXPECT_LE(throughput[0].get<double>(), 9.0);
+  EXPECT_GE(throughput[1].get<double>(), 9.0);
+  EXPECT_GT(json["events_per_second"].get<double>(), 0.0);
+  EXPECT_TRUE(json["classes"][0]["response_time_percentiles"].contains("p999"));
+}
+
+// Same seed, same numbers, whatever the thread count.
+TEST(KendallSimulate, ThreadCountNeverChangesTheNumbers) {
+  const std::string run =
+      std::string("simulate ") + KENDALL_SOURCE_DIR +
+      "/examples/user-services.yaml --requests 20000 --replications 3 --format json --threads ";
+  auto one = json_of(kendall(run + "1"));
+  auto two = json_of(kendall(run + "2"));
+  for (auto* json : {&one, &two}) {
+    json->erase("wall_seconds");
+    json->erase("events_per_second");
+  }
+  EXPECT_EQ(one, two);
+}
+
+TEST(KendallSimulate, BadOptionsExitTwo) {
+  const std::string spec = std::string(" ") + KENDALL_SOURCE_DIR "/examples/user-services.yaml";
+  const auto both = kendall("simulate --requests 10 --duration 1s" + spec);
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_THAT(both.err, HasSubstr("not both"));
+  const auto warmup = kendall("simulate --requests 1000 --warmup 5parsecs" + spec);
+  EXPECT_EQ(warmup.exit_code, 2);
+  EXPECT_THAT(warmup.err, HasSubstr("--warmup"));
 }
 
 }  // namespace
