@@ -19,6 +19,8 @@ find_package(nlohmann_json 3.11 QUIET)
 kendall_require(nlohmann_json_FOUND nlohmann_json nlohmann-json3-dev)
 find_package(CLI11 QUIET)
 kendall_require(CLI11_FOUND CLI11 libcli11-dev)
+find_package(GLPK QUIET)
+kendall_require(GLPK_FOUND GLPK libglpk-dev)
 find_package(Threads REQUIRED)
 
 if(KENDALL_BUILD_TESTS)

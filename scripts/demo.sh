@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cmake --preset release >/dev/null
 cmake --build --preset release
-./build/release/cli/kendall model examples/user-services.yaml "$@"
+./build/release/cli/kendall plan examples/user-services.yaml "$@"

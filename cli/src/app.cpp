@@ -34,6 +34,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   add_queue_command(app, action);
   add_model_command(app, action);
   add_simulate_command(app, action);
+  add_plan_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -5,6 +5,14 @@
 
 namespace kendall::model::detail {
 
+/// A service solved as a station at a given arrival rate and (mixed) service time.
+struct ServiceSolution {
+  StationMetrics station;  ///< of one copy
+  int copies = 1;          ///< replicas with their own queue (random, round-robin), else 1
+};
+/// The station model a service's balancer and limits call for (docs/model.md, "Open networks").
+ServiceSolution solve_service(const Service& service, double rate, const Distribution& time);
+
 SystemResult analyze_open(const System& system, const AnalysisOptions& options);
 SystemResult analyze_closed(const System& system, const AnalysisOptions& options);
 
