@@ -62,11 +62,30 @@ std::string percent(double fraction) {
   return fmt::format("{:.0f}%", 100 * fraction);
 }
 
-// "# " before every line of a comment block.
-std::string comment_block(const std::vector<std::string>& lines) {
+// "# " before every line, each note wrapped at 98 columns (a note is one paragraph; its
+// continuation lines are indented so the notes stay apart).
+std::string comment_block(const std::vector<std::string>& notes) {
+  constexpr std::size_t width = 98;
   std::string text;
-  for (const std::string& line : lines)
-    text += line.empty() ? "#\n" : "# " + line + "\n";
+  for (const std::string& note : notes) {
+    std::string prefix = "# ";
+    std::string line;
+    std::size_t start = 0;
+    while (start < note.size()) {
+      const std::size_t end = std::min(note.find(' ', start), note.size());
+      const std::string word = note.substr(start, end - start);
+      start = end + 1;
+      if (!line.empty() && prefix.size() + line.size() + 1 + word.size() > width) {
+        text += prefix + line + "\n";
+        prefix = "#   ";
+        line.clear();
+      }
+      if (!line.empty())
+        line += ' ';
+      line += word;
+    }
+    text += line.empty() ? "#\n" : prefix + line + "\n";
+  }
   return text;
 }
 
@@ -200,8 +219,8 @@ std::string hpa_document(const ExportInput& input, const Service& service) {
         "utilization unless the Deployment's containers set resources.requests.cpu.");
   } else if (service.resources.cpu + 1e-9 < service.workers) {
     notes.push_back(fmt::format(
-        "Note: {} workers share {} cores of request; fully CPU-bound workers would each need a "
-        "core, and CPU utilization would then read {:.3g}x the busy fraction.",
+        "Note: {} workers share a CPU request of {}; if each busy worker kept a core busy, CPU "
+        "utilization would read {:.3g}x the busy fraction.",
         service.workers, cpu_quantity(service.resources.cpu),
         service.workers / service.resources.cpu));
   }
@@ -277,7 +296,10 @@ ExportFiles export_kustomize(const ExportInput& input) {
       generated_by(system),
       fmt::format("Replica counts planned at {}{}, total cost {:.4g} per hour.",
                   detail::traffic_text(first.plan),
-                  first.level.label.empty() ? "" : fmt::format(", level {}", first.level.label),
+                  // "08:00" adds to "200 requests/s"; "200/s" (from --rates) would repeat it.
+                  first.level.label.empty() || first.level.label.ends_with("/s")
+                      ? ""
+                      : fmt::format(", level {}", first.level.label),
                   first.plan.cost),
       "Apply with: kubectl apply -k <this folder>. Re-run kendall export rather than editing."};
   if (input.schedule.size() > 1) {
