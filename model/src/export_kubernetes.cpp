@@ -208,11 +208,18 @@ std::string hpa_document(const ExportInput& input, const Service& service) {
                : fmt::format("averageUtilization {}: the spec's plan.max_utilization (the plan "
                              "gives no SLO-limit utilization for this service).",
                              target),
-      "Approximation: Kendall's utilization is the fraction of busy workers; the HPA measures CPU",
-      "used relative to the pods' CPU requests. The two agree only when workers are CPU-bound and",
+      "Approximation: Kendall's utilization is the fraction of busy workers; the HPA measures CPU "
+      "used relative to the pods' CPU requests. The two agree only when workers are CPU-bound and "
       "each busy worker uses about requests.cpu / workers of CPU; I/O-bound workers show lower "
-      "CPU.",
-      "The HPA acts only outside a 10% tolerance around the target: it may run slightly above it."};
+      "CPU, so the HPA would scale later than the model assumes.",
+      "The HPA acts only outside a 10% tolerance around the target: it may run slightly above "
+      "it."};
+  if (target > static_cast<int>(std::floor(100 * system.plan.max_utilization + 1e-9))) {
+    notes.push_back(fmt::format(
+        "This target is above the spec's plan.max_utilization ({}): the SLOs allow it, but the "
+        "HPA will run pods hotter than the plan does; lower it to keep that headroom.",
+        percent(system.plan.max_utilization)));
+  }
   if (service.resources.cpu <= 0) {
     notes.push_back(
         "WARNING: the spec gives this service no CPU request; the HPA cannot compute CPU "

@@ -208,6 +208,8 @@ TEST(ExportHpa, FallsBackToMaxUtilizationAndClampsTheTarget) {
   const std::vector<YAML::Node> high_docs = YAML::LoadAll(high.at("hpa.yaml"));
   EXPECT_EQ(target(high_docs[0]), 100);
   EXPECT_EQ(target(high_docs[1]), 100);
+  EXPECT_THAT(high.at("hpa.yaml"), HasSubstr("above the spec's plan.max_utilization (80%)"));
+  EXPECT_THAT(low.at("hpa.yaml"), ::testing::Not(HasSubstr("above the spec's")));
 }
 
 TEST(ExportCsv, OneRowPerServicePerLevel) {
