@@ -35,6 +35,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   add_model_command(app, action);
   add_simulate_command(app, action);
   add_plan_command(app, action);
+  add_export_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

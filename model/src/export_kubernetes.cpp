@@ -169,7 +169,10 @@ std::string seed_style_manifest(const Service& service) {
 // peak level, as a whole percentage the HPA accepts, clamped to [1, 100]. A tiny epsilon keeps
 // 0.29 (stored as 0.28999…) at 29 rather than 28.
 int target_utilization(const System& system, const ServicePlan* at_peak, bool& from_slo) {
-  from_slo = at_peak != nullptr && at_peak->utilization_at_slo_limit.has_value();
+  // The plan keeps every service under plan.max_utilization; the HPA target keeps that headroom
+  // even where the SLOs would allow running hotter.
+  from_slo = at_peak != nullptr && at_peak->utilization_at_slo_limit.has_value() &&
+             *at_peak->utilization_at_slo_limit < system.plan.max_utilization;
   const double fraction =
       from_slo ? *at_peak->utilization_at_slo_limit : system.plan.max_utilization;
   const double floored = std::floor(100 * fraction + 1e-9);
@@ -205,8 +208,8 @@ std::string hpa_document(const ExportInput& input, const Service& service) {
       from_slo ? fmt::format("averageUtilization {}: the utilization at which every SLO still "
                              "just holds with the replicas planned at the peak level ({}).",
                              target, detail::level_text(peak))
-               : fmt::format("averageUtilization {}: the spec's plan.max_utilization (the plan "
-                             "gives no SLO-limit utilization for this service).",
+               : fmt::format("averageUtilization {}: the spec's plan.max_utilization (the SLOs "
+                             "hold beyond it, or the plan gives no SLO-limit utilization).",
                              target),
       "Approximation: Kendall's utilization is the fraction of busy workers; the HPA measures CPU "
       "used relative to the pods' CPU requests. The two agree only when workers are CPU-bound and "
@@ -214,12 +217,6 @@ std::string hpa_document(const ExportInput& input, const Service& service) {
       "CPU, so the HPA would scale later than the model assumes.",
       "The HPA acts only outside a 10% tolerance around the target: it may run slightly above "
       "it."};
-  if (target > static_cast<int>(std::floor(100 * system.plan.max_utilization + 1e-9))) {
-    notes.push_back(fmt::format(
-        "This target is above the spec's plan.max_utilization ({}): the SLOs allow it, but the "
-        "HPA will run pods hotter than the plan does; lower it to keep that headroom.",
-        percent(system.plan.max_utilization)));
-  }
   if (service.resources.cpu <= 0) {
     notes.push_back(
         "WARNING: the spec gives this service no CPU request; the HPA cannot compute CPU "
