@@ -14,9 +14,7 @@ namespace {
 using ::testing::HasSubstr;
 using testing::run_command;
 
-testing::CommandResult kendall(const std::string& arguments) {
-  return run_command(std::string(KENDALL_BINARY) + " " + arguments);
-}
+using testing::kendall;
 
 nlohmann::json json_of(const testing::CommandResult& result) {
   EXPECT_EQ(result.exit_code, 0) << result.err;

@@ -27,9 +27,7 @@ using testing::run_command;
 const std::string spec = std::string(KENDALL_SOURCE_DIR) + "/examples/user-services.yaml";
 const std::string base = std::string(KENDALL_SOURCE_DIR) + "/deploy/k8s/base";
 
-testing::CommandResult kendall(const std::string& arguments) {
-  return run_command(std::string(KENDALL_BINARY) + " " + arguments);
-}
+using testing::kendall;
 
 bool have_kubectl() {
   static const bool found = run_command("kubectl version --client").exit_code == 0;

@@ -12,9 +12,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-testing::CommandResult kendall(const std::string& arguments) {
-  return testing::run_command(std::string(KENDALL_BINARY) + " " + arguments);
-}
+using testing::kendall;
 
 const std::string kExample = std::string(" ") + KENDALL_SOURCE_DIR + "/examples/user-services.yaml";
 

@@ -46,4 +46,11 @@ inline CommandResult run_command(const std::string& command_line) {
   return result;
 }
 
+#ifdef KENDALL_BINARY
+/// Runs the `kendall` binary under test with the given arguments.
+inline CommandResult kendall(const std::string& arguments) {
+  return run_command(std::string(KENDALL_BINARY) + " " + arguments);
+}
+#endif
+
 }  // namespace kendall::testing
