@@ -13,7 +13,9 @@
 namespace kendall::model {
 
 enum class ServiceType { queue, delay };
-/// least_request: one shared queue over all replicas' workers (join the least loaded);
+/// least_request: a request joins the replica with the fewest requests in it. The analytic
+/// model treats that as one shared queue over all replicas' workers; the simulator keeps real
+/// per-replica queues (docs/simulation.md measures the difference).
 /// round_robin and random: a queue per replica.
 enum class Balancer { least_request, round_robin, random };
 enum class WorkloadType { open, closed };
