@@ -131,7 +131,10 @@ SystemResult analyze_open(const System& system, const AnalysisOptions& options) 
           times[c] = class_time[s][c];
       }
       mixed[s] = mixed_service_time(service, visit_rate[s], times);
-      const double rate = std::accumulate(visit_rate[s].begin(), visit_rate[s].end(), 0.0);
+      const double load_scale =
+          options.service_load_scale.empty() ? 1.0 : options.service_load_scale.at(s);
+      const double rate =
+          load_scale * std::accumulate(visit_rate[s].begin(), visit_rate[s].end(), 0.0);
       solution[s] = solve_service(service, rate, mixed[s]);
       const double admit = 1.0 - solution[s].station.probability_of_blocking.value_or(0.0);
       change = std::max(change, std::fabs(admit - admitted[s]));

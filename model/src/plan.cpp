@@ -376,26 +376,26 @@ PlanResult plan_replicas(const System& system, const PlanOptions& options) {
   }
 
   if (options.find_slo_limit && !system.slos.empty()) {
-    // Scale the traffic up until an SLO breaks (bisection on the rate factor): utilization grows
-    // in proportion, so each service's utilization at the limit is its planned one × factor.
-    double highest_utilization = 0;
-    for (const auto& s : truth.services)
-      highest_utilization = std::max(highest_utilization, s.utilization);
-    double low = 1.0, high = highest_utilization > 0 ? 1.0 / highest_utilization : 1.0;
-    for (int i = 0; i < 30 && high - low > 1e-4 * low; ++i) {
-      const double middle = 0.5 * (low + high);
-      AnalysisOptions scaled;
-      scaled.rate_scale = options.rate_scale * middle;
-      const SystemResult r = analyze(planned, scaled);
-      const bool met = r.stable && std::all_of(r.slos.begin(), r.slos.end(),
-                                               [](const SloResult& s) { return s.met; });
-      (met ? low : high) = middle;
-    }
+    // Each service alone takes more load until an SLO breaks (bisection on its load factor, the
+    // others as planned) — what an autoscaler that scales this service by itself may allow. Its
+    // utilization grows in proportion, so the limit is the planned utilization × the factor.
     for (std::size_t s = 0; s < result.services.size(); ++s) {
-      if (system.services[s].type == ServiceType::queue) {
-        result.services[s].utilization_at_slo_limit =
-            std::min(1.0, result.services[s].utilization * low);
+      const double utilization = result.services[s].utilization;
+      if (system.services[s].type != ServiceType::queue || !(utilization > 0))
+        continue;
+      double low = 1.0, high = 1.0 / utilization;
+      for (int i = 0; i < 30 && high - low > 1e-4 * low; ++i) {
+        const double middle = 0.5 * (low + high);
+        AnalysisOptions scaled;
+        scaled.rate_scale = options.rate_scale;
+        scaled.service_load_scale.assign(system.services.size(), 1.0);
+        scaled.service_load_scale[s] = middle;
+        const SystemResult r = analyze(planned, scaled);
+        const bool met = r.stable && std::all_of(r.slos.begin(), r.slos.end(),
+                                                 [](const SloResult& slo) { return slo.met; });
+        (met ? low : high) = middle;
       }
+      result.services[s].utilization_at_slo_limit = std::min(1.0, utilization * low);
     }
   }
   return result;

@@ -228,6 +228,25 @@ TEST(Plan, FindsTheUtilizationAtWhichTheSloBreaks) {
   EXPECT_NEAR(*r.services[0].utilization_at_slo_limit, 0.8, 1e-3);
 }
 
+// Each service's limit is its own: two M/M/1 services serving separate classes, with mean SLOs
+// 50 ms and 20 ms over S = 10 ms, break at ρ = 1 - S/L: 0.8 and 0.5, whatever the other does.
+TEST(Plan, FindsEachServicesOwnSloLimit) {
+  System system = one_service(20, 0.010, 1, 0.95);
+  Service other = system.services[0];
+  other.name = "other";
+  system.services.push_back(other);
+  WorkloadClass second = system.classes[0];
+  second.name = "second";
+  second.visits = {Visit{1, 1.0, std::nullopt}};
+  system.classes.push_back(second);
+  system.slos.push_back(Slo{0, Statistic::mean, 0.050, {}});
+  system.slos.push_back(Slo{1, Statistic::mean, 0.020, {}});
+  const PlanResult r = plan_replicas(system);
+  ASSERT_TRUE(r.feasible) << r.reason;
+  EXPECT_NEAR(*r.services[0].utilization_at_slo_limit, 0.8, 1e-3);
+  EXPECT_NEAR(*r.services[1].utilization_at_slo_limit, 0.5, 1e-3);
+}
+
 TEST(Schedule, ReadsTimesOfDayAndScalesToTheSpec) {
   const auto path = std::filesystem::temp_directory_path() / "kendall-schedule-test.csv";
   std::ofstream(path) << "time,rate\n# night\n00:00,50\n08:00,200\n";

@@ -28,8 +28,8 @@ struct ServicePlan {
   double utilization = 0;               ///< busy fraction per worker with the planned replicas
   std::optional<double> response_time;  ///< per visit, mean, with the planned replicas
   double cost = 0;                      ///< replicas × cost per replica-hour
-  /// The highest utilization this service reaches while every SLO still holds with the planned
-  /// replicas (traffic scaled up until an SLO breaks): the basis of an autoscaler's target.
+  /// The highest utilization this service may reach, the others as planned, while every SLO
+  /// still holds (its load scaled up until an SLO breaks): the basis of an autoscaler's target.
   std::optional<double> utilization_at_slo_limit;
 };
 

@@ -67,6 +67,9 @@ struct SystemResult {
 struct AnalysisOptions {
   double rate_scale = 1.0;  ///< multiplies every open class's rate (or closed population)
   bool percentiles = true;  ///< compute per-class percentiles (the costly part)
+  /// Open workloads, what-if: per service, a factor on the load it receives (as if it alone ran
+  /// hotter, e.g. with fewer replicas); empty means 1 for every service.
+  std::vector<double> service_load_scale;
 };
 
 /// Solves the spec's model. Throws InputError for specs the model cannot express.
