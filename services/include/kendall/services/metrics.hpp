@@ -1,0 +1,76 @@
+#pragma once
+/// Service metrics in the Prometheus text exposition format (version 0.0.4): requests by route
+/// and status, a latency histogram per route, time queued and time in service, rejections.
+/// Gauges (in flight, queue length, busy workers) are sampled by the caller at render time.
+///
+/// Units: seconds.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+
+#include "kendall/services/route.hpp"
+
+namespace kendall::services {
+
+/// A Prometheus histogram with fixed upper bounds (seconds), from 100 us to 10 s.
+class LatencyBuckets {
+ public:
+  static constexpr std::array<double, 16> bounds = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                                    0.01,   0.025,   0.05,   0.1,   0.25,   0.5,
+                                                    1.0,    2.5,     5.0,    10.0};
+  void record(double seconds);
+  /// Appends the _bucket, _sum and _count lines of `name` with `labels` ("" or `k="v"`).
+  void render(std::string& out, const std::string& name, const std::string& labels) const;
+
+ private:
+  std::array<std::uint64_t, bounds.size()> counts_{};  // non-cumulative; cumulated on render
+  std::uint64_t count_ = 0;
+  double sum_ = 0;
+};
+
+/// What the caller samples when /metrics is rendered.
+struct Gauges {
+  std::size_t in_flight = 0;     ///< requests read and not yet answered
+  std::size_t queue_length = 0;  ///< requests waiting for a worker
+  std::size_t busy_workers = 0;
+  std::size_t connections = 0;
+};
+
+class Metrics {
+ public:
+  Metrics(std::size_t workers, std::size_t queue_limit)
+      : workers_(workers), queue_limit_(queue_limit) {}
+
+  /// One answered request: its route, status and time from fully read to answered.
+  void record_request(Route route, unsigned status, double seconds);
+  /// Time a request waited for a worker, and time it then held the worker.
+  void record_queued(double seconds);
+  void record_service(double seconds);
+  /// A request refused with 503 because the queue was full.
+  void record_rejected();
+  /// A connection closed at accept because of the connection limit.
+  void record_refused_connection();
+
+  /// Count of answered requests with this route and status (for tests and logs).
+  std::uint64_t requests(Route route, unsigned status) const;
+
+  std::string render(const Gauges& gauges) const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::size_t workers_;
+  std::size_t queue_limit_;
+  std::map<std::pair<Route, unsigned>, std::uint64_t> requests_;
+  std::map<Route, LatencyBuckets> latency_;
+  LatencyBuckets queued_;
+  LatencyBuckets service_;
+  std::uint64_t rejected_ = 0;
+  std::uint64_t refused_connections_ = 0;
+};
+
+}  // namespace kendall::services

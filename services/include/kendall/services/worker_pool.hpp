@@ -1,0 +1,58 @@
+#pragma once
+/// The services' one queue: requests wait in a bounded FIFO for one of W worker threads.
+/// A submission that would make more than `queue_limit` requests wait is refused at once (the
+/// caller answers 503), so an accepted request is never dropped.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace kendall::services {
+
+class WorkerPool {
+ public:
+  /// A job learns how long it waited in the queue.
+  using Job = std::function<void(std::chrono::steady_clock::duration queued)>;
+
+  /// Starts `workers` threads (at least 1).
+  WorkerPool(std::size_t workers, std::size_t queue_limit);
+  /// Runs every accepted job, then joins (see shutdown).
+  ~WorkerPool();
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  /// Queues `job` unless `queue_limit` requests would then be waiting beyond the idle
+  /// workers; false when refused or shutting down. Never blocks on the queue.
+  bool try_submit(Job job);
+  /// Stops taking jobs, runs those already accepted, joins the threads. Idempotent.
+  void shutdown();
+
+  std::size_t workers() const { return threads_.size(); }
+  std::size_t queue_limit() const { return queue_limit_; }
+  /// Requests waiting for a worker now.
+  std::size_t queue_length() const;
+  /// Workers running a job now.
+  std::size_t busy() const;
+
+ private:
+  struct Entry {
+    Job job;
+    std::chrono::steady_clock::time_point queued_at;
+  };
+  void run();
+
+  std::size_t queue_limit_;
+  mutable std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<Entry> queue_;
+  std::size_t busy_ = 0;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace kendall::services

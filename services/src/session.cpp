@@ -1,0 +1,185 @@
+#include "session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <thread>
+
+namespace kendall::services {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+
+namespace {
+
+double seconds(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+bool is_parse_error(const beast::error_code& ec) {
+  return ec.category() == http::make_error_code(http::error::bad_method).category();
+}
+
+}  // namespace
+
+Session::Session(net::ip::tcp::socket&& socket, ServerContext& context)
+    : stream_(std::move(socket)), context_(context) {
+  ++context_.connections;
+}
+
+Session::~Session() {
+  finish_request();
+  --context_.connections;
+}
+
+void Session::run() {
+  // Run on the session's strand: the stream is not thread-safe and I/O threads may be several.
+  net::dispatch(stream_.get_executor(),
+                beast::bind_front_handler(&Session::do_read, shared_from_this()));
+}
+
+void Session::do_read() {
+  // A fresh parser per request: limits apply to each message, not to the connection.
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(context_.options->max_header_size));
+  parser_->body_limit(context_.options->max_body_size);
+
+  // Read the headers within the header deadline (also the keep-alive idle timeout).
+  stream_.expires_after(context_.options->header_timeout);
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&Session::on_read_header, shared_from_this()));
+}
+
+void Session::on_read_header(beast::error_code ec, std::size_t bytes) {
+  if (ec || parser_->is_done()) {
+    on_read(ec, bytes);
+    return;
+  }
+  // Read the body within its own deadline.
+  stream_.expires_after(context_.options->body_timeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&Session::on_read, shared_from_this()));
+}
+
+void Session::on_read(beast::error_code ec, std::size_t /*bytes*/) {
+  if (ec == http::error::end_of_stream) {
+    do_close();
+    return;
+  }
+  if (ec == http::error::body_limit) {
+    request_in_flight_ = true;
+    ++context_.in_flight;
+    received_at_ = std::chrono::steady_clock::now();
+    const auto target = parser_->get().target();
+    route_ = route_of(std::string_view(target.data(), target.size()));
+    do_write(error_response(
+        payload_too_large("request body over the limit of " +
+                          std::to_string(context_.options->max_body_size) + " bytes"),
+        11, false));
+    return;
+  }
+  if (ec == http::error::header_limit || is_parse_error(ec)) {
+    request_in_flight_ = true;
+    ++context_.in_flight;
+    received_at_ = std::chrono::steady_clock::now();
+    route_ = Route::other;
+    const auto error =
+        ec == http::error::header_limit
+            ? HttpError(431, "request headers over the limit of " +
+                                 std::to_string(context_.options->max_header_size) + " bytes")
+            : bad_request("malformed HTTP request: " + ec.message());
+    do_write(error_response(error, 11, false));
+    return;
+  }
+  if (ec) {
+    // Timeouts, resets and aborts: nothing to answer.
+    spdlog::debug("connection closed event=read error=\"{}\"", ec.message());
+    do_close();
+    return;
+  }
+  request_in_flight_ = true;
+  ++context_.in_flight;
+  received_at_ = std::chrono::steady_clock::now();
+  dispatch_request(parser_->release());
+}
+
+void Session::dispatch_request(Request request) {
+  const auto target = request.target();
+  route_ = route_of(std::string_view(target.data(), target.size()));
+  if (!runs_on_worker(route_)) {
+    do_write(context_.handlers->handle(request));
+    return;
+  }
+  auto shared = std::make_shared<const Request>(std::move(request));
+  const bool accepted = context_.pool->try_submit(
+      [self = shared_from_this(), shared](std::chrono::steady_clock::duration queued) {
+        self->run_on_worker(shared, queued);
+      });
+  if (!accepted) {
+    context_.metrics->record_rejected();
+    do_write(error_response(service_unavailable("server busy: the request queue is full", 1),
+                            shared->version(), shared->keep_alive()));
+  }
+}
+
+void Session::run_on_worker(std::shared_ptr<const Request> request,
+                            std::chrono::steady_clock::duration queued) {
+  // Runs on a worker thread: touches nothing of the session but its executor.
+  context_.metrics->record_queued(seconds(queued));
+  const auto start = std::chrono::steady_clock::now();
+  if (context_.work_model != nullptr) {
+    std::this_thread::sleep_for(context_.work_model->draw());
+  }
+  Response response = context_.handlers->handle(*request);
+  context_.metrics->record_service(seconds(std::chrono::steady_clock::now() - start));
+  net::post(stream_.get_executor(),
+            [self = shared_from_this(), response = std::move(response)]() mutable {
+              self->do_write(std::move(response));
+            });
+}
+
+void Session::do_write(Response response) {
+  if (context_.draining) {
+    // Shutting down: answer, then let the client reconnect elsewhere.
+    response.keep_alive(false);
+  }
+  context_.metrics->record_request(route_, response.result_int(),
+                                   seconds(std::chrono::steady_clock::now() - received_at_));
+  response_ = std::move(response);
+  const bool close = response_.need_eof();
+  stream_.expires_after(context_.options->body_timeout);
+  http::async_write(stream_, response_,
+                    beast::bind_front_handler(&Session::on_write, shared_from_this(), close));
+}
+
+void Session::on_write(bool close, beast::error_code ec, std::size_t /*bytes*/) {
+  finish_request();
+  if (ec) {
+    spdlog::debug("connection closed event=write error=\"{}\"", ec.message());
+    return;
+  }
+  if (close) {
+    do_close();
+    return;
+  }
+  do_read();
+}
+
+void Session::do_close() {
+  beast::error_code ec;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+}
+
+void Session::finish_request() {
+  if (request_in_flight_) {
+    request_in_flight_ = false;
+    --context_.in_flight;
+  }
+}
+
+}  // namespace kendall::services

@@ -1,0 +1,76 @@
+#include "kendall/services/worker_pool.hpp"
+
+#include <algorithm>
+
+namespace kendall::services {
+
+WorkerPool::WorkerPool(std::size_t workers, std::size_t queue_limit) : queue_limit_(queue_limit) {
+  workers = std::max<std::size_t>(1, workers);
+  threads_.reserve(workers);
+  for (std::size_t i = 0; i < workers; ++i) {
+    threads_.emplace_back([this] { run(); });
+  }
+}
+
+WorkerPool::~WorkerPool() {
+  shutdown();
+}
+
+bool WorkerPool::try_submit(Job job) {
+  {
+    std::lock_guard lock(mutex_);
+    // Idle workers take queued jobs at once, so only the excess over them really waits.
+    const std::size_t idle = threads_.size() - busy_;
+    if (stopping_ || queue_.size() >= queue_limit_ + idle) {
+      return false;
+    }
+    queue_.push_back({std::move(job), std::chrono::steady_clock::now()});
+  }
+  ready_.notify_one();
+  return true;
+}
+
+void WorkerPool::shutdown() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  ready_.notify_all();
+  for (auto& thread : threads_) {
+    if (thread.joinable()) {
+      thread.join();
+    }
+  }
+}
+
+std::size_t WorkerPool::queue_length() const {
+  std::lock_guard lock(mutex_);
+  const std::size_t idle = threads_.size() - busy_;
+  return queue_.size() > idle ? queue_.size() - idle : 0;
+}
+
+std::size_t WorkerPool::busy() const {
+  std::lock_guard lock(mutex_);
+  return busy_;
+}
+
+void WorkerPool::run() {
+  for (;;) {
+    Entry entry;
+    {
+      std::unique_lock lock(mutex_);
+      ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) {
+        return;  // stopping, and every accepted job has run
+      }
+      entry = std::move(queue_.front());
+      queue_.pop_front();
+      ++busy_;
+    }
+    entry.job(std::chrono::steady_clock::now() - entry.queued_at);
+    std::lock_guard lock(mutex_);
+    --busy_;
+  }
+}
+
+}  // namespace kendall::services
