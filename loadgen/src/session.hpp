@@ -1,0 +1,84 @@
+#pragma once
+// One keep-alive HTTP/1.1 client connection: connect once, then write a request and read its
+// response, one at a time, with the per-request deadline on every step. The owner (a Worker)
+// decides what to send next; the session reports each outcome back to it.
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+namespace kendall::loadgen::detail {
+
+using Clock = std::chrono::steady_clock;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = boost::asio::ip::tcp;
+using error_code = boost::system::error_code;
+
+enum class Failure { none, connect, timeout, io };
+
+/// One request's timing and result, handed to the owner when it ends.
+struct Outcome {
+  Failure failure = Failure::none;
+  unsigned status = 0;
+  Clock::time_point write_start;
+  Clock::time_point done;
+};
+
+class SessionOwner {
+ public:
+  virtual void on_connected(class Session& session, error_code ec) = 0;
+  virtual void on_outcome(class Session& session, const Outcome& outcome) = 0;
+
+ protected:
+  ~SessionOwner() = default;
+};
+
+class Session {
+ public:
+  Session(boost::asio::io_context& io, SessionOwner& owner, tcp::resolver::results_type address,
+          std::size_t endpoint, std::chrono::nanoseconds timeout);
+
+  /// Opens the connection ahead of the run, so that connect time is not measured.
+  void connect();
+  /// Sends `request` (which must stay alive until the outcome), reconnecting if needed.
+  void send(const std::string& request);
+  /// The body of the last response (valid until the next send).
+  const std::string& response_body() const { return parser_->get().body(); }
+  std::size_t endpoint() const { return endpoint_; }
+  bool busy() const { return busy_; }
+  /// Closes the socket; an outstanding operation ends with an error outcome.
+  void close();
+
+  /// Owner's bookkeeping for the request in flight (index into its pending table).
+  std::size_t slot = 0;
+
+ private:
+  void do_connect(bool then_write);
+  void on_connect(bool then_write, error_code ec);
+  void do_write();
+  void on_write(error_code ec, std::size_t bytes);
+  void do_read();
+  void on_read(error_code ec, std::size_t bytes);
+  void finish(Failure failure, unsigned status);
+
+  SessionOwner& owner_;
+  beast::tcp_stream stream_;
+  tcp::resolver::results_type address_;
+  std::size_t endpoint_;
+  std::chrono::nanoseconds timeout_;
+  beast::flat_buffer buffer_;
+  std::optional<http::response_parser<http::string_body>> parser_;
+  const std::string* request_ = nullptr;
+  bool connected_ = false;
+  bool busy_ = false;
+  Outcome outcome_;
+};
+
+}  // namespace kendall::loadgen::detail

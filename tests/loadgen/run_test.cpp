@@ -1,0 +1,180 @@
+// The load generator against a real loopback server (test_server.hpp). Oracles: the schedule's
+// own arithmetic (rate × duration), the server's injected delay, the pause formula of
+// docs/loadgen.md (P·(1 − (1−q)·D/P)), and the response time law N = X·(R + Z).
+#include "kendall/loadgen/run.hpp"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "loadgen/test_server.hpp"
+
+namespace kendall::loadgen {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::TestServer;
+
+LoadOptions open_loop(double rate, double duration) {
+  LoadOptions options;
+  options.steps = {{rate}};
+  options.duration = duration;
+  options.connections = 8;
+  options.threads = 2;
+  return options;
+}
+
+void expect_counts_add_up(const StepResult& step) {
+  EXPECT_EQ(step.sent, step.responses + step.errors.failed());
+}
+
+TEST(OpenLoop, AchievesTheTargetRateWithin1PercentAndCountsEveryRequest) {
+  TestServer server;
+  LoadOptions options = open_loop(500, 4);
+  options.arrival = Arrival::uniform;  // deterministic count: rate × duration
+  const RunResult result = run_load(url_scenario(server.url()), options);
+  ASSERT_EQ(result.steps.size(), 1u);
+  const StepResult& step = result.steps[0];
+  expect_counts_add_up(step);
+  EXPECT_EQ(step.sent, server.requests());
+  EXPECT_EQ(step.errors.total(), 0u);
+  EXPECT_EQ(step.unsent, 0u);
+  EXPECT_NEAR(step.achieved_rate(), 500, 5);
+  EXPECT_NEAR(static_cast<double>(step.sent), 2000, 20);
+}
+
+TEST(OpenLoop, PercentilesMatchAnInjectedDelay) {
+  TestServer server(20ms);
+  LoadOptions options = open_loop(200, 2);
+  // Enough connections that requests never queue client-side: 200/s × 20 ms = 4 busy on average.
+  options.connections = 32;
+  const StepResult step = run_load(url_scenario(server.url()), options).steps[0];
+  expect_counts_add_up(step);
+  // Every response takes the 20 ms sleep plus loopback time (well under 1 ms here); the
+  // histogram adds at most 0.4%.
+  EXPECT_GE(step.latency.quantile(0.5), 0.0199);
+  EXPECT_LE(step.latency.quantile(0.5), 0.0215);
+  EXPECT_LE(step.latency.quantile(0.99), 0.030);
+  EXPECT_GE(step.service_time.quantile(0.5), 0.0199);
+}
+
+TEST(OpenLoop, APausedServerShowsInTheHighPercentiles) {
+  TestServer server;
+  LoadOptions options = open_loop(200, 4);
+  std::jthread pauser([&server] {
+    std::this_thread::sleep_for(1500ms);
+    server.pause();
+    std::this_thread::sleep_for(1000ms);
+    server.resume();
+  });
+  const StepResult step = run_load(url_scenario(server.url()), options).steps[0];
+  expect_counts_add_up(step);
+  // A 1 s pause in 4 s delays a quarter of the requests by U(0, 1 s): p99 ≈ 0.96 s. A client
+  // that timed from the actual send (coordinated omission) would see p99 of a few ms, apart from
+  // the 8 requests caught on the wire.
+  EXPECT_GE(step.latency.quantile(0.99), 0.5);
+  EXPECT_LE(step.latency.quantile(0.5), 0.05);
+  EXPECT_GT(step.late_sends, 100u);  // they waited in the backlog, and that is reported
+  EXPECT_LE(step.service_time.quantile(0.9), 0.05);
+}
+
+TEST(ClosedLoop, RespectsTheUserCountAndTheResponseTimeLaw) {
+  TestServer server(20ms);
+  LoadOptions options;
+  options.users = 4;
+  options.threads = 2;
+  options.think_time = 0.010;
+  options.think_kind = ThinkTime::fixed;
+  options.duration = 2;
+  const StepResult step = run_load(url_scenario(server.url()), options).steps[0];
+  expect_counts_add_up(step);
+  EXPECT_EQ(server.max_concurrent(), 4);
+  // Response time law: X = N / (R + Z), R measured.
+  const double expected = 4 / (step.latency.mean() + 0.010);
+  EXPECT_NEAR(step.throughput(), expected, 0.05 * expected);
+}
+
+TEST(MaxThroughput, SendsExactlyTheRequestedNumber) {
+  TestServer server;
+  LoadOptions options;
+  options.connections = 4;
+  options.threads = 2;
+  options.requests = 1000;
+  const StepResult step = run_load(url_scenario(server.url()), options).steps[0];
+  EXPECT_EQ(step.sent, 1000u);
+  EXPECT_EQ(step.responses, 1000u);
+  EXPECT_EQ(server.requests(), 1000u);
+  EXPECT_EQ(server.max_concurrent(), 4);
+  EXPECT_EQ(step.status_codes.at(200), 1000u);
+}
+
+TEST(Sweep, ReportsEachStepSeparately) {
+  TestServer server;
+  LoadOptions options = open_loop(100, 1);
+  options.steps = {{100}, {300}};
+  options.arrival = Arrival::uniform;
+  const RunResult result = run_load(url_scenario(server.url()), options);
+  ASSERT_EQ(result.steps.size(), 2u);
+  EXPECT_NEAR(static_cast<double>(result.steps[0].sent), 100, 2);
+  EXPECT_NEAR(static_cast<double>(result.steps[1].sent), 300, 3);
+  EXPECT_EQ(result.steps[0].sent + result.steps[1].sent, server.requests());
+}
+
+TEST(Errors, TimeoutsAndStatusClassesAreCountedByKind) {
+  TestServer server;
+  server.pause();
+  LoadOptions options;
+  options.connections = 2;
+  options.requests = 4;
+  options.timeout = 0.2;
+  const StepResult timed_out = run_load(url_scenario(server.url()), options).steps[0];
+  EXPECT_EQ(timed_out.errors.timeout, 4u);
+  EXPECT_EQ(timed_out.sent, 4u);
+  server.resume();
+  options.requests = 10;
+  const StepResult not_found = run_load(url_scenario(server.url("/status/404")), options).steps[0];
+  EXPECT_EQ(not_found.errors.status_4xx, 10u);
+  EXPECT_EQ(not_found.responses, 10u);
+  EXPECT_EQ(not_found.status_codes.at(404), 10u);
+}
+
+TEST(Errors, NoServerIsAConnectError) {
+  std::uint16_t port = 0;
+  {
+    TestServer server;  // take a free port, then free it again
+    port = server.port();
+  }
+  LoadOptions options;
+  options.requests = 1;
+  EXPECT_THROW(
+      {
+        try {
+          run_load(url_scenario("http://127.0.0.1:" + std::to_string(port) + "/"), options);
+        } catch (const std::runtime_error& error) {
+          EXPECT_NE(std::string(error.what()).find("cannot connect to 127.0.0.1"),
+                    std::string::npos);
+          throw;
+        }
+      },
+      std::runtime_error);
+}
+
+TEST(Stop, EndsTheRunEarlyWithWhatWasMeasured) {
+  TestServer server;
+  std::atomic<bool> stop{false};
+  LoadOptions options = open_loop(200, 30);
+  options.stop = &stop;
+  std::jthread stopper([&stop] {
+    std::this_thread::sleep_for(500ms);
+    stop = true;
+  });
+  const auto start = std::chrono::steady_clock::now();
+  const RunResult result = run_load(url_scenario(server.url()), options);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+  EXPECT_TRUE(result.interrupted);
+  expect_counts_add_up(result.steps[0]);
+  EXPECT_GT(result.steps[0].responses, 50u);
+}
+
+}  // namespace
+}  // namespace kendall::loadgen
