@@ -1,0 +1,185 @@
+// Tests for kendall/services/server.hpp over real sockets on 127.0.0.1, port 0.
+#include "kendall/services/server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <latch>
+#include <thread>
+
+#include "support.hpp"
+
+namespace kendall::services {
+namespace {
+
+using namespace testing;
+
+TEST(Server, ServesRegisterThenLoginOverOneStore) {
+  TempDir dir;
+  TestServer registrar(test_options(ServiceKind::register_user, dir));
+  TestServer login(test_options(ServiceKind::login, dir));
+  EXPECT_EQ(exchange(registrar.port(), credentials_request("/register", "alice", "s3cret-pw"))
+                .result_int(),
+            201u);
+  const auto token = exchange(login.port(), credentials_request("/login", "alice", "s3cret-pw"));
+  EXPECT_EQ(token.result_int(), 200u);
+  EXPECT_TRUE(body_json(token).contains("token"));
+  EXPECT_EQ(
+      exchange(login.port(), credentials_request("/login", "alice", "wrong-pw1")).result_int(),
+      401u);
+  for (const char* target : {"/healthz", "/readyz", "/metrics"}) {
+    EXPECT_EQ(exchange(login.port(), json_request(http::verb::get, target, "", "")).result_int(),
+              200u)
+        << target;
+  }
+}
+
+TEST(Server, KeepsTheConnectionAliveAcrossRequests) {
+  TempDir dir;
+  TestServer server(test_options(ServiceKind::register_user, dir));
+  std::ostringstream raw;
+  raw << json_request(http::verb::get, "/healthz", "", "")
+      << json_request(http::verb::get, "/nope", "", "");
+  // Two pipelined requests on one connection: the second answer proves the first kept it open.
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.expires_after(10s);
+  stream.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), server.port()));
+  net::write(stream, net::buffer(raw.str()));
+  beast::flat_buffer buffer;
+  Response first, second;
+  http::read(stream, buffer, first);
+  http::read(stream, buffer, second);
+  EXPECT_EQ(first.result_int(), 200u);
+  EXPECT_EQ(second.result_int(), 404u);
+}
+
+TEST(Server, BodyOverTheLimitIs413AndHeadersOverTheLimitAre431) {
+  TempDir dir;
+  auto options = test_options(ServiceKind::register_user, dir);
+  options.max_body_size = 1024;
+  options.max_header_size = 2048;
+  TestServer server(options);
+  const auto big_body = exchange(
+      server.port(), json_request(http::verb::post, "/register", std::string(2048, ' ') + "{}"));
+  EXPECT_EQ(big_body.result_int(), 413u);
+  EXPECT_EQ(body_json(big_body).at("error"), "request body over the limit of 1024 bytes");
+  // An absurd Content-Length is refused from the headers alone.
+  const auto absurd = exchange_raw(server.port(),
+                                   "POST /register HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                                   "application/json\r\nContent-Length: 99999999999\r\n\r\n");
+  EXPECT_EQ(absurd.result_int(), 413u);
+  auto request = json_request(http::verb::get, "/healthz", "", "");
+  request.set("X-Padding", std::string(4096, 'p'));
+  const auto big_headers = exchange(server.port(), request);
+  EXPECT_EQ(big_headers.result_int(), 431u);
+  EXPECT_EQ(big_headers[http::field::content_type], "application/json");
+  EXPECT_EQ(exchange_raw(server.port(), "NOT HTTP AT ALL\r\n\r\n").result_int(), 400u);
+}
+
+TEST(Server, ConcurrentRegistrationsOfTheSameNamesHaveExactlyOneWinnerEach) {
+  TempDir dir;
+  auto options = test_options(ServiceKind::register_user, dir);
+  options.workers = 4;
+  options.queue_limit = 1000;  // no 503 here: every request must reach the store
+  TestServer server(options);
+  constexpr int threads = 8, names = 100;
+  std::atomic<int> created{0}, conflicts{0}, other{0};
+  std::latch start(threads);
+  std::vector<std::thread> clients;
+  for (int t = 0; t < threads; ++t) {
+    clients.emplace_back([&, t] {
+      start.arrive_and_wait();
+      for (int i = 0; i < names; ++i) {
+        // Each thread walks the names from a different offset so the races really collide.
+        const auto name = "user" + std::to_string((i + t * 13) % names);
+        const auto status =
+            exchange(server.port(), credentials_request("/register", name, "s3cret-pw"))
+                .result_int();
+        (status == 201 ? created : status == 409 ? conflicts : other)++;
+      }
+    });
+  }
+  for (auto& client : clients) {
+    client.join();
+  }
+  EXPECT_EQ(created.load(), names);
+  EXPECT_EQ(conflicts.load(), threads * names - names);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(server.server().store().user_count(), static_cast<std::size_t>(names));
+}
+
+TEST(Server, FullQueueAnswers503AndNeverDropsAnAcceptedRequest) {
+  TempDir dir;
+  auto options = test_options(ServiceKind::register_user, dir);
+  options.workers = 1;
+  options.queue_limit = 2;
+  // Each request holds the only worker for 300 ms, so 8 simultaneous ones overflow the queue.
+  options.work_model = Distribution::deterministic(0.3);
+  TestServer server(options);
+  constexpr int clients_count = 8;
+  std::latch start(clients_count);
+  std::vector<Response> responses(clients_count);
+  std::vector<std::thread> clients;
+  for (int c = 0; c < clients_count; ++c) {
+    clients.emplace_back([&, c] {
+      start.arrive_and_wait();
+      responses[c] = exchange(
+          server.port(), credentials_request("/register", "user" + std::to_string(c), "s3cret-pw"));
+    });
+  }
+  for (auto& client : clients) {
+    client.join();
+  }
+  std::size_t created = 0, rejected = 0;
+  for (const auto& response : responses) {
+    if (response.result_int() == 201) {
+      ++created;
+    } else {
+      ASSERT_EQ(response.result_int(), 503u) << response.body();
+      EXPECT_EQ(response[http::field::retry_after], "1");
+      EXPECT_EQ(body_json(response).at("error"), "server busy: the request queue is full");
+      ++rejected;
+    }
+  }
+  // At most 1 in service + 2 waiting at any time, and every accepted request was answered 201
+  // and stored (none dropped).
+  EXPECT_GE(created, 3u);
+  EXPECT_GE(rejected, 1u);
+  EXPECT_EQ(server.server().store().user_count(), created);
+  EXPECT_EQ(server.server().metrics().requests(Route::register_user, 503), rejected);
+  const auto text =
+      exchange(server.port(), json_request(http::verb::get, "/metrics", "", "")).body();
+  EXPECT_NE(text.find("kendall_queue_rejected_total " + std::to_string(rejected) + "\n"),
+            std::string::npos);
+  // The split is measured: every accepted request held the worker for at least 300 ms.
+  EXPECT_NE(text.find("kendall_service_time_seconds_count " + std::to_string(created) + "\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("kendall_service_time_seconds_bucket{le=\"0.25\"} 0\n"), std::string::npos);
+}
+
+TEST(Server, ShutdownFinishesTheRequestInFlight) {
+  TempDir dir;
+  auto options = test_options(ServiceKind::register_user, dir);
+  options.work_model = Distribution::deterministic(0.3);
+  TestServer server(options);
+  Response response;
+  std::thread client([&] {
+    response = exchange(server.port(), credentials_request("/register", "alice", "s3cret-pw"));
+  });
+  // Readiness: wait (bounded) until the server counts the request in flight.
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (exchange(server.port(), json_request(http::verb::get, "/metrics", "", ""))
+             .body()
+             .find("kendall_http_requests_in_flight 2\n") == std::string::npos) {
+    // The /metrics request itself is in flight too, hence 2.
+    ASSERT_LT(std::chrono::steady_clock::now(), until);
+  }
+  server.server().shutdown();
+  client.join();
+  EXPECT_EQ(response.result_int(), 201u);
+  EXPECT_EQ(server.server().store().user_count(), 1u);
+}
+
+}  // namespace
+}  // namespace kendall::services
