@@ -9,10 +9,10 @@ namespace kendall::services {
 void LatencyBuckets::record(double seconds) {
   const auto it = std::lower_bound(bounds.begin(), bounds.end(), seconds);
   if (it != bounds.end()) {
-    ++counts_[static_cast<std::size_t>(it - bounds.begin())];
+    counts_[static_cast<std::size_t>(it - bounds.begin())].fetch_add(1, std::memory_order_relaxed);
   }
-  ++count_;
-  sum_ += seconds;
+  count_.fetch_add(1, std::memory_order_relaxed);
+  sum_.fetch_add(seconds, std::memory_order_relaxed);
 }
 
 void LatencyBuckets::render(std::string& out, const std::string& name,
@@ -20,47 +20,50 @@ void LatencyBuckets::render(std::string& out, const std::string& name,
   const std::string separator = labels.empty() ? "" : ",";
   std::uint64_t cumulative = 0;
   for (std::size_t i = 0; i < bounds.size(); ++i) {
-    cumulative += counts_[i];
+    cumulative += counts_[i].load(std::memory_order_relaxed);
     fmt::format_to(std::back_inserter(out), "{}_bucket{{{}{}le=\"{}\"}} {}\n", name, labels,
                    separator, bounds[i], cumulative);
   }
   fmt::format_to(std::back_inserter(out), "{}_bucket{{{}{}le=\"+Inf\"}} {}\n", name, labels,
-                 separator, count_);
+                 separator, count_.load());
   const std::string braces = labels.empty() ? "" : "{" + labels + "}";
   fmt::format_to(std::back_inserter(out), "{}_sum{} {}\n{}_count{} {}\n", name, braces, sum_, name,
                  braces, count_);
 }
 
+namespace {
+
+std::size_t index(Route route) {
+  return static_cast<std::size_t>(route);
+}
+
+}  // namespace
+
 void Metrics::record_request(Route route, unsigned status, double seconds) {
-  std::lock_guard lock(mutex_);
-  ++requests_[{route, status}];
-  latency_[route].record(seconds);
+  if (status >= first_status && status < first_status + status_count) {
+    requests_[index(route)][status - first_status].fetch_add(1, std::memory_order_relaxed);
+  }
+  latency_[index(route)].record(seconds);
 }
 
 void Metrics::record_queued(double seconds) {
-  std::lock_guard lock(mutex_);
   queued_.record(seconds);
 }
-
 void Metrics::record_service(double seconds) {
-  std::lock_guard lock(mutex_);
   service_.record(seconds);
 }
-
 void Metrics::record_rejected() {
-  std::lock_guard lock(mutex_);
-  ++rejected_;
+  rejected_.fetch_add(1, std::memory_order_relaxed);
 }
-
 void Metrics::record_refused_connection() {
-  std::lock_guard lock(mutex_);
-  ++refused_connections_;
+  refused_connections_.fetch_add(1, std::memory_order_relaxed);
 }
 
 std::uint64_t Metrics::requests(Route route, unsigned status) const {
-  std::lock_guard lock(mutex_);
-  const auto it = requests_.find({route, status});
-  return it == requests_.end() ? 0 : it->second;
+  if (status < first_status || status >= first_status + status_count) {
+    return 0;
+  }
+  return requests_[index(route)][status - first_status].load();
 }
 
 std::string Metrics::render(const Gauges& gauges) const {
@@ -69,22 +72,28 @@ std::string Metrics::render(const Gauges& gauges) const {
     out += text;
     out += '\n';
   };
-  std::lock_guard lock(mutex_);
 
   line("# HELP kendall_http_requests_total Requests answered, by route and status.");
   line("# TYPE kendall_http_requests_total counter");
-  for (const auto& [key, count] : requests_) {
-    fmt::format_to(std::back_inserter(out),
-                   "kendall_http_requests_total{{route=\"{}\",status=\"{}\"}} {}\n",
-                   route_label(key.first), key.second, count);
+  for (std::size_t r = 0; r < route_count; ++r) {
+    for (unsigned s = 0; s < status_count; ++s) {
+      if (const auto count = requests_[r][s].load()) {
+        fmt::format_to(std::back_inserter(out),
+                       "kendall_http_requests_total{{route=\"{}\",status=\"{}\"}} {}\n",
+                       route_label(static_cast<Route>(r)), s + first_status, count);
+      }
+    }
   }
   line(
       "# HELP kendall_http_request_duration_seconds Time from a request fully read to its "
       "answer, by route.");
   line("# TYPE kendall_http_request_duration_seconds histogram");
-  for (const auto& [route, buckets] : latency_) {
-    buckets.render(out, "kendall_http_request_duration_seconds",
-                   fmt::format("route=\"{}\"", route_label(route)));
+  for (std::size_t r = 0; r < route_count; ++r) {
+    // Routes never requested stay out, as a labelled series appears on first use.
+    if (latency_[r].count() > 0) {
+      latency_[r].render(out, "kendall_http_request_duration_seconds",
+                         fmt::format("route=\"{}\"", route_label(static_cast<Route>(r))));
+    }
   }
   line("# HELP kendall_queue_wait_seconds Time a business request waited for a worker.");
   line("# TYPE kendall_queue_wait_seconds histogram");
@@ -96,13 +105,13 @@ std::string Metrics::render(const Gauges& gauges) const {
       "# HELP kendall_queue_rejected_total Requests refused with 503 because the queue was "
       "full.");
   line("# TYPE kendall_queue_rejected_total counter");
-  fmt::format_to(std::back_inserter(out), "kendall_queue_rejected_total {}\n", rejected_);
+  fmt::format_to(std::back_inserter(out), "kendall_queue_rejected_total {}\n", rejected_.load());
   line(
       "# HELP kendall_connections_refused_total Connections closed at accept (connection "
       "limit).");
   line("# TYPE kendall_connections_refused_total counter");
   fmt::format_to(std::back_inserter(out), "kendall_connections_refused_total {}\n",
-                 refused_connections_);
+                 refused_connections_.load());
 
   const std::pair<const char*, std::size_t> gauge_values[] = {
       {"kendall_http_requests_in_flight", gauges.in_flight},

@@ -6,10 +6,9 @@
 /// Units: seconds.
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <map>
-#include <mutex>
 #include <string>
 #include <utility>
 
@@ -17,7 +16,8 @@
 
 namespace kendall::services {
 
-/// A Prometheus histogram with fixed upper bounds (seconds), from 100 us to 10 s.
+/// A Prometheus histogram with fixed upper bounds (seconds), from 100 us to 10 s. Lock-free:
+/// records come from every I/O and worker thread on the hot path.
 class LatencyBuckets {
  public:
   static constexpr std::array<double, 16> bounds = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
@@ -26,11 +26,12 @@ class LatencyBuckets {
   void record(double seconds);
   /// Appends the _bucket, _sum and _count lines of `name` with `labels` ("" or `k="v"`).
   void render(std::string& out, const std::string& name, const std::string& labels) const;
+  std::uint64_t count() const { return count_.load(std::memory_order_relaxed); }
 
  private:
-  std::array<std::uint64_t, bounds.size()> counts_{};  // non-cumulative; cumulated on render
-  std::uint64_t count_ = 0;
-  double sum_ = 0;
+  std::array<std::atomic<std::uint64_t>, bounds.size()> counts_{};  // cumulated on render
+  std::atomic<std::uint64_t> count_{0};
+  std::atomic<double> sum_{0};
 };
 
 /// What the caller samples when /metrics is rendered.
@@ -41,6 +42,7 @@ struct Gauges {
   std::size_t connections = 0;
 };
 
+/// Thread-safe and lock-free: counters are atomics indexed by route and status code.
 class Metrics {
  public:
   Metrics(std::size_t workers, std::size_t queue_limit)
@@ -62,15 +64,17 @@ class Metrics {
   std::string render(const Gauges& gauges) const;
 
  private:
-  mutable std::mutex mutex_;
+  static constexpr std::size_t route_count = static_cast<std::size_t>(Route::other) + 1;
+  static constexpr unsigned first_status = 100, status_count = 500;  // 100..599
+
   std::size_t workers_;
   std::size_t queue_limit_;
-  std::map<std::pair<Route, unsigned>, std::uint64_t> requests_;
-  std::map<Route, LatencyBuckets> latency_;
+  std::array<std::array<std::atomic<std::uint64_t>, status_count>, route_count> requests_{};
+  std::array<LatencyBuckets, route_count> latency_;
   LatencyBuckets queued_;
   LatencyBuckets service_;
-  std::uint64_t rejected_ = 0;
-  std::uint64_t refused_connections_ = 0;
+  std::atomic<std::uint64_t> rejected_{0};
+  std::atomic<std::uint64_t> refused_connections_{0};
 };
 
 }  // namespace kendall::services
