@@ -4,8 +4,10 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "kendall/base/error.hpp"
@@ -29,6 +31,14 @@ class Connection {
     }
     // busy_timeout first: the other service may hold the lock while switching to WAL.
     sqlite3_busy_timeout(db_, busy_timeout_ms);
+    // Switching to WAL can answer SQLITE_BUSY without calling the busy handler while another
+    // process creates the same file (both services starting at once), so retry it here.
+    const auto until =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms);
+    while (sqlite3_exec(db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr) == SQLITE_BUSY &&
+           std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     exec("PRAGMA journal_mode=WAL");
     exec("PRAGMA synchronous=FULL");
   }
