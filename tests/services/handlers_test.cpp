@@ -177,5 +177,32 @@ TEST_F(HandlersTest, SecretsAndPasswordsNeverReachMetrics) {
   EXPECT_EQ(text.find("alice"), std::string::npos);
 }
 
+/// A store that fails on demand: unreachable for /readyz, throwing StoreError for the rest.
+class FailingStore final : public UserStore {
+ public:
+  bool add_user(std::string_view, std::string_view) override { throw StoreError("disk on fire"); }
+  std::optional<std::string> password_hash(std::string_view) override {
+    throw StoreError("disk on fire");
+  }
+  bool reachable() noexcept override { return false; }
+  std::size_t user_count() override { throw StoreError("disk on fire"); }
+};
+
+TEST_F(HandlersTest, UnreachableStoreMakesReadyz503AndBusinessRoutes500WithoutDetail) {
+  FailingStore failing;
+  const Handlers handlers(ServiceKind::login, failing, hasher_, &signer_, metrics_,
+                          [] { return Gauges{}; });
+  const auto ready = handlers.handle(json_request(http::verb::get, "/readyz", "", ""));
+  EXPECT_EQ(ready.result_int(), 503u);
+  EXPECT_EQ(ready[http::field::retry_after], "1");
+  EXPECT_EQ(error_of(ready), "store unreachable");
+  // Still alive: liveness does not depend on the store.
+  EXPECT_EQ(handlers.handle(json_request(http::verb::get, "/healthz", "", "")).result_int(), 200u);
+  const auto login = handlers.handle(credentials_request("/login", "alice", "s3cret-pw"));
+  EXPECT_EQ(login.result_int(), 500u);
+  // The store's message stays in the log.
+  EXPECT_EQ(error_of(login), "internal error");
+}
+
 }  // namespace
 }  // namespace kendall::services

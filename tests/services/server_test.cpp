@@ -181,5 +181,59 @@ TEST(Server, ShutdownFinishesTheRequestInFlight) {
   EXPECT_EQ(server.server().store().user_count(), 1u);
 }
 
+/// Opens a connection and returns once the server has closed it (read sees end of stream or
+/// a reset), or throws when `deadline` passes first.
+void expect_closed_by_server(net::io_context& ioc, beast::tcp_stream& stream,
+                             std::chrono::milliseconds deadline) {
+  stream.expires_after(deadline);
+  char byte;
+  beast::error_code result = net::error::would_block;
+  stream.async_read_some(net::buffer(&byte, 1),
+                         [&](beast::error_code ec, std::size_t) { result = ec; });
+  ioc.run();
+  EXPECT_TRUE(result == net::error::eof || result == net::error::connection_reset)
+      << result.message();
+}
+
+TEST(Server, SlowHeadersAreCutOffAtTheHeaderTimeout) {
+  TempDir dir;
+  auto options = test_options(ServiceKind::register_user, dir);
+  options.header_timeout = 200ms;
+  TestServer server(options);
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), server.port()));
+  // Half a request line, then silence (slowloris): the server hangs up after 200 ms.
+  net::write(stream, net::buffer(std::string("GET /healthz HTTP/1.1\r\nHo")));
+  const auto started = std::chrono::steady_clock::now();
+  expect_closed_by_server(ioc, stream, 10s);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+}
+
+TEST(Server, ConnectionsBeyondTheLimitAreClosedAtAccept) {
+  TempDir dir;
+  auto options = test_options(ServiceKind::register_user, dir);
+  options.max_connections = 1;
+  TestServer server(options);
+  const net::ip::tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), server.port());
+  net::io_context ioc;
+  beast::tcp_stream first(ioc);
+  first.connect(endpoint);
+  // The first connection is served (so the server has counted it) and stays open.
+  std::ostringstream raw;
+  raw << json_request(http::verb::get, "/healthz", "", "");
+  net::write(first, net::buffer(raw.str()));
+  beast::flat_buffer buffer;
+  Response response;
+  http::read(first, buffer, response);
+  ASSERT_EQ(response.result_int(), 200u);
+  net::io_context ioc2;
+  beast::tcp_stream second(ioc2);
+  second.connect(endpoint);
+  expect_closed_by_server(ioc2, second, 10s);
+  EXPECT_NE(server.server().metrics().render({}).find("kendall_connections_refused_total 1\n"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace kendall::services
