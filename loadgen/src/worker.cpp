@@ -130,6 +130,11 @@ void Worker::start_step(std::size_t step) {
   if (step == 0 && !duration_mode())
     step_start_ = shared_.t0;
   step_starts_[step] = step_start_;
+  if (has_quota_ && quota_ == 0) {  // fewer requests than threads: nothing for this one
+    generating_ = false;
+    maybe_finish();
+    return;
+  }
   if (duration_mode()) {
     step_timer_.expires_at(step_start_ + to_clock(options_.duration));
     step_timer_.async_wait([this](error_code ec) {
@@ -216,8 +221,12 @@ void Worker::user_ready(int user, Clock::time_point when) {
 void Worker::arrive(Clock::time_point intended, int user) {
   if (!generating_)
     return;
-  if (has_quota_ && quota_-- == 1)
-    stop_generating();  // this is the last one; it is still sent
+  if (has_quota_) {
+    if (quota_ == 0)
+      return;
+    if (--quota_ == 0)
+      stop_generating();  // this is the last one; it is still sent
+  }
   const Pending pending{intended, renderer_.pick(), user, step_};
   const std::size_t endpoint = shared_.scenario.requests[pending.request].endpoint_index;
   auto& idle = idle_[endpoint];

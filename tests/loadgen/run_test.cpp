@@ -108,6 +108,17 @@ TEST(MaxThroughput, SendsExactlyTheRequestedNumber) {
   EXPECT_EQ(step.status_codes.at(200), 1000u);
 }
 
+TEST(MaxThroughput, FewerRequestsThanThreadsStillSendsExactlyThatMany) {
+  TestServer server;
+  LoadOptions options;
+  options.connections = 4;
+  options.threads = 4;
+  options.requests = 3;
+  const StepResult step = run_load(url_scenario(server.url()), options).steps[0];
+  EXPECT_EQ(step.sent, 3u);
+  EXPECT_EQ(server.requests(), 3u);
+}
+
 TEST(Sweep, ReportsEachStepSeparately) {
   TestServer server;
   LoadOptions options = open_loop(100, 1);
