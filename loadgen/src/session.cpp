@@ -86,7 +86,7 @@ void Session::on_write(error_code ec, std::size_t) {
 }
 
 void Session::do_read() {
-  parser_.emplace();
+  parser_.emplace(body_);
   parser_->body_limit(body_limit);
   http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, this));
 }
@@ -94,10 +94,9 @@ void Session::do_read() {
 void Session::on_read(error_code ec, std::size_t) {
   if (ec)
     return finish(classify(ec), 0);
-  const auto& response = parser_->get();
-  if (!response.keep_alive())
+  if (!parser_->keep_alive())
     close();  // the next send reconnects
-  finish(Failure::none, response.result_int());
+  finish(Failure::none, parser_->status());
 }
 
 void Session::finish(Failure failure, unsigned status) {
@@ -105,8 +104,7 @@ void Session::finish(Failure failure, unsigned status) {
     // The stream is in an unknown state (half a response may be buffered): start afresh.
     close();
     buffer_.clear();
-    if (!parser_)
-      parser_.emplace();  // response_body() stays valid
+    body_.clear();
   }
   outcome_.failure = failure;
   outcome_.status = status;

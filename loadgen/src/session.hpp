@@ -23,6 +23,38 @@ using error_code = boost::system::error_code;
 
 enum class Failure { none, connect, timeout, io };
 
+/// Reads one response keeping only its status and body: header fields are not stored, which
+/// saves an allocation per field per request at max throughput. The body goes to a string the
+/// session reuses, so its capacity is kept between requests.
+class ResponseReader final : public http::basic_parser<false> {
+ public:
+  explicit ResponseReader(std::string& body) : body_(body) { body_.clear(); }
+  unsigned status() const { return status_; }
+
+ private:
+  void on_request_impl(http::verb, beast::string_view, beast::string_view, int,
+                       error_code&) override {}
+  void on_response_impl(int code, beast::string_view, int, error_code&) override {
+    status_ = static_cast<unsigned>(code);
+  }
+  void on_field_impl(http::field, beast::string_view, beast::string_view, error_code&) override {}
+  void on_header_impl(error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>&, error_code&) override {}
+  std::size_t on_body_impl(beast::string_view body, error_code&) override {
+    body_.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, error_code&) override {
+    body_.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_finish_impl(error_code&) override {}
+
+  std::string& body_;
+  unsigned status_ = 0;
+};
+
 /// One request's timing and result, handed to the owner when it ends.
 struct Outcome {
   Failure failure = Failure::none;
@@ -50,7 +82,7 @@ class Session {
   /// Sends `request` (which must stay alive until the outcome), reconnecting if needed.
   void send(const std::string& request);
   /// The body of the last response (valid until the next send).
-  const std::string& response_body() const { return parser_->get().body(); }
+  const std::string& response_body() const { return body_; }
   std::size_t endpoint() const { return endpoint_; }
   bool busy() const { return busy_; }
   /// Closes the socket; an outstanding operation ends with an error outcome.
@@ -74,7 +106,8 @@ class Session {
   std::size_t endpoint_;
   std::chrono::nanoseconds timeout_;
   beast::flat_buffer buffer_;
-  std::optional<http::response_parser<http::string_body>> parser_;
+  std::optional<ResponseReader> parser_;
+  std::string body_;
   const std::string* request_ = nullptr;
   bool connected_ = false;
   bool busy_ = false;
