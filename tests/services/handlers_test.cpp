@@ -79,6 +79,31 @@ TEST_F(HandlersTest, WrongPasswordAndUnknownUserGetTheSame401) {
   EXPECT_EQ(error_of(wrong), "invalid username or password");
 }
 
+TEST_F(HandlersTest, UnknownUserCostsAVerificationLikeAWrongPassword) {
+  // Oracle: both paths run one Argon2id verification at the same cost, so their times agree
+  // up to noise; without the dummy hash an unknown user would answer ~100x faster (one SELECT).
+  // Interleaved runs and a factor-of-3 band keep this robust on a loaded machine.
+  const PasswordHasher costly({2, 1024 * 1024});
+  const Handlers login(ServiceKind::login, *store_, costly, &signer_, metrics_,
+                       [] { return Gauges{}; });
+  store_->add_user("alice", costly.hash("s3cret-pw"));
+  using clock = std::chrono::steady_clock;
+  clock::duration wrong{}, unknown{};
+  for (int i = 0; i < 10; ++i) {
+    auto start = clock::now();
+    EXPECT_EQ(login.handle(credentials_request("/login", "alice", "wrong-pw1")).result_int(), 401u);
+    wrong += clock::now() - start;
+    start = clock::now();
+    EXPECT_EQ(login.handle(credentials_request("/login", "mallory", "wrong-pw1")).result_int(),
+              401u);
+    unknown += clock::now() - start;
+  }
+  const double ratio =
+      std::chrono::duration<double>(unknown) / std::chrono::duration<double>(wrong);
+  EXPECT_GT(ratio, 1.0 / 3.0);
+  EXPECT_LT(ratio, 3.0);
+}
+
 TEST_F(HandlersTest, MalformedJsonAndBadFieldsAre400WithTheReason) {
   EXPECT_EQ(error_of(post(register_, "/register", "{not json")), "body is not valid JSON");
   EXPECT_EQ(error_of(post(register_, "/register", "[1,2]")),
