@@ -36,6 +36,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   add_simulate_command(app, action);
   add_plan_command(app, action);
   add_export_command(app, action);
+  add_loadtest_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -22,5 +22,6 @@ void add_model_command(CLI::App& app, Action& action);
 void add_simulate_command(CLI::App& app, Action& action);
 void add_plan_command(CLI::App& app, Action& action);
 void add_export_command(CLI::App& app, Action& action);
+void add_loadtest_command(CLI::App& app, Action& action);
 
 }  // namespace kendall::cli

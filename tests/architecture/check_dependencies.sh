@@ -25,6 +25,8 @@ EXCLUDE=sim forbid model 'kendall/(sim|cli|loadgen|services|gui)/|boost/asio|boo
   "the model is pure computation: no sockets, threads, logging or Qt"
 forbid model/sim 'kendall/(cli|loadgen|services|gui)/|boost/asio|boost/beast|spdlog|Q[A-Z]' \
   "the simulator is computation over the model"
+forbid loadgen 'kendall/(model|sim|cli|services|gui)/|Q[A-Z]' "the load generator knows only HTTP and base"
+forbid services 'kendall/(model|sim|cli|loadgen|gui)/|Q[A-Z]' "the services are the system under test, not part of the tool"
 forbid cli 'kendall/(services|gui)/|Q[A-Z]' "the CLI sits over model, sim and loadgen"
 
 [ $status -eq 0 ] && echo "dependencies point down: ok"
