@@ -42,4 +42,10 @@ class Server {
 /// drains and returns.
 void run_service(const ServiceOptions& options);
 
+/// The whole of a service executable's main: parses argv into options for `kind`, runs the
+/// service and maps the outcome to exit codes — 0 ok (also after a graceful shutdown and for
+/// --help), 1 runtime failure, 2 bad input. Errors go to stderr prefixed with `program`.
+int service_main(ServiceKind kind, const char* program, const char* description, int argc,
+                 char** argv);
+
 }  // namespace kendall::services
