@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <stdexcept>
 
@@ -125,6 +127,28 @@ std::vector<model::ScheduleRow> plan(const ExportOptions& o, const model::System
   return rows;
 }
 
+/// The project's own kustomize base, when run from a Kendall checkout whose base holds a
+/// Deployment for every service of the spec (the bundled services): the default.
+std::optional<std::string> project_base(const model::System& system) {
+  const fs::path base = "deploy/k8s/base";
+  if (!fs::exists(base / "kustomization.yaml"))
+    return std::nullopt;
+  std::string manifests;
+  for (const auto& entry : fs::directory_iterator(base)) {
+    if (entry.path().extension() != ".yaml")
+      continue;
+    std::ifstream in(entry.path());
+    manifests += std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  for (const auto& service : system.services) {
+    if (manifests.find("kind: Deployment") == std::string::npos ||
+        manifests.find("name: " + service.name + "\n") == std::string::npos) {
+      return std::nullopt;
+    }
+  }
+  return base.string();
+}
+
 int run_export(const ExportOptions& o, std::ostream& out, std::ostream& err) {
   if (!o.manifests.empty() && o.format != "kustomize")
     throw InputError("--manifests applies to --format kustomize only");
@@ -135,8 +159,15 @@ int run_export(const ExportOptions& o, std::ostream& out, std::ostream& err) {
   const model::System system = model::load_system(o.spec);
   model::ExportInput input;
   input.system = &system;
-  if (!o.manifests.empty())
+  if (!o.manifests.empty()) {
     input.manifests = manifests_reference(o.manifests, o.out);
+  } else if (o.format == "kustomize") {
+    if (const auto base = project_base(system)) {
+      input.manifests = manifests_reference(*base, o.out);
+      err << fmt::format("using the project's manifests in {} (--manifests DIR for your own)\n",
+                         *base);
+    }
+  }
 
   input.schedule = plan(o, system, levels_of(o, system));
   for (const auto& row : input.schedule) {
@@ -214,9 +245,11 @@ void add_export_command(CLI::App& app, Action& action) {
                    "Output folder (kustomize), file (hpa, json, csv; an existing folder gets "
                    "hpa.yaml), or - for stdout (hpa, json, csv)")
       ->required();
-  command->add_option("--manifests", options->manifests,
-                      "Folder with your Deployments and a kustomization.yaml, used as the "
-                      "overlay's base (e.g. deploy/k8s/base); default: write seed-style manifests");
+  command->add_option(
+      "--manifests", options->manifests,
+      "Folder with your Deployments and a kustomization.yaml, used as the "
+      "overlay's base (e.g. deploy/k8s/base); default: deploy/k8s/base when run from a "
+      "Kendall checkout and it holds every service, else seed-style manifests");
   auto* rates = command
                     ->add_option("--rates", options->rates,
                                  "Plan at these total rates (requests/s, the spec's class mix), "
