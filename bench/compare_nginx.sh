@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # GET /healthz on user-register-service against nginx returning a fixed 200, with the same wrk
 # load (keep-alive, one wrk thread, 32 connections, 5 s) in the same run on 127.0.0.1; prints
-# both rates and the ratio kendall/nginx (docs/PERFORMANCE.md, "Services").
+# every round's rates, the medians and the ratio kendall/nginx (docs/PERFORMANCE.md, "Services").
+#
+# Like with like: nginx runs IO_THREADS worker processes, Kendall IO_THREADS I/O threads (one
+# event loop each). With one of each on a machine of 2 or more cores, both servers are pinned to
+# CPU 0 and wrk to CPU 1 (taskset), so neither server shares its core with the load generator.
+# The two servers run side by side and are measured alternately, ROUNDS times each.
 #
 # Usage: bench/compare_nginx.sh [build-dir]   (default: build/release; needs the services built,
 #        wrk and nginx-light: sudo apt-get install -y wrk nginx-light)
 # Environment: NGINX_PORT (default 18080), KENDALL_PORT (18081), DURATION (5s), CONNECTIONS (32),
-#              IO_THREADS (1; nginx runs one worker process to match).
+#              IO_THREADS (1), ROUNDS (3).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -17,6 +22,11 @@ kendall_port="${KENDALL_PORT:-18081}"
 duration="${DURATION:-5s}"
 connections="${CONNECTIONS:-32}"
 io_threads="${IO_THREADS:-1}"
+rounds="${ROUNDS:-3}"
+server_cpus=() client_cpus=()
+if [[ "${io_threads}" == 1 && "$(nproc)" -ge 2 ]] && command -v taskset >/dev/null; then
+  server_cpus=(taskset -c 0) client_cpus=(taskset -c 1)
+fi
 
 for tool in wrk nginx; do
   command -v "${tool}" >/dev/null || { echo "compare_nginx.sh: ${tool} is missing (apt-get install -y wrk nginx-light)" >&2; exit 2; }
@@ -32,9 +42,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# nginx: one worker, no logging, every temp path inside the scratch folder.
+# nginx: IO_THREADS workers, no logging, every temp path inside the scratch folder.
 cat >"${work}/nginx.conf" <<CONF
-worker_processes 1;
+worker_processes ${io_threads};
 pid ${work}/nginx.pid;
 error_log ${work}/error.log;
 events { worker_connections 1024; }
@@ -52,9 +62,9 @@ http {
   }
 }
 CONF
-nginx -c "${work}/nginx.conf" -p "${work}" -g 'daemon off;' &
+"${server_cpus[@]}" nginx -c "${work}/nginx.conf" -p "${work}" -g 'daemon off;' &
 pids+=($!)
-"${service}" --port "${kendall_port}" --io-threads "${io_threads}" --store "sqlite:${work}/users.db" \
+"${server_cpus[@]}" "${service}" --port "${kendall_port}" --io-threads "${io_threads}" --store "sqlite:${work}/users.db" \
   --log-level warn &
 pids+=($!)
 
@@ -68,11 +78,23 @@ for port in "${nginx_port}" "${kendall_port}"; do
 done
 
 rate() {  # wrk's Requests/sec for one URL
-  wrk -t1 -c"${connections}" -d"${duration}" "$1" | awk '/Requests\/sec/ {print $2}'
+  "${client_cpus[@]}" wrk -t1 -c"${connections}" -d"${duration}" "$1" |
+    awk '/Requests\/sec/ {print $2}'
 }
-nginx_rate="$(rate "http://127.0.0.1:${nginx_port}/healthz")"
-kendall_rate="$(rate "http://127.0.0.1:${kendall_port}/healthz")"
-echo "GET /healthz, keep-alive, wrk -t1 -c${connections} -d${duration}, 127.0.0.1"
-printf '  nginx (1 worker)           %10.0f requests/s\n' "${nginx_rate}"
-printf '  kendall (%s I/O thread(s))  %10.0f requests/s\n' "${io_threads}" "${kendall_rate}"
-awk -v k="${kendall_rate}" -v n="${nginx_rate}" 'BEGIN { printf "  kendall/nginx              %10.2f\n", k / n }'
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+echo "GET /healthz, keep-alive, wrk -t1 -c${connections} -d${duration}, 127.0.0.1," \
+  "nginx ${io_threads} worker(s), kendall ${io_threads} I/O thread(s)" \
+  "${server_cpus[*]:+(servers on CPU 0, wrk on CPU 1)}"
+nginx_all=() kendall_all=() ratio_all=()
+for round in $(seq "${rounds}"); do
+  n="$(rate "http://127.0.0.1:${nginx_port}/healthz")"
+  k="$(rate "http://127.0.0.1:${kendall_port}/healthz")"
+  r="$(awk -v k="${k}" -v n="${n}" 'BEGIN { printf "%.2f", k / n }')"
+  nginx_all+=("${n}") kendall_all+=("${k}") ratio_all+=("${r}")
+  printf '  round %d: nginx %10.0f  kendall %10.0f requests/s  kendall/nginx %s\n' \
+    "${round}" "${n}" "${k}" "${r}"
+done
+printf '  median:  nginx %10.0f  kendall %10.0f requests/s  kendall/nginx %s (per round: %s)\n' \
+  "$(median "${nginx_all[@]}")" "$(median "${kendall_all[@]}")" "$(median "${ratio_all[@]}")" \
+  "${ratio_all[*]}"

@@ -3,10 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 
-#include "session.hpp"
 
 namespace kendall::services {
 
@@ -14,8 +12,9 @@ namespace beast = boost::beast;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-Listener::Listener(net::io_context& ioc, const tcp::endpoint& endpoint, ServerContext& context)
-    : ioc_(ioc), acceptor_(net::make_strand(ioc)), context_(context) {
+Listener::Listener(std::vector<net::io_context*> loops, const tcp::endpoint& endpoint,
+                   ServerContext& context)
+    : loops_(std::move(loops)), acceptor_(*loops_.front()), context_(context) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -36,12 +35,17 @@ void Listener::close() {
 }
 
 void Listener::do_accept() {
-  // Each connection gets its own strand so its handlers never run concurrently.
-  acceptor_.async_accept(net::make_strand(ioc_),
+  // Each connection lives on one I/O thread's loop, so its handlers never run concurrently.
+  net::io_context& loop = *loops_[next_loop_];
+  next_loop_ = (next_loop_ + 1) % loops_.size();
+  peer_.emplace(loop.get_executor());
+  acceptor_.async_accept(*peer_,
                          beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
 }
 
-void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
+void Listener::on_accept(beast::error_code ec) {
+  Session::Socket socket = std::move(*peer_);
+  peer_.reset();
   if (ec == net::error::operation_aborted || !acceptor_.is_open()) {
     return;  // closed for shutdown
   }

@@ -4,6 +4,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <mutex>
@@ -44,6 +45,12 @@ struct Server::State {
     if (opts.work_model) {
       work_model.emplace(*opts.work_model, opts.seed);
     }
+    // One event loop per I/O thread (nginx's worker processes, in threads): loops[0] also
+    // accepts, handles signals and drains. The others need a guard to wait for connections.
+    for (std::size_t i = 1; i < std::max<std::size_t>(1, opts.io_threads); ++i) {
+      more_loops.push_back(std::make_unique<net::io_context>(1));
+      guards.emplace_back(more_loops.back()->get_executor());
+    }
     pool.emplace(opts.workers, opts.queue_limit);
     context.options = &options;
     context.handlers = &handlers;
@@ -68,12 +75,27 @@ struct Server::State {
     poll_drain();
   }
 
+  std::vector<net::io_context*> loops() {
+    std::vector<net::io_context*> all{&ioc};
+    for (auto& loop : more_loops) {
+      all.push_back(loop.get());
+    }
+    return all;
+  }
+
+  /// Thread-safe: io_context::stop may be called from any thread.
+  void stop_loops() {
+    for (auto* loop : loops()) {
+      loop->stop();
+    }
+  }
+
   void poll_drain() {
     if (context.in_flight.load() == 0 || std::chrono::steady_clock::now() >= drain_deadline) {
       if (context.in_flight.load() != 0) {
         spdlog::warn("shutdown deadline passed in_flight={}", context.in_flight.load());
       }
-      ioc.stop();
+      stop_loops();
       return;
     }
     drain_timer.expires_after(std::chrono::milliseconds(5));
@@ -92,7 +114,10 @@ struct Server::State {
   Handlers handlers;
   std::optional<WorkModel> work_model;
   ServerContext context;
-  net::io_context ioc;
+  // The other I/O threads' loops go after `ioc`: its pending accept holds a socket of theirs.
+  std::vector<std::unique_ptr<net::io_context>> more_loops;
+  net::io_context ioc{1};
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;
   std::optional<WorkerPool> pool;
   std::shared_ptr<Listener> listener;
   std::optional<net::signal_set> signals;
@@ -118,16 +143,16 @@ unsigned short Server::start() {
   if (ec) {
     throw InputError("--bind: \"" + s.options.bind + "\" is not an IP address (e.g. 127.0.0.1)");
   }
-  s.listener =
-      std::make_shared<Listener>(s.ioc, net::ip::tcp::endpoint(address, s.options.port), s.context);
+  s.listener = std::make_shared<Listener>(s.loops(),
+                                          net::ip::tcp::endpoint(address, s.options.port), s.context);
   s.listener->run();
-  for (std::size_t i = 0; i < std::max<std::size_t>(1, s.options.io_threads); ++i) {
-    s.threads.emplace_back([&s] {
+  for (auto* loop : s.loops()) {
+    s.threads.emplace_back([&s, loop] {
       try {
-        s.ioc.run();
+        loop->run();
       } catch (const std::exception& error) {
         spdlog::critical("I/O thread failed error=\"{}\"", error.what());
-        s.ioc.stop();
+        s.stop_loops();
       }
     });
   }

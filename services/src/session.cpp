@@ -7,6 +7,8 @@
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <algorithm>
+#include <boost/asio/write.hpp>
 #include <thread>
 
 namespace kendall::services {
@@ -27,8 +29,8 @@ bool is_parse_error(const beast::error_code& ec) {
 
 }  // namespace
 
-Session::Session(net::ip::tcp::socket&& socket, ServerContext& context)
-    : stream_(std::move(socket)), context_(context) {
+Session::Session(Socket&& socket, ServerContext& context)
+    : socket_(std::move(socket)), watchdog_(socket_.get_executor()), context_(context) {
   ++context_.connections;
 }
 
@@ -37,10 +39,38 @@ Session::~Session() {
   --context_.connections;
 }
 
+Session::Clock::duration Session::watchdog_period(const ServiceOptions& options) {
+  const Clock::duration shorter = std::min<Clock::duration>(options.header_timeout,
+                                                            options.body_timeout);
+  return std::clamp<Clock::duration>(shorter / 10, std::chrono::milliseconds(1),
+                                     std::chrono::seconds(1));
+}
+
 void Session::run() {
-  // Run on the session's strand: the stream is not thread-safe and I/O threads may be several.
-  net::dispatch(stream_.get_executor(),
-                beast::bind_front_handler(&Session::do_read, shared_from_this()));
+  // The socket belongs to one I/O thread's io_context: everything below runs on that thread.
+  net::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+    self->watch();
+    self->do_read();
+  });
+}
+
+void Session::watch() {
+  // The watchdog holds the session weakly: a connection nobody serves any more is freed.
+  watchdog_.expires_after(watchdog_period(*context_.options));
+  watchdog_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+    const auto self = weak.lock();
+    if (ec || !self) {
+      return;
+    }
+    if (Clock::now() >= self->deadline_) {
+      // Closing cancels the pending read or write; its handler sees operation_aborted.
+      self->timed_out_ = true;
+      beast::error_code ignored;
+      self->socket_.close(ignored);
+      return;
+    }
+    self->watch();
+  });
 }
 
 void Session::do_read() {
@@ -50,8 +80,8 @@ void Session::do_read() {
   parser_->body_limit(context_.options->max_body_size);
 
   // Read the headers within the header deadline (also the keep-alive idle timeout).
-  stream_.expires_after(context_.options->header_timeout);
-  http::async_read_header(stream_, buffer_, *parser_,
+  set_deadline(context_.options->header_timeout);
+  http::async_read_header(socket_, buffer_, *parser_,
                           beast::bind_front_handler(&Session::on_read_header, shared_from_this()));
 }
 
@@ -61,20 +91,19 @@ void Session::on_read_header(beast::error_code ec, std::size_t bytes) {
     return;
   }
   // Read the body within its own deadline.
-  stream_.expires_after(context_.options->body_timeout);
-  http::async_read(stream_, buffer_, *parser_,
+  set_deadline(context_.options->body_timeout);
+  http::async_read(socket_, buffer_, *parser_,
                    beast::bind_front_handler(&Session::on_read, shared_from_this()));
 }
 
 void Session::on_read(beast::error_code ec, std::size_t /*bytes*/) {
+  clear_deadline();
   if (ec == http::error::end_of_stream) {
     do_close();
     return;
   }
   if (ec == http::error::body_limit) {
-    request_in_flight_ = true;
-    ++context_.in_flight;
-    received_at_ = std::chrono::steady_clock::now();
+    begin_request();
     const auto target = parser_->get().target();
     route_ = route_of(std::string_view(target.data(), target.size()));
     do_write(error_response(
@@ -84,9 +113,7 @@ void Session::on_read(beast::error_code ec, std::size_t /*bytes*/) {
     return;
   }
   if (ec == http::error::header_limit || is_parse_error(ec)) {
-    request_in_flight_ = true;
-    ++context_.in_flight;
-    received_at_ = std::chrono::steady_clock::now();
+    begin_request();
     route_ = Route::other;
     const auto error =
         ec == http::error::header_limit
@@ -98,24 +125,31 @@ void Session::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   }
   if (ec) {
     // Timeouts, resets and aborts: nothing to answer.
-    spdlog::debug("connection closed event=read error=\"{}\"", ec.message());
+    spdlog::debug("connection closed event=read error=\"{}\"",
+                  timed_out_ ? "timeout" : ec.message());
     do_close();
     return;
   }
-  request_in_flight_ = true;
-  ++context_.in_flight;
-  received_at_ = std::chrono::steady_clock::now();
-  dispatch_request(parser_->release());
+  begin_request();
+  dispatch_request();
 }
 
-void Session::dispatch_request(Request request) {
+void Session::dispatch_request() {
+  const Request& request = parser_->get();
   const auto target = request.target();
   route_ = route_of(std::string_view(target.data(), target.size()));
   if (!runs_on_worker(route_)) {
+    // A constant answer (GET /healthz, keep-alive) is written from its pre-serialized bytes.
+    if (!context_.draining) {
+      if (const auto wire = fixed_answer(route_, request)) {
+        do_write_fixed(*wire);
+        return;
+      }
+    }
     do_write(context_.handlers->handle(request));
     return;
   }
-  auto shared = std::make_shared<const Request>(std::move(request));
+  auto shared = std::make_shared<const Request>(parser_->release());
   const bool accepted = context_.pool->try_submit(
       [self = shared_from_this(), shared](std::chrono::steady_clock::duration queued) {
         self->run_on_worker(shared, queued);
@@ -137,7 +171,7 @@ void Session::run_on_worker(std::shared_ptr<const Request> request,
   }
   Response response = context_.handlers->handle(*request);
   context_.metrics->record_service(seconds(std::chrono::steady_clock::now() - start));
-  net::post(stream_.get_executor(),
+  net::post(socket_.get_executor(),
             [self = shared_from_this(), response = std::move(response)]() mutable {
               self->do_write(std::move(response));
             });
@@ -148,19 +182,29 @@ void Session::do_write(Response response) {
     // Shutting down: answer, then let the client reconnect elsewhere.
     response.keep_alive(false);
   }
-  context_.metrics->record_request(route_, response.result_int(),
-                                   seconds(std::chrono::steady_clock::now() - received_at_));
+  const auto now = Clock::now();
+  context_.metrics->record_request(route_, response.result_int(), seconds(now - received_at_));
   response_ = std::move(response);
   const bool close = response_.need_eof();
-  stream_.expires_after(context_.options->body_timeout);
-  http::async_write(stream_, response_,
+  deadline_ = now + context_.options->body_timeout;
+  http::async_write(socket_, response_,
                     beast::bind_front_handler(&Session::on_write, shared_from_this(), close));
 }
 
+void Session::do_write_fixed(std::string_view wire) {
+  const auto now = Clock::now();
+  context_.metrics->record_request(route_, 200, seconds(now - received_at_));
+  deadline_ = now + context_.options->body_timeout;
+  net::async_write(socket_, net::buffer(wire.data(), wire.size()),
+                   beast::bind_front_handler(&Session::on_write, shared_from_this(), false));
+}
+
 void Session::on_write(bool close, beast::error_code ec, std::size_t /*bytes*/) {
+  clear_deadline();
   finish_request();
   if (ec) {
-    spdlog::debug("connection closed event=write error=\"{}\"", ec.message());
+    spdlog::debug("connection closed event=write error=\"{}\"",
+                  timed_out_ ? "timeout" : ec.message());
     return;
   }
   if (close) {
@@ -172,7 +216,14 @@ void Session::on_write(bool close, beast::error_code ec, std::size_t /*bytes*/) 
 
 void Session::do_close() {
   beast::error_code ec;
-  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+  socket_.shutdown(net::ip::tcp::socket::shutdown_send, ec);
+  watchdog_.cancel();
+}
+
+void Session::begin_request() {
+  request_in_flight_ = true;
+  ++context_.in_flight;
+  received_at_ = Clock::now();
 }
 
 void Session::finish_request() {

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "support.hpp"
 
 namespace kendall::services {
@@ -167,6 +169,33 @@ TEST_F(HandlersTest, HealthAndReadinessAnswer200WhenTheStoreIsThere) {
   EXPECT_EQ(body_json(health), (nlohmann::json{{"status", "alive"}}));
   const auto ready = login_.handle(json_request(http::verb::get, "/readyz", "", ""));
   EXPECT_EQ(ready.result_int(), 200u);
+}
+
+TEST_F(HandlersTest, FixedHealthAnswerIsByteForByteWhatBeastSerializesForHandle) {
+  // Oracle: Beast's own serializer applied to the answer Handlers::handle builds.
+  for (const Handlers* handlers : {&register_, &login_}) {
+    const auto request = json_request(http::verb::get, "/healthz?probe=1", "", "");
+    const auto wire = fixed_answer(route_of("/healthz?probe=1"), request);
+    ASSERT_TRUE(wire.has_value());
+    std::ostringstream serialized;
+    serialized << handlers->handle(request);
+    EXPECT_EQ(std::string(*wire), serialized.str());
+  }
+}
+
+TEST_F(HandlersTest, NoFixedAnswerWhenTheAnswerDependsOnTheRequest) {
+  auto http10 = json_request(http::verb::get, "/healthz", "", "");
+  http10.version(10);
+  auto closing = json_request(http::verb::get, "/healthz", "", "");
+  closing.keep_alive(false);
+  const auto post = json_request(http::verb::post, "/healthz", "{}");
+  const auto ready = json_request(http::verb::get, "/readyz", "", "");
+  const std::initializer_list<const Request*> requests{&http10, &closing, &post, &ready};
+  for (const Request* request : requests) {
+    const auto target = request->target();
+    EXPECT_FALSE(fixed_answer(route_of(std::string_view(target.data(), target.size())), *request))
+        << *request;
+  }
 }
 
 TEST_F(HandlersTest, MetricsArePrometheusTextWithTheGauges) {

@@ -54,6 +54,74 @@ TEST(Server, KeepsTheConnectionAliveAcrossRequests) {
   EXPECT_EQ(second.result_int(), 404u);
 }
 
+TEST(Server, TwoIoThreadsServeManyKeepAliveConnectionsAndCountEveryAnswer) {
+  TempDir dir;
+  auto options = test_options(ServiceKind::register_user, dir);
+  options.io_threads = 2;
+  TestServer server(options);
+  // Eight connections (round robin over the two loops), each with five requests: the fixed
+  // /healthz answer, the generic path and an error, all on the same connection.
+  constexpr int connections = 8, rounds = 5;
+  std::vector<std::thread> clients;
+  std::atomic<int> answered{0};
+  for (int c = 0; c < connections; ++c) {
+    clients.emplace_back([&] {
+      net::io_context ioc;
+      beast::tcp_stream stream(ioc);
+      stream.expires_after(10s);
+      stream.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), server.port()));
+      beast::flat_buffer buffer;
+      for (int r = 0; r < rounds; ++r) {
+        for (const auto& [target, status] : {std::pair{"/healthz", 200u}, {"/readyz", 200u},
+                                             {"/nope", 404u}}) {
+          http::write(stream, json_request(http::verb::get, target, "", ""));
+          Response response;
+          http::read(stream, buffer, response);
+          EXPECT_EQ(response.result_int(), status) << target;
+          answered += response.result_int() == status ? 1 : 0;
+        }
+      }
+    });
+  }
+  for (auto& client : clients) {
+    client.join();
+  }
+  EXPECT_EQ(answered.load(), connections * rounds * 3);
+  auto& metrics = server.server().metrics();
+  EXPECT_EQ(metrics.requests(Route::healthz, 200), std::uint64_t{connections * rounds});
+  EXPECT_EQ(metrics.requests(Route::readyz, 200), std::uint64_t{connections * rounds});
+  EXPECT_EQ(metrics.requests(Route::other, 404), std::uint64_t{connections * rounds});
+}
+
+TEST(Server, AnIdleKeepAliveConnectionIsClosedAtTheHeaderTimeoutAndNotBefore) {
+  TempDir dir;
+  auto options = test_options(ServiceKind::register_user, dir);
+  options.header_timeout = 300ms;
+  TestServer server(options);
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), server.port()));
+  // An answered request re-arms the deadline: the idle time counts from the answer on.
+  http::write(stream, json_request(http::verb::get, "/healthz", "", ""));
+  beast::flat_buffer buffer;
+  Response response;
+  http::read(stream, buffer, response);
+  ASSERT_EQ(response.result_int(), 200u);
+  const auto idle_from = std::chrono::steady_clock::now();
+  stream.expires_after(10s);
+  char byte;
+  beast::error_code result = net::error::would_block;
+  stream.async_read_some(net::buffer(&byte, 1),
+                         [&](beast::error_code ec, std::size_t) { result = ec; });
+  ioc.run();
+  const auto idle = std::chrono::steady_clock::now() - idle_from;
+  EXPECT_TRUE(result == net::error::eof || result == net::error::connection_reset)
+      << result.message();
+  // The watchdog looks every tenth of the timeout: closed within [300 ms, 300 ms + a period].
+  EXPECT_GE(idle, 300ms);
+  EXPECT_LT(idle, 5s);
+}
+
 TEST(Server, BodyOverTheLimitIs413AndHeadersOverTheLimitAre431) {
   TempDir dir;
   auto options = test_options(ServiceKind::register_user, dir);

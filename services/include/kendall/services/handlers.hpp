@@ -5,6 +5,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <functional>
+#include <optional>
 #include <string_view>
 
 #include "kendall/services/http_error.hpp"
@@ -29,6 +30,12 @@ std::optional<std::string> check_password(std::string_view password);
 
 /// The JSON error response {"error": message} with the error's status and headers.
 Response error_response(const HttpError& error, unsigned version, bool keep_alive);
+
+/// The exact bytes of the answer to `request` when they never change — `GET /healthz` over a
+/// keep-alive HTTP/1.1 connection — so that a server can write them without building a
+/// response; nothing for every other request. They are the bytes Beast serializes for
+/// Handlers::handle's answer to the same request (both services answer /healthz alike).
+std::optional<std::string_view> fixed_answer(Route route, const Request& request);
 
 class Handlers {
  public:
