@@ -28,7 +28,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   app.require_subcommand(1);
   app.set_version_flag("--version", "kendall 0.1.0");
   app.footer(
-      "Exit codes: 0 ok, 1 runtime failure, 2 bad input, 3 no feasible answer.\n"
+      "Exit codes: 0 ok, 1 runtime failure, 2 bad input, 3 no feasible answer, 4 validation\n"
+      "outside its tolerance.\n"
       "Docs: docs/cli.md (commands), docs/spec.md (the spec format), docs/model.md (methods).");
   Action action;
   add_queue_command(app, action);
@@ -37,6 +38,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   add_plan_command(app, action);
   add_export_command(app, action);
   add_loadtest_command(app, action);
+  add_calibrate_command(app, action);
+  add_validate_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -23,5 +23,7 @@ void add_simulate_command(CLI::App& app, Action& action);
 void add_plan_command(CLI::App& app, Action& action);
 void add_export_command(CLI::App& app, Action& action);
 void add_loadtest_command(CLI::App& app, Action& action);
+void add_calibrate_command(CLI::App& app, Action& action);
+void add_validate_command(CLI::App& app, Action& action);
 
 }  // namespace kendall::cli

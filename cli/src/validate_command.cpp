@@ -1,0 +1,257 @@
+// kendall validate: the whole loop — start (or target) a service, calibrate, sweep load levels,
+// and compare measured latency with the model and the simulator (kendall_validate).
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "kendall/base/duration.hpp"
+#include "kendall/base/error.hpp"
+#include "kendall/cli/app.hpp"
+#include "kendall/validate/report.hpp"
+#include "kendall/validate/validate.hpp"
+#include "table.hpp"
+
+namespace kendall::cli {
+namespace {
+
+struct ValidateCommandOptions {
+  std::string spec;
+  bool start_services = false;
+  bool quick = false;
+  std::string target;
+  std::string scenario;
+  std::string service;
+  int workers = 4;
+  int io_threads = 1;
+  std::string work_model;
+  int hash_ops = 1;
+  std::string hash_mem = "8KiB";
+  std::string services_dir;
+  std::string levels;
+  std::string step_duration;
+  bool closed = false;
+  std::string think_time = "10ms";
+  double tolerance_mean = 0.10;
+  double tolerance_p95 = 0.15;
+  std::uint64_t calibration_requests = 300;
+  std::uint64_t seed = 1;
+  std::string out;
+  bool quiet = false;
+  Format format = Format::table;
+};
+
+std::vector<double> split_numbers(const std::string& text, const std::string& option) {
+  std::vector<double> values;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    try {
+      std::size_t used = 0;
+      values.push_back(std::stod(item, &used));
+      if (used != item.size())
+        throw std::invalid_argument(item);
+    } catch (const std::exception&) {
+      throw InputError(fmt::format("{}: \"{}\" is not a number (expected e.g. 0.2,0.5,0.8,0.9)",
+                                   option, item));
+    }
+  }
+  return values;
+}
+
+std::vector<double> split_durations(const std::string& text) {
+  std::vector<double> values;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');)
+    values.push_back(parse_duration(item));
+  return values;
+}
+
+validation::ValidationOptions to_options(const ValidateCommandOptions& o) {
+  validation::ValidationOptions options;
+  const bool running = !o.target.empty() || !o.scenario.empty();
+  if (running && o.start_services)
+    throw InputError("give --start-services or a running --target/--scenario, not both");
+  if (!o.target.empty() && !o.scenario.empty())
+    throw InputError("give --target URL or --scenario FILE, not both");
+  if (!running) {
+    // The bundled services are the default target (and --quick's).
+    validation::BundledServices bundled;
+    bundled.workers = o.workers;
+    bundled.io_threads = o.io_threads;
+    bundled.work_model = o.work_model.empty() && o.quick ? "exp:2ms" : o.work_model;
+    bundled.hash_ops = o.hash_ops;
+    bundled.hash_mem = o.hash_mem;
+    bundled.services_dir = o.services_dir;
+    if (o.workers < 1)
+      throw InputError("--workers must be at least 1");
+    options.bundled = bundled;
+  }
+  options.target_url = o.target;
+  options.scenario_file = o.scenario;
+  options.service = o.service;
+  if (!o.spec.empty())
+    options.spec = model::load_system(o.spec);
+  if (o.quick) {
+    options.levels = {0.2, 0.5, 0.8, 0.9};
+    options.step_durations = {3.0, 4.0, 8.0, 20.0};
+  }
+  if (!o.levels.empty())
+    options.levels = split_numbers(o.levels, "--levels");
+  if (!o.step_duration.empty())
+    options.step_durations = split_durations(o.step_duration);
+  options.closed = o.closed;
+  options.think_time = parse_duration(o.think_time);
+  options.tolerance_mean = o.tolerance_mean;
+  options.tolerance_p95 = o.tolerance_p95;
+  options.calibration.requests = o.calibration_requests;
+  options.seed = o.seed;
+  return options;
+}
+
+std::string ms(double seconds) {
+  return fmt::format("{:.2f}", 1e3 * seconds);
+}
+
+std::string error_cell(const std::optional<double>& error, bool ok) {
+  return error ? fmt::format("{:+.1f}%{}", 100 * *error, ok ? "" : " MISS") : "-";
+}
+
+void print_table(std::ostream& out, const validation::ValidationReport& r) {
+  const validation::Calibration& c = r.calibration;
+  out << r.configuration << "\n";
+  out << fmt::format(
+      "calibrated {} from {}: service time {} (SCV {:.2f}), overhead {}, {} workers; saturation "
+      "{:.1f} {}\n\n",
+      c.service, c.source == "metrics" ? "/metrics" : "client latency",
+      format_duration(c.service_mean), c.service_scv, format_duration(c.overhead),
+      r.system.services.at(0).workers, r.saturation,
+      r.mode == "open" ? "requests/s" : "users (knee)");
+  Table table({"level", r.mode == "open" ? "rate/s" : "users", "util", "done/s", "mean meas",
+               "mean model", "mean sim", "p95 meas", "p95 model", "p95 sim", "p99 meas",
+               "p99 model", "err mean", "err p95"});
+  for (const auto& l : r.levels) {
+    const auto model = [&l](double validation::Stats::*field) {
+      return l.predicted ? ms((*l.predicted).*field) : std::string("unstable");
+    };
+    table.add_row({fmt::format("{:.2f}", l.load_fraction),
+                   r.mode == "open" ? fmt::format("{:.1f}", l.rate) : std::to_string(l.users),
+                   fmt::format("{:.2f}", l.utilization),
+                   fmt::format("{:.1f}", l.measured.throughput), ms(l.measured.mean),
+                   model(&validation::Stats::mean), ms(l.simulated.mean), ms(l.measured.p95),
+                   model(&validation::Stats::p95), ms(l.simulated.p95), ms(l.measured.p99),
+                   model(&validation::Stats::p99), error_cell(l.error_mean, l.mean_ok),
+                   error_cell(l.error_p95, l.p95_ok)});
+  }
+  out << "latencies in ms; errors are (model - measured) / measured\n" << table.render();
+  for (const auto& note : r.notes)
+    out << "note: " << note << "\n";
+  out << fmt::format("\n{}: tolerances mean ±{:.0f}%, p95 ±{:.0f}%\n",
+                     r.passed() ? "PASS, every level within tolerance" : "MISS, see above",
+                     100 * r.tolerance_mean, 100 * r.tolerance_p95);
+}
+
+void write_outputs(const std::string& dir, const validation::ValidationReport& r) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec)
+    throw InputError(fmt::format("--out: cannot create {} ({})", dir, ec.message()));
+  const auto write = [&dir](const std::string& name, const std::string& text) {
+    std::ofstream file(std::filesystem::path(dir) / name);
+    if (!file)
+      throw InputError(fmt::format("--out: cannot write {}/{}", dir, name));
+    file << text;
+  };
+  write("report.html", validation::render_html(r));
+  write("validation.json", validation::to_json(r).dump(2) + "\n");
+  write("calibrated.yaml", r.spec_yaml);
+}
+
+int run_validate(const ValidateCommandOptions& o, std::ostream& out, std::ostream& err) {
+  const validation::ValidationOptions options = to_options(o);
+  const bool live = !o.quiet;
+  const validation::ValidationReport report =
+      validation::run_validation(options, [&](const std::string& line) {
+        if (live)
+          err << "validate: " << line << "\n" << std::flush;
+      });
+  if (!o.out.empty()) {
+    write_outputs(o.out, report);
+    if (live)
+      err << fmt::format("validate: wrote {0}/report.html, {0}/validation.json and "
+                         "{0}/calibrated.yaml\n",
+                         o.out);
+  }
+  if (o.format == Format::json)
+    out << validation::to_json(report).dump(2) << "\n";
+  else
+    print_table(out, report);
+  return report.passed() ? ok : validation_missed;
+}
+
+}  // namespace
+
+void add_validate_command(CLI::App& app, Action& action) {
+  auto o = std::make_shared<ValidateCommandOptions>();
+  CLI::App* command = app.add_subcommand(
+      "validate",
+      "Check the model against a live service: calibrate it, sweep load levels (fractions of the\n"
+      "predicted saturation) and compare measured throughput, mean, p50, p95 and p99 with the\n"
+      "analytic model and the simulator. Without a target it starts the bundled\n"
+      "user-login-service on 127.0.0.1. Exit code 4 when a level misses its tolerance.\n"
+      "Examples:\n"
+      "  kendall validate --quick\n"
+      "  kendall validate --work-model exp:2ms --workers 4 --step-duration 20s --out report\n"
+      "  kendall validate --hash-ops 2 --hash-mem 4MiB --tolerance-mean 0.2 --tolerance-p95 0.2\n"
+      "  kendall validate spec.yaml --target http://127.0.0.1:8080/api --levels 0.5,0.8");
+  command->add_option("spec", o->spec,
+                      "Optional spec: the service's workers, replicas and SLO come from it")
+      ->check(CLI::ExistingFile);
+  command->add_flag("--start-services", o->start_services,
+                    "Start the bundled services (the default when no --target is given)");
+  command->add_flag("--quick", o->quick,
+                    "Short demonstration: exp:2ms work, levels 0.2,0.5,0.8,0.9 for 3s,4s,8s,20s "
+                    "(under a minute)");
+  command->add_option("--target", o->target, "A running service: URL to GET");
+  command->add_option("--scenario", o->scenario,
+                      "A running service: loadgen scenario whose requests all go to it");
+  command->add_option("--service", o->service, "Name of the target service in the spec");
+  command->add_option("--workers", o->workers, "Bundled: worker threads (default 4)");
+  command->add_option("--io-threads", o->io_threads, "Bundled: I/O threads (default 1)");
+  command->add_option("--work-model", o->work_model,
+                      "Bundled: extra sampled service time per request, e.g. exp:2ms (default "
+                      "none: only real hashing)");
+  command->add_option("--hash-ops", o->hash_ops, "Bundled: Argon2id passes (default 1)");
+  command->add_option("--hash-mem", o->hash_mem, "Bundled: Argon2id memory (default 8KiB)");
+  command->add_option("--services-dir", o->services_dir,
+                      "Where user-login-service and user-register-service are (default: beside "
+                      "kendall, ../services, $PATH)");
+  command->add_option("--levels", o->levels,
+                      "Load levels as fractions of the predicted saturation (default "
+                      "0.2,0.5,0.8,0.9)");
+  command->add_option("--step-duration", o->step_duration,
+                      "Time per level, or one per level: 10s (default) or 5s,5s,15s,40s");
+  command->add_flag("--closed", o->closed,
+                    "Closed loop: user populations with think time instead of Poisson arrivals");
+  command->add_option("--think-time", o->think_time,
+                      "Closed: mean exponential think time (default 10ms)");
+  command->add_option("--tolerance-mean", o->tolerance_mean,
+                      "Largest |model − measured| / measured for the mean (default 0.10)");
+  command->add_option("--tolerance-p95", o->tolerance_p95, "The same for p95 (default 0.15)");
+  command->add_option("--calibration-requests", o->calibration_requests,
+                      "Requests measured at low load (default 300)");
+  command->add_option("--seed", o->seed, "Seed for arrivals and the simulator");
+  command->add_option("--out", o->out,
+                      "Directory for report.html (charts), validation.json and calibrated.yaml");
+  command->add_flag("-q,--quiet", o->quiet, "No progress lines");
+  add_format_option(*command, o->format);
+  command->callback([o, &action] {
+    action = [o](std::ostream& out, std::ostream& err) { return run_validate(*o, out, err); };
+  });
+}
+
+}  // namespace kendall::cli

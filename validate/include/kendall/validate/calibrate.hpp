@@ -1,0 +1,59 @@
+#pragma once
+/// Calibration: measure a live service at low load and turn what was measured into the inputs
+/// of a spec (docs/validate.md).
+///
+/// One closed-loop user sends requests back to back, so no request ever waits for another: the
+/// service's /metrics then give the time a request holds a worker (kendall_service_time_seconds)
+/// and confirm that nothing queued (kendall_queue_wait_seconds). The client's own latency, minus
+/// the server's, is the fixed overhead of the network, parsing and the client (modelled as a
+/// delay). A service without those metrics is calibrated from the client's latency alone.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "kendall/base/distribution.hpp"
+#include "kendall/base/histogram.hpp"
+#include "kendall/loadgen/scenario.hpp"
+
+namespace kendall::validation {
+
+struct CalibrationTarget {
+  std::string service;         ///< the name the spec uses
+  loadgen::Scenario scenario;  ///< what to send; all requests go to one endpoint
+  loadgen::Endpoint metrics;   ///< where GET /metrics is answered
+};
+
+struct CalibrationOptions {
+  std::uint64_t requests = 300;  ///< measured requests
+  std::uint64_t warmup = 30;     ///< sent first and not measured (connections, caches)
+  double timeout = 10;           ///< per request, seconds
+  std::uint64_t seed = 1;
+};
+
+struct Calibration {
+  std::string service;
+  std::string target;        ///< host:port
+  std::string source;        ///< "metrics" or "client" (no usable /metrics)
+  std::uint64_t samples = 0;  ///< requests measured
+  double service_mean = 0;   ///< seconds a request holds a worker
+  double service_scv = 1;    ///< squared coefficient of variation of that time
+  double queued_mean = 0;    ///< server-side waiting at low load (should be ~0)
+  double client_mean = 0;    ///< what the client saw, end to end
+  double client_scv = 0;
+  double overhead = 0;       ///< client_mean − server time: network, parsing, client
+  std::optional<int> workers;  ///< the service's kendall_workers gauge
+  std::uint64_t errors = 0;    ///< failed requests during calibration
+
+  /// The service time as a spec distribution (mean and SCV).
+  Distribution service_time() const { return Distribution::from_moments(service_mean, service_scv); }
+};
+
+/// Measures one target. Throws std::runtime_error when the target cannot be reached or answers
+/// mostly errors (naming the status codes seen).
+Calibration calibrate(const CalibrationTarget& target, const CalibrationOptions& options);
+
+/// Variance of the values recorded in a histogram (bucket midpoints; within its 0.4% error).
+double histogram_variance(const Histogram& histogram);
+
+}  // namespace kendall::validation

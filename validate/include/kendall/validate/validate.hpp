@@ -1,0 +1,127 @@
+#pragma once
+/// The validation loop (docs/validate.md): start (or target) a service, calibrate it, sweep load
+/// levels chosen as fractions of the predicted saturation, and compare what was measured with the
+/// analytic model and the simulator at every level. Times in seconds, rates in requests/second.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "kendall/model/spec.hpp"
+#include "kendall/validate/calibrate.hpp"
+
+namespace kendall::validation {
+
+/// How to run the bundled user-login-service (and, to create the user that logs in, the
+/// user-register-service) for a controlled experiment.
+struct BundledServices {
+  int workers = 4;
+  int io_threads = 1;
+  std::string work_model;  ///< e.g. "exp:1ms"; empty: only the real work (hashing, SQLite)
+  int hash_ops = 1;
+  std::string hash_mem = "8MiB";
+  std::string services_dir;  ///< where the executables are; empty: search (find_service_binary)
+};
+
+struct ValidationOptions {
+  /// Start the bundled services (else target a running one).
+  std::optional<BundledServices> bundled;
+  /// A running target: a URL (GET) or a loadgen scenario file whose requests all go to one
+  /// service; `service` names it (default: the spec's service on that port, else the host:port).
+  std::string target_url;
+  std::string scenario_file;
+  std::string service;
+  /// Optional spec: the validated service's workers and replicas and the class's SLO come from
+  /// it; its service time is replaced by the calibrated one.
+  std::optional<model::System> spec;
+
+  std::vector<double> levels{0.2, 0.5, 0.8, 0.9};  ///< fractions of the saturation point
+  /// One duration for every level, or one per level.
+  std::vector<double> step_durations{10.0};
+  bool closed = false;       ///< users with think time instead of Poisson arrivals
+  double think_time = 0.01;  ///< closed: mean (exponential) think time
+  double tolerance_mean = 0.10;
+  double tolerance_p95 = 0.15;
+  int connections = 256;  ///< open loop: enough that no request waits for a connection
+  std::uint64_t seed = 1;
+  CalibrationOptions calibration;
+  std::uint64_t simulated_requests = 200'000;  ///< per replication
+  int simulated_replications = 5;
+};
+
+struct Stats {
+  double throughput = 0;
+  double mean = 0;
+  double p50 = 0;
+  double p95 = 0;
+  double p99 = 0;
+};
+
+struct LevelResult {
+  double load_fraction = 0;
+  double rate = 0;  ///< open: offered requests per second
+  int users = 0;    ///< closed: population
+  double duration = 0;
+  double utilization = 0;  ///< predicted, of the validated service's workers
+
+  Stats measured;
+  std::pair<double, double> measured_mean_ci{0, 0};  ///< 95%, batch means over 1 s batches
+  std::uint64_t requests = 0;
+  std::uint64_t errors = 0;
+  std::uint64_t late_sends = 0;
+  std::optional<double> server_service_mean;  ///< from /metrics during the step
+
+  std::optional<Stats> predicted;  ///< empty when the model says the level is unstable
+  Stats simulated;
+  std::pair<double, double> simulated_mean_ci{0, 0};
+
+  std::optional<double> error_mean;  ///< (predicted − measured) / measured
+  std::optional<double> error_p95;
+  bool mean_ok = false;
+  bool p95_ok = false;
+};
+
+/// The model's mean and p95 at one load, for the report's curves.
+struct CurvePoint {
+  double load_fraction = 0;
+  double rate = 0;
+  int users = 0;
+  double mean = 0;
+  double p95 = 0;
+};
+
+struct ValidationReport {
+  std::string configuration;  ///< what ran, in one line
+  std::string mode;           ///< "open" or "closed"
+  Calibration calibration;
+  model::System system;        ///< the calibrated model that made the predictions
+  std::string spec_yaml;       ///< the same, as a spec file
+  double saturation = 0;       ///< open: requests/s; closed: users at the knee
+  double tolerance_mean = 0;
+  double tolerance_p95 = 0;
+  int cores = 0;  ///< of this machine, shared by the service and the load generator
+  std::optional<model::Slo> slo;
+  std::vector<LevelResult> levels;
+  std::vector<CurvePoint> curve;
+  std::vector<std::string> notes;
+
+  /// Every level within both tolerances.
+  bool passed() const;
+};
+
+/// Progress lines ("calibrating …", "level 2/4 …") for the terminal.
+using ValidationProgress = std::function<void(const std::string&)>;
+
+/// Runs the whole loop. Throws InputError for bad options and std::runtime_error when a service
+/// cannot be started or reached.
+ValidationReport run_validation(const ValidationOptions& options,
+                                const ValidationProgress& progress = {});
+
+/// The class "requests" through a delay for the measured overhead and the calibrated service:
+/// the model that validation compares against (also what `kendall calibrate` writes).
+model::System calibrated_system(const Calibration& calibration, int workers, int replicas);
+
+}  // namespace kendall::validation

@@ -1,0 +1,125 @@
+#include "kendall/validate/calibrate.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "kendall/loadgen/run.hpp"
+#include "kendall/validate/http_call.hpp"
+#include "kendall/validate/prometheus.hpp"
+
+namespace kendall::validation {
+
+namespace {
+
+constexpr const char* service_metric = "kendall_service_time_seconds";
+constexpr const char* queue_metric = "kendall_queue_wait_seconds";
+
+std::optional<Samples> scrape(const loadgen::Endpoint& at) {
+  try {
+    const HttpReply reply = http_call({.host = at.host, .port = at.port, .target = "/metrics"});
+    if (reply.status != 200)
+      return std::nullopt;
+    return parse_prometheus(reply.body, fmt::format("{}:{}/metrics", at.host, at.port));
+  } catch (const std::exception&) {
+    // No metrics (or not ours): calibrate from the client side.
+    return std::nullopt;
+  }
+}
+
+loadgen::RunResult one_user(const loadgen::Scenario& scenario, std::uint64_t requests,
+                            const CalibrationOptions& options) {
+  loadgen::LoadOptions load;
+  load.users = 1;
+  load.think_time = 0;
+  load.think_kind = loadgen::ThinkTime::fixed;
+  load.duration = 0;
+  load.requests = requests;
+  load.timeout = options.timeout;
+  load.seed = options.seed;
+  return loadgen::run_load(scenario, load);
+}
+
+}  // namespace
+
+double histogram_variance(const Histogram& histogram) {
+  const std::uint64_t n = histogram.count();
+  if (n < 2)
+    return 0;
+  const double mean = histogram.mean();
+  double squares = 0;
+  const std::size_t last = Histogram::bucket_index(histogram.max());
+  for (std::size_t i = Histogram::bucket_index(histogram.min()); i <= last; ++i) {
+    if (const std::uint64_t count = histogram.bucket_at(i)) {
+      const double mid = (Histogram::bucket_lower(i) + Histogram::bucket_upper(i)) / 2;
+      squares += static_cast<double>(count) * (mid - mean) * (mid - mean);
+    }
+  }
+  return squares / static_cast<double>(n - 1);
+}
+
+Calibration calibrate(const CalibrationTarget& target, const CalibrationOptions& options) {
+  if (options.requests < 10)
+    throw std::invalid_argument("calibration needs at least 10 requests");
+  Calibration result;
+  result.service = target.service;
+  result.target = fmt::format("{}:{}", target.metrics.host, target.metrics.port);
+
+  if (options.warmup > 0)
+    one_user(target.scenario, options.warmup, options);
+  const std::optional<Samples> before = scrape(target.metrics);
+  const loadgen::RunResult run = one_user(target.scenario, options.requests, options);
+  const std::optional<Samples> after = scrape(target.metrics);
+
+  const loadgen::StepResult& step = run.steps.at(0);
+  result.errors = step.errors.total();
+  if (step.responses == 0 || result.errors * 2 > step.sent) {
+    std::string statuses;
+    for (const auto& [status, count] : step.status_codes)
+      statuses += fmt::format("{}{}×{}", statuses.empty() ? "" : ", ", count, status);
+    throw std::runtime_error(fmt::format(
+        "calibrating {} at {}: {} of {} requests failed (statuses: {}; connect {}, timeout {}); "
+        "check the target URL or scenario",
+        target.service, result.target, result.errors, step.sent,
+        statuses.empty() ? "none" : statuses, step.errors.connect, step.errors.timeout));
+  }
+  // Latency from the write: with one user there is no send lag to exclude anyway.
+  const loadgen::Latencies& client = step.service_time;
+  result.samples = client.count();
+  result.client_mean = client.mean();
+  const double client_variance = histogram_variance(client.histogram);
+  result.client_scv =
+      result.client_mean > 0 ? client_variance / (result.client_mean * result.client_mean) : 0;
+
+  std::optional<PromHistogram> served, queued;
+  if (before && after) {
+    const auto served_after = find_histogram(*after, service_metric);
+    const auto served_before = find_histogram(*before, service_metric);
+    const auto queued_after = find_histogram(*after, queue_metric);
+    const auto queued_before = find_histogram(*before, queue_metric);
+    if (served_after && served_before)
+      served = served_after->since(*served_before);
+    if (queued_after && queued_before)
+      queued = queued_after->since(*queued_before);
+    if (const auto workers = find_sample(*after, "kendall_workers"))
+      result.workers = static_cast<int>(*workers);
+  }
+  if (served && served->count >= static_cast<double>(result.samples) / 2) {
+    result.source = "metrics";
+    result.service_mean = served->mean();
+    result.queued_mean = queued && queued->count > 0 ? queued->mean() : 0;
+    result.overhead =
+        std::max(0.0, result.client_mean - result.service_mean - result.queued_mean);
+    // The server's buckets are too coarse for a variance; the client's histogram is fine-grained
+    // and, with one user, differs from the service time by a nearly constant overhead.
+    result.service_scv = client_variance / (result.service_mean * result.service_mean);
+  } else {
+    result.source = "client";
+    result.service_mean = result.client_mean;
+    result.service_scv = result.client_scv;
+  }
+  return result;
+}
+
+}  // namespace kendall::validation

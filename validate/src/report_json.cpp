@@ -1,0 +1,87 @@
+#include "kendall/validate/report.hpp"
+
+namespace kendall::validation {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json stats_json(const Stats& s) {
+  return {{"throughput", s.throughput}, {"mean", s.mean}, {"p50", s.p50}, {"p95", s.p95},
+          {"p99", s.p99}};
+}
+
+Json optional_number(const std::optional<double>& value) {
+  return value ? Json(*value) : Json(nullptr);
+}
+
+}  // namespace
+
+Json to_json(const ValidationReport& report) {
+  const Calibration& c = report.calibration;
+  Json json;
+  json["version"] = 1;
+  json["configuration"] = report.configuration;
+  json["mode"] = report.mode;
+  json["cores"] = report.cores;
+  json["calibration"] = {{"service", c.service},
+                         {"target", c.target},
+                         {"source", c.source},
+                         {"samples", c.samples},
+                         {"service_time", {{"mean", c.service_mean}, {"scv", c.service_scv}}},
+                         {"queued_mean", c.queued_mean},
+                         {"client_mean", c.client_mean},
+                         {"overhead", c.overhead},
+                         {"workers", c.workers ? Json(*c.workers) : Json(nullptr)}};
+  json["saturation"] = report.saturation;
+  json["saturation_unit"] = report.mode == "open" ? "requests/s" : "users";
+  json["tolerances"] = {{"mean", report.tolerance_mean}, {"p95", report.tolerance_p95}};
+  if (report.slo)
+    json["slo"] = {{"statistic", model::to_string(report.slo->statistic)},
+                   {"latency", report.slo->latency}};
+  Json levels = Json::array();
+  for (const LevelResult& l : report.levels) {
+    Json level;
+    level["load_fraction"] = l.load_fraction;
+    if (report.mode == "open")
+      level["rate"] = l.rate;
+    else
+      level["users"] = l.users;
+    level["duration"] = l.duration;
+    level["utilization"] = l.utilization;
+    Json measured = stats_json(l.measured);
+    measured["mean_ci"] = {l.measured_mean_ci.first, l.measured_mean_ci.second};
+    measured["requests"] = l.requests;
+    measured["errors"] = l.errors;
+    measured["late_sends"] = l.late_sends;
+    measured["server_service_time"] = optional_number(l.server_service_mean);
+    level["measured"] = measured;
+    level["predicted"] = l.predicted ? stats_json(*l.predicted) : Json(nullptr);
+    Json simulated = stats_json(l.simulated);
+    simulated["mean_ci"] = {l.simulated_mean_ci.first, l.simulated_mean_ci.second};
+    level["simulated"] = simulated;
+    level["error"] = {{"mean", optional_number(l.error_mean)},
+                      {"p95", optional_number(l.error_p95)}};
+    level["within_tolerance"] = {{"mean", l.mean_ok}, {"p95", l.p95_ok}};
+    levels.push_back(level);
+  }
+  json["levels"] = levels;
+  Json curve = Json::array();
+  for (const CurvePoint& p : report.curve) {
+    Json point{{"load_fraction", p.load_fraction}};
+    if (report.mode == "open")
+      point["rate"] = p.rate;
+    else
+      point["users"] = p.users;
+    point["mean"] = p.mean;
+    point["p95"] = p.p95;
+    curve.push_back(point);
+  }
+  json["curve"] = curve;
+  json["notes"] = report.notes;
+  json["passed"] = report.passed();
+  json["spec"] = report.spec_yaml;
+  return json;
+}
+
+}  // namespace kendall::validation

@@ -1,0 +1,375 @@
+#include "kendall/validate/validate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+
+#include <boost/math/distributions/students_t.hpp>
+#include <fmt/format.h>
+
+#include "bundled.hpp"
+#include "kendall/base/duration.hpp"
+#include "kendall/base/error.hpp"
+#include "kendall/loadgen/run.hpp"
+#include "kendall/model/system_model.hpp"
+#include "kendall/sim/simulate.hpp"
+#include "kendall/validate/http_call.hpp"
+#include "kendall/validate/prometheus.hpp"
+#include "kendall/validate/spec_text.hpp"
+
+namespace kendall::validation {
+
+namespace {
+
+constexpr const char* class_name = "requests";
+constexpr const char* overhead_name = "network-and-client";
+
+void check(const ValidationOptions& o) {
+  if (o.levels.empty())
+    throw InputError("--levels: give at least one load level, e.g. 0.2,0.5,0.8,0.9");
+  for (const double level : o.levels)
+    if (!(level > 0 && level < 1))
+      throw InputError(fmt::format(
+          "--levels: {} is not a fraction of the saturation point in (0, 1); e.g. 0.5", level));
+  if (o.step_durations.size() != 1 && o.step_durations.size() != o.levels.size())
+    throw InputError(fmt::format(
+        "--step-duration: give one duration for every level or one per level ({} levels, {} "
+        "durations)",
+        o.levels.size(), o.step_durations.size()));
+  for (const double d : o.step_durations)
+    if (!(d >= 0.5))
+      throw InputError("--step-duration: each step needs at least 0.5 s");
+  if (!o.bundled && o.target_url.empty() && o.scenario_file.empty())
+    throw InputError("give --start-services, a --target URL or a --scenario FILE");
+  if (o.closed && !(o.think_time >= 0))
+    throw InputError("--think-time must be ≥ 0");
+  if (!(o.tolerance_mean > 0) || !(o.tolerance_p95 > 0))
+    throw InputError("tolerances must be positive fractions, e.g. 0.1");
+}
+
+Stats stats_of(const loadgen::StepResult& step) {
+  const auto& latency = step.latency;
+  return {step.throughput(), latency.mean(), latency.quantile(0.5), latency.quantile(0.95),
+          latency.quantile(0.99)};
+}
+
+// A 95% interval for the mean latency from one-second batch means of the step's series.
+std::pair<double, double> batch_mean_interval(const loadgen::StepResult& step) {
+  std::vector<double> batches;
+  for (const auto& second : step.series)
+    if (second.responses > 0)
+      batches.push_back(second.latency_sum / static_cast<double>(second.responses));
+  // The first and last seconds are partial; keep the rest.
+  if (batches.size() > 4)
+    batches = std::vector<double>(batches.begin() + 1, batches.end() - 1);
+  if (batches.size() < 3)
+    return {0, 0};
+  double mean = 0;
+  for (const double b : batches)
+    mean += b;
+  mean /= static_cast<double>(batches.size());
+  double squares = 0;
+  for (const double b : batches)
+    squares += (b - mean) * (b - mean);
+  const double n = static_cast<double>(batches.size());
+  const double sd = std::sqrt(squares / (n - 1));
+  const double t = boost::math::quantile(boost::math::students_t(n - 1), 0.975);
+  const double center = step.latency.mean();
+  return {center - t * sd / std::sqrt(n), center + t * sd / std::sqrt(n)};
+}
+
+std::optional<Stats> predict(const model::System& system, double scale) {
+  model::AnalysisOptions analysis;
+  analysis.rate_scale = scale;
+  const model::SystemResult result = model::analyze(system, analysis);
+  if (!result.stable || result.classes.empty() || !result.classes[0].mean_response_time)
+    return std::nullopt;
+  const model::ClassResult& c = result.classes[0];
+  Stats stats;
+  stats.throughput = c.throughput;
+  stats.mean = *c.mean_response_time;
+  if (c.response_time_percentiles) {
+    stats.p50 = c.response_time_percentiles->p50;
+    stats.p95 = c.response_time_percentiles->p95;
+    stats.p99 = c.response_time_percentiles->p99;
+  }
+  return stats;
+}
+
+double predicted_utilization(const model::System& system, double scale) {
+  model::AnalysisOptions analysis;
+  analysis.rate_scale = scale;
+  analysis.percentiles = false;
+  const model::SystemResult result = model::analyze(system, analysis);
+  double busiest = 0;
+  for (const auto& service : result.services)
+    busiest = std::max(busiest, service.utilization);
+  return busiest;
+}
+
+// Closed: the population whose predicted utilization is nearest `fraction` (at least 1).
+int population_for(const model::System& closed, double fraction) {
+  int best = 1;
+  double best_gap = 2;
+  for (int users = 1; users <= 100'000; ++users) {
+    const double u = predicted_utilization(closed, static_cast<double>(users));
+    if (std::abs(u - fraction) < best_gap) {
+      best_gap = std::abs(u - fraction);
+      best = users;
+    }
+    if (u > fraction)
+      break;
+  }
+  return best;
+}
+
+std::pair<Stats, std::pair<double, double>> simulate_level(const model::System& system,
+                                                           const ValidationOptions& o,
+                                                           std::uint64_t seed) {
+  sim::SimulationOptions options;
+  options.requests = o.simulated_requests;
+  options.warmup_requests = o.simulated_requests / 10;
+  options.replications = o.simulated_replications;
+  options.seed = seed;
+  options.threads = 1;  // the machine's cores belong to the measurement while it runs
+  const sim::SimulationResult result = sim::simulate(system, options);
+  const sim::ClassResult& c = result.classes.at(0);
+  Stats stats{c.throughput.mean, c.response_time.mean, c.percentiles.p50, c.percentiles.p95,
+              c.percentiles.p99};
+  return {stats, {c.response_time.mean - c.response_time.half_width,
+                  c.response_time.mean + c.response_time.half_width}};
+}
+
+std::optional<PromHistogram> service_histogram(const loadgen::Endpoint& at) {
+  try {
+    const HttpReply reply = http_call({.host = at.host, .port = at.port, .target = "/metrics"});
+    if (reply.status != 200)
+      return std::nullopt;
+    return find_histogram(parse_prometheus(reply.body, "/metrics"),
+                          "kendall_service_time_seconds");
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+double relative_error(double predicted, double measured) {
+  return (predicted - measured) / measured;
+}
+
+}  // namespace
+
+bool ValidationReport::passed() const {
+  return std::all_of(levels.begin(), levels.end(),
+                     [](const LevelResult& l) { return l.mean_ok && l.p95_ok; });
+}
+
+model::System calibrated_system(const Calibration& calibration, int workers, int replicas) {
+  model::System system;
+  system.name = "calibrated " + calibration.service;
+  system.source = "calibration";
+  model::Service service;
+  service.name = calibration.service;
+  service.workers = workers;
+  service.replicas = replicas;
+  service.max_replicas = std::max(100, replicas);
+  service.service_time = calibration.service_time();
+  system.services.push_back(service);
+  model::Service overhead;
+  overhead.name = overhead_name;
+  overhead.type = model::ServiceType::delay;
+  overhead.service_time = Distribution::deterministic(std::max(calibration.overhead, 1e-9));
+  system.services.push_back(overhead);
+  model::WorkloadClass requests;
+  requests.name = class_name;
+  requests.rate = 1;
+  requests.visits = {{1, 1.0, std::nullopt}, {0, 1.0, std::nullopt}};
+  system.classes.push_back(requests);
+  return system;
+}
+
+ValidationReport run_validation(const ValidationOptions& o, const ValidationProgress& progress) {
+  check(o);
+  auto say = [&progress](const std::string& line) {
+    if (progress)
+      progress(line);
+  };
+  ValidationReport report;
+  report.mode = o.closed ? "closed" : "open";
+  report.tolerance_mean = o.tolerance_mean;
+  report.tolerance_p95 = o.tolerance_p95;
+  report.cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+
+  // 1. The target.
+  std::unique_ptr<detail::BundledRun> bundled;
+  CalibrationTarget target;
+  if (o.bundled) {
+    say("starting the bundled services on 127.0.0.1");
+    bundled = std::make_unique<detail::BundledRun>(*o.bundled);
+    target.scenario = bundled->login_scenario();
+    target.metrics = bundled->login_endpoint();
+    target.service = "user-login-service";
+    report.configuration = bundled->description();
+  } else {
+    target.scenario = o.scenario_file.empty() ? loadgen::url_scenario(o.target_url)
+                                              : loadgen::load_scenario(o.scenario_file);
+    const auto endpoints = target.scenario.endpoints();
+    if (endpoints.size() != 1)
+      throw InputError(fmt::format(
+          "{}: validation measures one service; the scenario sends to {} endpoints",
+          target.scenario.source, endpoints.size()));
+    target.metrics = endpoints[0];
+    target.service = o.service;
+    report.configuration = "running service at " + target.scenario.source;
+  }
+
+  // Workers, replicas and SLO from the user's spec when it describes this service.
+  int workers = o.bundled ? o.bundled->workers : 0;
+  int replicas = 1;
+  std::optional<std::size_t> spec_service;
+  if (o.spec) {
+    if (!target.service.empty())
+      spec_service = o.spec->find_service(target.service);
+    for (std::size_t i = 0; !spec_service && i < o.spec->services.size(); ++i)
+      if (o.spec->services[i].port && *o.spec->services[i].port == target.metrics.port)
+        spec_service = i;
+    if (!spec_service)
+      throw InputError(fmt::format(
+          "{}: no service named \"{}\" or on port {}; name it with --service", o.spec->source,
+          target.service, target.metrics.port));
+    const model::Service& s = o.spec->services[*spec_service];
+    target.service = s.name;
+    if (!o.bundled)
+      workers = s.workers;
+    replicas = s.replicas;
+  }
+  if (target.service.empty())
+    target.service = fmt::format("service-{}", target.metrics.port);
+
+  // 2. Calibration.
+  say(fmt::format("calibrating {}: {} requests from one user", target.service,
+                  o.calibration.requests));
+  report.calibration = calibrate(target, o.calibration);
+  if (workers == 0)
+    workers = report.calibration.workers.value_or(1);
+  model::System system = calibrated_system(report.calibration, workers, replicas);
+  if (o.spec && spec_service) {
+    for (const model::Slo& slo : o.spec->slos) {
+      const auto& visits = o.spec->classes[slo.workload_class].visits;
+      if (std::any_of(visits.begin(), visits.end(),
+                      [&](const model::Visit& v) { return v.service == *spec_service; })) {
+        report.slo = slo;
+        report.slo->workload_class = 0;
+        system.slos.push_back(*report.slo);
+        break;
+      }
+    }
+  }
+
+  // 3. Load levels from the model's saturation point.
+  const double service_demand = report.calibration.service_mean;
+  const double saturation_rate = workers * replicas / service_demand;
+  if (o.closed) {
+    system.workload = model::WorkloadType::closed;
+    system.classes[0].population = 1;
+    system.classes[0].think_time = Distribution::exponential(std::max(o.think_time, 1e-9));
+    const double cycle = report.calibration.client_mean + o.think_time;
+    report.saturation = cycle * saturation_rate;  // the knee population N*
+  } else {
+    report.saturation = saturation_rate;
+  }
+  report.system = system;
+  report.spec_yaml = spec_yaml(system);
+
+  // 4. The sweep.
+  for (std::size_t i = 0; i < o.levels.size(); ++i) {
+    LevelResult level;
+    level.load_fraction = o.levels[i];
+    level.duration = o.step_durations.size() == 1 ? o.step_durations[0] : o.step_durations[i];
+    double scale = 0;
+    if (o.closed) {
+      level.users = population_for(system, level.load_fraction);
+      scale = level.users;
+    } else {
+      level.rate = level.load_fraction * saturation_rate;
+      scale = level.rate;
+    }
+    level.utilization = predicted_utilization(system, scale);
+    say(o.closed ? fmt::format("level {}/{}: {} users for {}", i + 1, o.levels.size(),
+                               level.users, format_duration(level.duration))
+                 : fmt::format("level {}/{}: {:.1f} requests/s for {}", i + 1, o.levels.size(),
+                               level.rate, format_duration(level.duration)));
+
+    loadgen::LoadOptions load;
+    load.duration = level.duration;
+    load.timeout = 30;
+    load.seed = o.seed + i;
+    if (o.closed) {
+      load.users = level.users;
+      load.think_time = o.think_time;
+      load.think_kind = loadgen::ThinkTime::exponential;
+    } else {
+      load.steps = {{level.rate}};
+      load.connections = o.connections;
+    }
+    const auto before = service_histogram(target.metrics);
+    const loadgen::RunResult run = loadgen::run_load(target.scenario, load);
+    const auto after = service_histogram(target.metrics);
+    const loadgen::StepResult& step = run.steps.at(0);
+    level.measured = stats_of(step);
+    level.measured_mean_ci = batch_mean_interval(step);
+    level.requests = step.sent;
+    level.errors = step.errors.total();
+    level.late_sends = step.late_sends;
+    if (before && after && after->count > before->count)
+      level.server_service_mean = after->since(*before).mean();
+
+    level.predicted = predict(system, scale);
+    model::System at_level = system;
+    if (o.closed)
+      at_level.classes[0].population = level.users;
+    else
+      at_level.classes[0].rate = level.rate;
+    std::tie(level.simulated, level.simulated_mean_ci) = simulate_level(at_level, o, o.seed + i);
+    if (level.predicted && level.measured.mean > 0) {
+      level.error_mean = relative_error(level.predicted->mean, level.measured.mean);
+      level.error_p95 = relative_error(level.predicted->p95, level.measured.p95);
+      level.mean_ok = std::abs(*level.error_mean) <= o.tolerance_mean;
+      level.p95_ok = std::abs(*level.error_p95) <= o.tolerance_p95;
+    }
+    if (level.errors > 0)
+      report.notes.push_back(fmt::format("level {}: {} of {} requests failed", i + 1,
+                                         level.errors, level.requests));
+    if (!o.closed && level.late_sends * 100 > level.requests)
+      report.notes.push_back(fmt::format(
+          "level {}: {} sends started over 1 ms late: the load generator was short of CPU", i + 1,
+          level.late_sends));
+    report.levels.push_back(level);
+  }
+
+  // 5. The model's curve for the report.
+  const double top = std::min(0.97, std::max(0.95, o.levels.back()));
+  for (int k = 1; k <= 40; ++k) {
+    CurvePoint point;
+    point.load_fraction = top * k / 40.0;
+    double scale = 0;
+    if (o.closed) {
+      point.users = std::max(1, static_cast<int>(std::lround(point.load_fraction * report.saturation)));
+      scale = point.users;
+    } else {
+      point.rate = point.load_fraction * saturation_rate;
+      scale = point.rate;
+    }
+    if (const auto stats = predict(system, scale)) {
+      point.mean = stats->mean;
+      point.p95 = stats->p95;
+      if (o.closed)
+        point.load_fraction = predicted_utilization(system, scale);
+      report.curve.push_back(point);
+    }
+  }
+  return report;
+}
+
+}  // namespace kendall::validation
