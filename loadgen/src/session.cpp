@@ -11,17 +11,13 @@ namespace {
 // Responses larger than this are an error, not a reason to exhaust memory.
 constexpr std::uint64_t body_limit = 8u << 20;
 
-Failure classify(error_code ec) {
-  return ec == beast::error::timeout ? Failure::timeout : Failure::io;
-}
-
 }  // namespace
 
 Session::Session(boost::asio::io_context& io, SessionOwner& owner,
                  tcp::resolver::results_type address, std::size_t endpoint,
                  std::chrono::nanoseconds timeout)
     : owner_(owner),
-      stream_(io),
+      socket_(io.get_executor()),
       address_(std::move(address)),
       endpoint_(endpoint),
       timeout_(timeout) {}
@@ -35,6 +31,9 @@ void Session::send(const std::string& request) {
   busy_ = true;
   outcome_ = {};
   outcome_.write_start = Clock::now();
+  timed_out_ = false;
+  // One deadline covers a reconnect, the write and the whole response.
+  deadline_ = outcome_.write_start + timeout_;
   if (connected_)
     do_write();
   else
@@ -43,17 +42,32 @@ void Session::send(const std::string& request) {
 
 void Session::close() {
   error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  stream_.close();
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
   connected_ = false;
 }
 
+void Session::check_deadline(Clock::time_point now) {
+  if (now < deadline_)
+    return;
+  deadline_ = Clock::time_point::max();
+  timed_out_ = true;
+  close();  // the pending operation completes with operation_aborted: a timeout
+}
+
+Failure Session::classify(error_code) const {
+  return timed_out_ ? Failure::timeout : Failure::io;
+}
+
 void Session::do_connect(bool then_write) {
-  // Set the timeout, then connect.
-  stream_.expires_after(timeout_);
-  stream_.async_connect(address_, [this, then_write](error_code ec, const tcp::endpoint&) {
-    on_connect(then_write, ec);
-  });
+  if (!then_write) {  // a connect ahead of the run has its own deadline
+    timed_out_ = false;
+    deadline_ = Clock::now() + timeout_;
+  }
+  boost::asio::async_connect(socket_, address_,
+                             [this, then_write](error_code ec, const tcp::endpoint&) {
+                               on_connect(then_write, ec);
+                             });
 }
 
 void Session::on_connect(bool then_write, error_code ec) {
@@ -61,9 +75,10 @@ void Session::on_connect(bool then_write, error_code ec) {
   if (!ec) {
     // Small requests must leave at once, not wait for Nagle's algorithm.
     error_code ignored;
-    stream_.socket().set_option(tcp::no_delay(true), ignored);
+    socket_.set_option(tcp::no_delay(true), ignored);
   }
   if (!then_write) {
+    deadline_ = Clock::time_point::max();
     owner_.on_connected(*this, ec);
     return;
   }
@@ -73,9 +88,7 @@ void Session::on_connect(bool then_write, error_code ec) {
 }
 
 void Session::do_write() {
-  // One deadline covers the write and the whole response.
-  stream_.expires_after(timeout_);
-  boost::asio::async_write(stream_, boost::asio::buffer(*request_),
+  boost::asio::async_write(socket_, boost::asio::buffer(*request_),
                            beast::bind_front_handler(&Session::on_write, this));
 }
 
@@ -88,7 +101,7 @@ void Session::on_write(error_code ec, std::size_t) {
 void Session::do_read() {
   parser_.emplace(body_);
   parser_->body_limit(body_limit);
-  http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, this));
+  http::async_read(socket_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, this));
 }
 
 void Session::on_read(error_code ec, std::size_t) {
@@ -106,6 +119,7 @@ void Session::finish(Failure failure, unsigned status) {
     buffer_.clear();
     body_.clear();
   }
+  deadline_ = Clock::time_point::max();
   outcome_.failure = failure;
   outcome_.status = status;
   outcome_.done = Clock::now();

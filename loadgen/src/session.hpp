@@ -1,15 +1,17 @@
 #pragma once
 // One keep-alive HTTP/1.1 client connection: connect once, then write a request and read its
-// response, one at a time, with the per-request deadline on every step. The owner (a Worker)
-// decides what to send next; the session reports each outcome back to it.
+// response, one at a time. The per-request deadline (covering connect, write and the whole
+// response) is a time point the owner's periodic sweep checks (check_deadline), not a timer
+// armed per request. The owner (a Worker) decides what to send next; the session reports each
+// outcome back to it.
 
 #include <chrono>
 #include <optional>
 #include <string>
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
@@ -87,6 +89,9 @@ class Session {
   bool busy() const { return busy_; }
   /// Closes the socket; an outstanding operation ends with an error outcome.
   void close();
+  /// Called by the owner's sweep: past the deadline of the connect or request in progress, the
+  /// socket is closed and the outcome is a timeout.
+  void check_deadline(Clock::time_point now);
 
   /// Owner's bookkeeping for the request in flight (index into its pending table).
   std::size_t slot = 0;
@@ -99,9 +104,14 @@ class Session {
   void do_read();
   void on_read(error_code ec, std::size_t bytes);
   void finish(Failure failure, unsigned status);
+  Failure classify(error_code ec) const;
+
+  /// The io_context's own executor type rather than the type-erased any_io_executor: no
+  /// executor is wrapped and copied through a table of functions per operation.
+  using Socket = boost::asio::basic_stream_socket<tcp, boost::asio::io_context::executor_type>;
 
   SessionOwner& owner_;
-  beast::tcp_stream stream_;
+  Socket socket_;
   tcp::resolver::results_type address_;
   std::size_t endpoint_;
   std::chrono::nanoseconds timeout_;
@@ -109,6 +119,8 @@ class Session {
   std::optional<ResponseReader> parser_;
   std::string body_;
   const std::string* request_ = nullptr;
+  Clock::time_point deadline_ = Clock::time_point::max();
+  bool timed_out_ = false;
   bool connected_ = false;
   bool busy_ = false;
   Outcome outcome_;

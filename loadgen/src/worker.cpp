@@ -50,6 +50,11 @@ Worker::Worker(Shared& shared, int index, int workers)
   else if (options_.steps.empty())
     users_ =
         static_cast<int>(share(static_cast<std::uint64_t>(options_.connections), index, workers));
+  // Deadlines are checked every tenth of the timeout (1 ms to 100 ms): a request times out at
+  // most that much late, and no timer is armed per request.
+  sweep_period_ = std::clamp<Clock::duration>(to_clock(options_.timeout / 10),
+                                              std::chrono::milliseconds(1),
+                                              std::chrono::milliseconds(100));
   if (options_.requests > 0) {
     has_quota_ = true;
     quota_ = share(options_.requests, index, workers);
@@ -69,6 +74,8 @@ void Worker::run() {
   shared_.go.wait();
   if (!shared_.abort) {
     io_.restart();
+    sweeping_ = true;
+    sweep();
     start_step(0);
     tick_timer_.expires_after(tick_period);
     tick_timer_.async_wait([this](error_code ec) {
@@ -104,6 +111,8 @@ void Worker::open_connections() {
   connect_pending_ = sessions_.size();
   for (auto& session : sessions_)
     session->connect();
+  sweeping_ = !sessions_.empty();
+  sweep();
   io_.run();
   for (std::size_t e = 0; e < endpoints; ++e) {
     if (connect_ok_[e] == 0 && !idle_[e].empty()) {
@@ -120,6 +129,23 @@ void Worker::on_connected(Session& session, error_code ec) {
     ++connect_ok_[session.endpoint()];
   else if (connect_error_.empty())
     connect_error_ = ec.message();
+  if (connect_pending_ == 0) {
+    sweeping_ = false;  // lets io_.run() return
+    sweep_timer_.cancel();
+  }
+}
+
+void Worker::sweep() {
+  if (!sweeping_)
+    return;
+  const Clock::time_point now = Clock::now();
+  for (auto& session : sessions_)
+    session->check_deadline(now);
+  sweep_timer_.expires_after(sweep_period_);
+  sweep_timer_.async_wait([this](error_code ec) {
+    if (!ec)
+      sweep();
+  });
 }
 
 void Worker::start_step(std::size_t step) {
@@ -377,6 +403,8 @@ void Worker::maybe_finish() {
   publish();
   tick_timer_.cancel();
   grace_timer_.cancel();
+  sweeping_ = false;
+  sweep_timer_.cancel();
   for (auto& session : sessions_)
     session->close();
 }

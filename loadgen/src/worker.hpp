@@ -81,6 +81,7 @@ class Worker final : public SessionOwner {
   void on_connected(Session& session, error_code ec) override;
   void on_outcome(Session& session, const Outcome& outcome) override;
   void tick();
+  void sweep();
   void stop_generating();
   void maybe_finish();
   void publish();
@@ -106,6 +107,9 @@ class Worker final : public SessionOwner {
   boost::asio::steady_timer step_timer_{io_};
   boost::asio::steady_timer tick_timer_{io_};
   boost::asio::steady_timer grace_timer_{io_};
+  boost::asio::steady_timer sweep_timer_{io_};  // checks every session's deadline
+  Clock::duration sweep_period_{};
+  bool sweeping_ = false;
 
   int users_ = 0;  // closed loop and max throughput
   double thread_rate_ = 0;
