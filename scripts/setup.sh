@@ -15,6 +15,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev python3-simpy clang-format
   # peers for side-by-side benchmarks (bench/compare_*.sh) and kubectl-free checks
   wrk nginx-light
+  # desktop app (gui/): Qt 6 Widgets and Charts; Qt6Charts needs Qt6OpenGL, Qt6Gui the GL and Vulkan
+  # headers; the offscreen platform (screenshots, tests) needs a font
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev libglx-dev libvulkan-dev fonts-dejavu-core
 )
 
 missing=()
