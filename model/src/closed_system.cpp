@@ -41,7 +41,7 @@ ClosedModel build_closed_model(const System& system, const AnalysisOptions& opti
       ClosedStation station;
       station.name = copies == 1 ? service.name : fmt::format("{}#{}", service.name, r);
       station.delay = service.type == ServiceType::delay;
-      station.servers = per_replica ? service.workers : service.servers();
+      station.servers = per_replica ? service.servers_per_replica() : service.servers();
       station.demands = demands;
       for (double& d : station.demands)
         d /= copies;
@@ -122,7 +122,7 @@ SystemResult analyze_closed(const System& system, const AnalysisOptions& options
       out.waiting_time = std::max(0.0, *out.response_time - mean_service);
       if (service.type == ServiceType::queue) {
         const int servers =
-            service.balancer == Balancer::least_request ? service.servers() : service.workers;
+            service.balancer == Balancer::least_request ? service.servers() : service.servers_per_replica();
         waits[s] = approximate_wait(*out.waiting_time, servers, work / copies);
       }
     }

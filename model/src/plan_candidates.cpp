@@ -105,7 +105,7 @@ Problem build_problem(const System& system, double scale, std::string& reason) {
       lowest = highest = service.replicas;
     } else {
       // Utilization a / (r w) <= cap; and strictly below 1 so that the station is stable.
-      const double work = rate * mixed.mean / service.workers;
+      const double work = rate * mixed.mean / service.servers_per_replica();
       options.replicas_needed = static_cast<int>(std::ceil(work / cap - 1e-9));
       while (work >= options.replicas_needed)
         ++options.replicas_needed;

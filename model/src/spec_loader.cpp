@@ -43,7 +43,8 @@ void require_positive(const SpecReader& reader, const YAML::Node& node, const st
 Service read_service(const SpecReader& reader, const YAML::Node& node, const std::string& path) {
   reader.expect_map(node, path,
                     {"name", "replicas", "workers", "service_time", "type", "balancer",
-                     "queue_limit", "cost", "resources", "min_replicas", "max_replicas", "port"});
+                     "queue_limit", "cost", "resources", "min_replicas", "max_replicas", "port",
+                     "cores"});
   Service s;
   s.location = reader.where(node);
   s.name = reader.string(reader.required(node, "name", path), path + ".name");
@@ -60,6 +61,8 @@ Service read_service(const SpecReader& reader, const YAML::Node& node, const std
   };
   s.replicas = int_at_least("replicas", 1, 1);
   s.workers = int_at_least("workers", 1, 1);
+  if (node["cores"])
+    s.cores = int_at_least("cores", 1, 1);
   s.min_replicas = int_at_least("min_replicas", 1, 1);
   s.max_replicas = int_at_least("max_replicas", 1, std::max(100, s.replicas));
   if (s.min_replicas > s.max_replicas) {

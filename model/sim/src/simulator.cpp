@@ -50,11 +50,15 @@ Simulator::Simulator(const model::System& system, const RunPlan& plan, Rng rng)
     station.delay = service.type == model::ServiceType::delay;
     station.balancer = service.balancer;
     station.workers = static_cast<std::uint32_t>(service.workers);
+    station.cores = static_cast<std::uint32_t>(service.servers_per_replica());
+    station.shared_cpu = !station.delay && station.cores < station.workers;
     station.replicas = station.delay ? 1 : static_cast<std::uint32_t>(service.replicas);
     if (service.queue_limit)
       station.queue_limit = static_cast<std::uint32_t>(*service.queue_limit);
     station.first_replica = static_cast<std::uint32_t>(replicas_.size());
     replicas_.resize(replicas_.size() + station.replicas);
+    for (std::uint32_t r = station.first_replica; r < replicas_.size(); ++r)
+      replicas_[r].station = static_cast<std::uint32_t>(stations_.size());
     stations_.push_back(station);
     samplers_.emplace_back(service.service_time);  // sampler k is service k's own
     service_names_.push_back(service.name);
@@ -164,7 +168,55 @@ std::uint32_t Simulator::pick_replica(Station& station) {
 void Simulator::start_service(std::uint32_t q) {
   const Request& request = requests_[q];
   const double service = samplers_[stops_[request.stop].sampler](rng_);
-  schedule(now_ + service, EventKind::departure, q);
+  const Station& station = stations_[stops_[request.stop].station];
+  if (!station.shared_cpu) {
+    schedule(now_ + service, EventKind::departure, q);
+    return;
+  }
+  Replica& replica = replicas_[request.replica];
+  advance_cpu(request.replica);
+  replica.serving.emplace_back(replica.virtual_time + service, q);
+  schedule_cpu_completion(request.replica);
+}
+
+// Every request in service at a shared-CPU replica progresses at min(1, cores / n).
+void Simulator::advance_cpu(std::uint32_t r) {
+  Replica& replica = replicas_[r];
+  const auto n = static_cast<double>(replica.serving.size());
+  if (n > 0) {
+    const double cores = stations_[replica.station].cores;
+    replica.virtual_time += (now_ - replica.virtual_updated) * std::min(1.0, cores / n);
+  }
+  replica.virtual_updated = now_;
+}
+
+void Simulator::schedule_cpu_completion(std::uint32_t r) {
+  Replica& replica = replicas_[r];
+  if (replica.serving.empty())
+    return;
+  const auto first = std::min_element(replica.serving.begin(), replica.serving.end());
+  const auto n = static_cast<double>(replica.serving.size());
+  const double cores = stations_[replica.station].cores;
+  const double rate = std::min(1.0, cores / n);
+  replica.next_completion = now_ + std::max(0.0, first->first - replica.virtual_time) / rate;
+  schedule(replica.next_completion, EventKind::cpu_departure, r);
+}
+
+// A completion scheduled before the last arrival or departure at the replica is stale: the
+// rates changed and a newer event holds the right time.
+void Simulator::cpu_depart(std::uint32_t r, double time) {
+  Replica& replica = replicas_[r];
+  if (time != replica.next_completion || replica.serving.empty())
+    return;
+  advance_cpu(r);
+  const auto first = std::min_element(replica.serving.begin(), replica.serving.end());
+  const std::uint32_t q = first->second;
+  *first = replica.serving.back();
+  replica.serving.pop_back();
+  replica.next_completion = -1;  // depart() may start a waiter, which schedules anew
+  depart(q);
+  if (replica.next_completion < 0)
+    schedule_cpu_completion(r);
 }
 
 void Simulator::join(std::uint32_t q) {
@@ -185,9 +237,11 @@ void Simulator::join(std::uint32_t q) {
   if (replica.busy < station.workers) {
     touch(k);
     ++station.in_system;
-    ++station.busy;
     ++replica.in_system;
     ++replica.busy;
+    // Station busy counts busy servers: workers, or the cores they share.
+    if (replica.busy <= station.cores)
+      ++station.busy;
     request.replica = r;
     start_service(q);
   } else if (replica.waiting.size() >= station.queue_limit) {
@@ -216,8 +270,9 @@ void Simulator::depart(std::uint32_t q) {
     Replica& replica = replicas_[request.replica];
     --replica.in_system;
     if (replica.waiting.empty()) {
+      if (replica.busy <= station.cores)
+        --station.busy;
       --replica.busy;
-      --station.busy;
     } else {
       start_service(replica.waiting.pop());  // the freed worker takes the oldest waiter
     }
@@ -355,6 +410,9 @@ ReplicationOutput Simulator::run(const Progress& progress) {
         break;
       case EventKind::departure:
         depart(event.target);
+        break;
+      case EventKind::cpu_departure:
+        cpu_depart(event.target, event.time);
         break;
       case EventKind::think_end:
         start_request(event.target);

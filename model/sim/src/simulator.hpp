@@ -62,6 +62,10 @@ class Simulator {
     bool delay = false;
     model::Balancer balancer = model::Balancer::least_request;
     std::uint32_t workers = 1;
+    // Fewer cores than workers: the requests in service share the cores (processor sharing),
+    // each progressing at min(1, cores / in service).
+    std::uint32_t cores = 1;
+    bool shared_cpu = false;
     std::uint32_t replicas = 1;
     std::uint32_t queue_limit = no_limit;
     std::uint32_t first_replica = 0;  // into replicas_
@@ -74,6 +78,13 @@ class Simulator {
     std::uint32_t busy = 0;
     std::uint32_t in_system = 0;
     RequestQueue waiting;
+    // Shared-CPU stations only: work done per request in service so far ("virtual time"),
+    // each request's virtual finish time, and the real time of the next completion.
+    std::uint32_t station = 0;
+    double virtual_time = 0;
+    double virtual_updated = 0;
+    double next_completion = 0;
+    std::vector<std::pair<double, std::uint32_t>> serving;
   };
   // One entry of a class's route, with the service-time sampler chosen for it.
   struct Stop {
@@ -118,6 +129,9 @@ class Simulator {
   void reject(std::uint32_t request, std::uint32_t station);
   void end_request(std::uint32_t request);
   void start_service(std::uint32_t request);
+  void advance_cpu(std::uint32_t replica);
+  void schedule_cpu_completion(std::uint32_t replica);
+  void cpu_depart(std::uint32_t replica, double time);
   std::uint32_t pick_replica(Station& station);
   void touch(std::uint32_t station);
   void flush_areas();

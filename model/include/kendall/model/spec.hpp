@@ -2,6 +2,7 @@
 /// The system spec: Kendall's main user-facing description of services, workload and SLOs
 /// (docs/spec.md). Units: seconds, requests per second, bytes, CPU cores.
 
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -46,8 +47,14 @@ struct Service {
   std::optional<int> port;  ///< where the live service listens (calibration, export)
   SourceLocation location;
 
-  /// Servers seen by a request: replicas × workers.
-  int servers() const { return replicas * workers; }
+  /// CPU cores one replica's workers can use at once, for CPU-bound work (the service time is
+  /// then CPU time). Workers beyond the cores add no capacity: they share the cores.
+  std::optional<int> cores;
+
+  /// Requests one replica serves at once at full speed: workers, or the cores if fewer.
+  int servers_per_replica() const { return cores ? std::min(workers, *cores) : workers; }
+  /// Servers seen by a request: replicas × servers per replica.
+  int servers() const { return replicas * servers_per_replica(); }
 };
 
 /// One service a class visits, with the mean number of visits per request.

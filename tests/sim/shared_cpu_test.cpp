@@ -1,0 +1,83 @@
+// Workers sharing fewer cores (spec `cores`): the simulator shares the cores among the requests in
+// service (limited processor sharing). Oracles:
+// - With exponential service times the number in system is the birth–death chain of rates λ and
+//   min(n, cores)·μ — the M/M/cores queue — whatever the number of workers, so by Little's law
+//   the mean response time is M/M/cores's (Kleinrock vol. 1, §3.5; Erlang C written out below).
+// - One request alone runs at full speed: a constant service time at low load is unchanged.
+// - Pure processor sharing (workers ≥ requests ever present) on one core is M/G/1-PS, whose mean
+//   response time S/(1−ρ) is insensitive to the service-time distribution (Kleinrock vol. 2, §4.4).
+#include <gtest/gtest.h>
+
+#include "kendall/sim/simulate.hpp"
+#include "sim/systems.hpp"
+
+namespace kendall::sim {
+namespace {
+
+using testing::open_class;
+using testing::queue_service;
+using testing::visit;
+
+model::System shared(const Distribution& service_time, int workers, int cores, double rate) {
+  model::System system;
+  system.name = "shared-cpu";
+  model::Service s = queue_service("cpu", service_time, workers);
+  s.cores = cores;
+  system.services = {s};
+  system.classes = {open_class("c", rate, {visit(0)})};
+  return system;
+}
+
+SimulationOptions options(std::uint64_t seed) {
+  SimulationOptions o;
+  o.requests = 200'000;
+  o.warmup_requests = 20'000;
+  o.replications = 8;
+  o.seed = seed;
+  o.threads = 2;
+  return o;
+}
+
+TEST(SharedCpu, ExponentialWorkOnFewerCoresThanWorkersIsMMCores) {
+  // μ = 1, two cores, λ = 1.6 (ρ = 0.8). M/M/2: C(2, 1.6) = 2ρ²/(1+ρ) = 0.7111…,
+  // R = 1 + C/(2 − 1.6) = 2.7778.
+  const double rho = 0.8;
+  const double erlang_c = 2 * rho * rho / (1 + rho);
+  const double exact = 1 + erlang_c / (2 - 1.6);
+  const auto result = simulate(shared(Distribution::exponential(1.0), 6, 2, 1.6), options(3));
+  const Estimate& r = result.classes[0].response_time;
+  EXPECT_TRUE(r.contains(exact)) << r.mean << " ± " << r.half_width << " vs " << exact;
+  EXPECT_LT(r.half_width, 0.05 * exact);
+  // Utilization is per core.
+  EXPECT_TRUE(result.services[0].utilization->contains(0.8))
+      << result.services[0].utilization->mean;
+}
+
+TEST(SharedCpu, OneCoreWithManyWorkersIsProcessorSharingAndInsensitive) {
+  // M/G/1-PS: R = S/(1−ρ) = 0.5/(1−0.5) = 1 for constant and exponential service alike
+  // (64 workers: practically never a request waits for a worker at ρ = 0.5).
+  for (const Distribution& d : {Distribution::deterministic(0.5), Distribution::exponential(0.5)}) {
+    const auto result = simulate(shared(d, 64, 1, 1.0), options(4));
+    const Estimate& r = result.classes[0].response_time;
+    EXPECT_TRUE(r.contains(1.0)) << to_string(d.kind) << ": " << r.mean << " ± " << r.half_width;
+  }
+}
+
+TEST(SharedCpu, ALoneRequestRunsAtFullSpeed) {
+  // λ tiny: requests almost never overlap, so a constant 10 ms stays 10 ms.
+  const auto result =
+      simulate(shared(Distribution::deterministic(0.010), 4, 2, 0.01), options(5));
+  EXPECT_NEAR(result.classes[0].response_time.mean, 0.010, 0.0002);
+  EXPECT_NEAR(result.classes[0].percentiles.p50, 0.010, 0.0002);
+}
+
+TEST(SharedCpu, CoresAtOrAboveWorkersChangeNothing) {
+  const auto plain = simulate(shared(Distribution::exponential(1.0), 2, 2, 1.6), options(6));
+  model::System without = shared(Distribution::exponential(1.0), 2, 2, 1.6);
+  without.services[0].cores.reset();
+  const auto reference = simulate(without, options(6));
+  EXPECT_EQ(plain.classes[0].response_time.mean, reference.classes[0].response_time.mean);
+}
+
+}  // namespace
+}  // namespace kendall::sim
