@@ -37,6 +37,7 @@ struct ValidateCommandOptions {
   std::string step_duration;
   bool closed = false;
   std::string think_time = "10ms";
+  int cores = 0;
   double tolerance_mean = 0.10;
   double tolerance_p95 = 0.15;
   std::uint64_t calibration_requests = 300;
@@ -83,7 +84,8 @@ validation::ValidationOptions to_options(const ValidateCommandOptions& o) {
     validation::BundledServices bundled;
     bundled.workers = o.workers;
     bundled.io_threads = o.io_threads;
-    bundled.work_model = o.work_model.empty() && o.quick ? "exp:2ms" : o.work_model;
+    // The default is the controlled experiment: exponential work that holds the worker.
+    bundled.work_model = o.work_model.empty() ? "exp:2ms" : o.work_model == "none" ? "" : o.work_model;
     bundled.hash_ops = o.hash_ops;
     bundled.hash_mem = o.hash_mem;
     bundled.services_dir = o.services_dir;
@@ -105,6 +107,10 @@ validation::ValidationOptions to_options(const ValidateCommandOptions& o) {
   if (!o.step_duration.empty())
     options.step_durations = split_durations(o.step_duration);
   options.closed = o.closed;
+  if (o.cores < 0)
+    throw InputError("--cores must be at least 1");
+  if (o.cores > 0)
+    options.cores = o.cores;
   options.think_time = parse_duration(o.think_time);
   options.tolerance_mean = o.tolerance_mean;
   options.tolerance_p95 = o.tolerance_p95;
@@ -206,7 +212,7 @@ void add_validate_command(CLI::App& app, Action& action) {
       "Examples:\n"
       "  kendall validate --quick\n"
       "  kendall validate --work-model exp:2ms --workers 4 --step-duration 20s --out report\n"
-      "  kendall validate --hash-ops 2 --hash-mem 4MiB --tolerance-mean 0.2 --tolerance-p95 0.2\n"
+      "  kendall validate --work-model none --hash-mem 4MiB --tolerance-mean 0.2 --tolerance-p95 0.2\n"
       "  kendall validate spec.yaml --target http://127.0.0.1:8080/api --levels 0.5,0.8");
   command->add_option("spec", o->spec,
                       "Optional spec: the service's workers, replicas and SLO come from it")
@@ -223,8 +229,8 @@ void add_validate_command(CLI::App& app, Action& action) {
   command->add_option("--workers", o->workers, "Bundled: worker threads (default 4)");
   command->add_option("--io-threads", o->io_threads, "Bundled: I/O threads (default 1)");
   command->add_option("--work-model", o->work_model,
-                      "Bundled: extra sampled service time per request, e.g. exp:2ms (default "
-                      "none: only real hashing)");
+                      "Bundled: extra sampled service time per request (default exp:2ms; none: "
+                      "only the real work, e.g. with --hash-mem 4MiB for CPU-bound hashing)");
   command->add_option("--hash-ops", o->hash_ops, "Bundled: Argon2id passes (default 1)");
   command->add_option("--hash-mem", o->hash_mem, "Bundled: Argon2id memory (default 8KiB)");
   command->add_option("--services-dir", o->services_dir,
@@ -239,6 +245,9 @@ void add_validate_command(CLI::App& app, Action& action) {
                     "Closed loop: user populations with think time instead of Poisson arrivals");
   command->add_option("--think-time", o->think_time,
                       "Closed: mean exponential think time (default 10ms)");
+  command->add_option("--cores", o->cores,
+                      "Cores the service's workers share, for CPU-bound work (default: this "
+                      "machine's cores when the bundled service measures CPU-bound)");
   command->add_option("--tolerance-mean", o->tolerance_mean,
                       "Largest |model − measured| / measured for the mean (default 0.10)");
   command->add_option("--tolerance-p95", o->tolerance_p95, "The same for p95 (default 0.15)");

@@ -27,7 +27,11 @@ forbid model/sim 'kendall/(cli|loadgen|services|gui)/|boost/asio|boost/beast|spd
   "the simulator is computation over the model"
 forbid loadgen 'kendall/(model|sim|cli|services|gui)/|Q[A-Z]' "the load generator knows only HTTP and base"
 forbid services 'kendall/(model|sim|cli|loadgen|gui)/|Q[A-Z]' "the services are the system under test, not part of the tool"
+forbid validate 'kendall/(services|gui|cli)/|Q[A-Z]' \
+  "validation runs the services as processes and sits under the CLI"
 forbid cli 'kendall/(services|gui)/|Q[A-Z]' "the CLI sits over model, sim and loadgen"
+forbid gui 'kendall/(services|loadgen|cli|validate)/' \
+  "the GUI sits over model, sim and base; it reads measured results as JSON files"
 
 [ $status -eq 0 ] && echo "dependencies point down: ok"
 exit $status

@@ -1,4 +1,4 @@
-#include "bundled.hpp"
+#include "kendall/validate/bundled.hpp"
 
 #include <unistd.h>
 
@@ -11,7 +11,7 @@
 
 #include "kendall/validate/http_call.hpp"
 
-namespace kendall::validation::detail {
+namespace kendall::validation {
 
 namespace fs = std::filesystem;
 
@@ -118,4 +118,4 @@ BundledRun::~BundledRun() {
   fs::remove_all(directory_, ec);
 }
 
-}  // namespace kendall::validation::detail
+}  // namespace kendall::validation

@@ -1,6 +1,11 @@
 #include "kendall/validate/calibrate.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -41,7 +46,35 @@ loadgen::RunResult one_user(const loadgen::Scenario& scenario, std::uint64_t req
   return loadgen::run_load(scenario, load);
 }
 
+// utime + stime of a process, in seconds (fields 14 and 15 of /proc/PID/stat).
+std::optional<double> process_cpu_seconds(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text;
+  if (!std::getline(in, text))
+    return std::nullopt;
+  // The command name (field 2) may hold spaces; fields after its closing parenthesis are plain.
+  std::istringstream fields(text.substr(text.rfind(')') + 2));
+  std::string field;
+  double ticks = 0;
+  for (int index = 3; fields >> field && index <= 15; ++index)
+    if (index >= 14)
+      ticks += std::stod(field);
+  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+double own_cpu_seconds() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
 }  // namespace
+
+bool cpu_bound(const Calibration& calibration) {
+  return calibration.server_cpu_per_request &&
+         *calibration.server_cpu_per_request >= 0.5 * calibration.service_mean;
+}
 
 double histogram_variance(const Histogram& histogram) {
   const std::uint64_t n = histogram.count();
@@ -69,11 +102,23 @@ Calibration calibrate(const CalibrationTarget& target, const CalibrationOptions&
   if (options.warmup > 0)
     one_user(target.scenario, options.warmup, options);
   const std::optional<Samples> before = scrape(target.metrics);
+  const auto server_cpu_before =
+      options.service_pid ? process_cpu_seconds(*options.service_pid) : std::nullopt;
+  const double client_cpu_before = own_cpu_seconds();
   const loadgen::RunResult run = one_user(target.scenario, options.requests, options);
+  const double client_cpu = own_cpu_seconds() - client_cpu_before;
+  const auto server_cpu_after =
+      options.service_pid ? process_cpu_seconds(*options.service_pid) : std::nullopt;
   const std::optional<Samples> after = scrape(target.metrics);
 
   const loadgen::StepResult& step = run.steps.at(0);
   result.errors = step.errors.total();
+  if (step.sent > 0) {
+    const auto sent = static_cast<double>(step.sent);
+    result.client_cpu_per_request = client_cpu / sent;
+    if (server_cpu_before && server_cpu_after)
+      result.server_cpu_per_request = (*server_cpu_after - *server_cpu_before) / sent;
+  }
   if (step.responses == 0 || result.errors * 2 > step.sent) {
     std::string statuses;
     for (const auto& [status, count] : step.status_codes)

@@ -102,6 +102,8 @@ std::string spec_yaml(const model::System& system) {
       out << "    type: delay\n";
     } else {
       out << fmt::format("    replicas: {}\n    workers: {}\n", s.replicas, s.workers);
+      if (s.cores)
+        out << fmt::format("    cores: {}\n", *s.cores);
       if (s.port)
         out << fmt::format("    port: {}\n", *s.port);
     }

@@ -9,7 +9,7 @@
 #include <boost/math/distributions/students_t.hpp>
 #include <fmt/format.h>
 
-#include "bundled.hpp"
+#include "kendall/validate/bundled.hpp"
 #include "kendall/base/duration.hpp"
 #include "kendall/base/error.hpp"
 #include "kendall/loadgen/run.hpp"
@@ -80,10 +80,8 @@ std::pair<double, double> batch_mean_interval(const loadgen::StepResult& step) {
   return {center - t * sd / std::sqrt(n), center + t * sd / std::sqrt(n)};
 }
 
-std::optional<Stats> predict(const model::System& system, double scale) {
-  model::AnalysisOptions analysis;
-  analysis.rate_scale = scale;
-  const model::SystemResult result = model::analyze(system, analysis);
+std::optional<Stats> predict(const model::System& system) {
+  const model::SystemResult result = model::analyze(system);
   if (!result.stable || result.classes.empty() || !result.classes[0].mean_response_time)
     return std::nullopt;
   const model::ClassResult& c = result.classes[0];
@@ -98,9 +96,8 @@ std::optional<Stats> predict(const model::System& system, double scale) {
   return stats;
 }
 
-double predicted_utilization(const model::System& system, double scale) {
+double predicted_utilization(const model::System& system) {
   model::AnalysisOptions analysis;
-  analysis.rate_scale = scale;
   analysis.percentiles = false;
   const model::SystemResult result = model::analyze(system, analysis);
   double busiest = 0;
@@ -109,12 +106,46 @@ double predicted_utilization(const model::System& system, double scale) {
   return busiest;
 }
 
+// The calibrated model at one load. CPU-bound services share the machine's cores with the
+// load generator and their own I/O threads: that background CPU work (per request, measured
+// during calibration) leaves the workers a fraction 1 − U_bg of the cores, so their service
+// time stretches by 1 / (1 − U_bg) — the "shadow server" approximation.
+struct LevelModel {
+  model::System base;
+  bool closed = false;
+  double background_cpu = 0;  // seconds of other CPU work per request
+  double cores = 0;           // 0: not CPU-bound
+
+  model::System at(double load) const {
+    model::System system = base;
+    if (closed)
+      system.classes[0].population = static_cast<int>(load);
+    else
+      system.classes[0].rate = load;
+    if (cores <= 0 || background_cpu <= 0)
+      return system;
+    const Distribution service_time = base.services[0].service_time;
+    double throughput = closed ? 0 : load;
+    for (int round = 0; round < (closed ? 20 : 1); ++round) {
+      if (closed) {
+        model::AnalysisOptions options;
+        options.percentiles = false;
+        throughput = model::analyze(system, options).throughput;
+      }
+      const double background = std::min(0.95, throughput * background_cpu / cores);
+      system.services[0].service_time = Distribution::from_moments(
+          service_time.mean / (1 - background), service_time.scv);
+    }
+    return system;
+  }
+};
+
 // Closed: the population whose predicted utilization is nearest `fraction` (at least 1).
-int population_for(const model::System& closed, double fraction) {
+int population_for(const LevelModel& levels, double fraction) {
   int best = 1;
   double best_gap = 2;
   for (int users = 1; users <= 100'000; ++users) {
-    const double u = predicted_utilization(closed, static_cast<double>(users));
+    const double u = predicted_utilization(levels.at(users));
     if (std::abs(u - fraction) < best_gap) {
       best_gap = std::abs(u - fraction);
       best = users;
@@ -202,11 +233,11 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
   report.cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
   // 1. The target.
-  std::unique_ptr<detail::BundledRun> bundled;
+  std::unique_ptr<BundledRun> bundled;
   CalibrationTarget target;
   if (o.bundled) {
     say("starting the bundled services on 127.0.0.1");
-    bundled = std::make_unique<detail::BundledRun>(*o.bundled);
+    bundled = std::make_unique<BundledRun>(*o.bundled);
     target.scenario = bundled->login_scenario();
     target.metrics = bundled->login_endpoint();
     target.service = "user-login-service";
@@ -250,10 +281,29 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
   // 2. Calibration.
   say(fmt::format("calibrating {}: {} requests from one user", target.service,
                   o.calibration.requests));
-  report.calibration = calibrate(target, o.calibration);
+  CalibrationOptions calibration = o.calibration;
+  if (bundled)
+    calibration.service_pid = bundled->login_pid();
+  report.calibration = calibrate(target, calibration);
+  const Calibration& c = report.calibration;
   if (workers == 0)
-    workers = report.calibration.workers.value_or(1);
-  model::System system = calibrated_system(report.calibration, workers, replicas);
+    workers = c.workers.value_or(1);
+  model::System system = calibrated_system(c, workers, replicas);
+  LevelModel levels;
+  levels.closed = o.closed;
+  if (o.cores || cpu_bound(c)) {
+    const int cores = o.cores.value_or(report.cores);
+    system.services[0].cores = cores;
+    levels.cores = std::min(workers, cores);
+    // Whatever else runs per request: the load generator, the service's I/O threads.
+    levels.background_cpu =
+        c.client_cpu_per_request + std::max(0.0, c.server_cpu_per_request.value_or(0) - c.service_mean);
+    report.notes.push_back(fmt::format(
+        "CPU-bound: the service used {} of CPU per request (time in service {}); its {} workers "
+        "share {} cores with the load generator ({} CPU per request elsewhere)",
+        format_duration(c.server_cpu_per_request.value_or(c.service_mean)),
+        format_duration(c.service_mean), workers, cores, format_duration(levels.background_cpu)));
+  }
   if (o.spec && spec_service) {
     for (const model::Slo& slo : o.spec->slos) {
       const auto& visits = o.spec->classes[slo.workload_class].visits;
@@ -267,18 +317,20 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     }
   }
 
-  // 3. Load levels from the model's saturation point.
-  const double service_demand = report.calibration.service_mean;
-  const double saturation_rate = workers * replicas / service_demand;
+  // 3. Load levels from the model's saturation point: every server busy, the background CPU
+  // work included.
+  const int servers = system.services[0].servers();
+  const double saturation_rate =
+      servers / (c.service_mean + (levels.cores > 0 ? levels.background_cpu * servers / levels.cores : 0));
   if (o.closed) {
     system.workload = model::WorkloadType::closed;
     system.classes[0].population = 1;
     system.classes[0].think_time = Distribution::exponential(std::max(o.think_time, 1e-9));
-    const double cycle = report.calibration.client_mean + o.think_time;
-    report.saturation = cycle * saturation_rate;  // the knee population N*
+    report.saturation = (c.client_mean + o.think_time) * saturation_rate;  // the knee N*
   } else {
     report.saturation = saturation_rate;
   }
+  levels.base = system;
   report.system = system;
   report.spec_yaml = spec_yaml(system);
 
@@ -287,15 +339,12 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     LevelResult level;
     level.load_fraction = o.levels[i];
     level.duration = o.step_durations.size() == 1 ? o.step_durations[0] : o.step_durations[i];
-    double scale = 0;
-    if (o.closed) {
-      level.users = population_for(system, level.load_fraction);
-      scale = level.users;
-    } else {
+    if (o.closed)
+      level.users = population_for(levels, level.load_fraction);
+    else
       level.rate = level.load_fraction * saturation_rate;
-      scale = level.rate;
-    }
-    level.utilization = predicted_utilization(system, scale);
+    const model::System at_level = levels.at(o.closed ? level.users : level.rate);
+    level.utilization = predicted_utilization(at_level);
     say(o.closed ? fmt::format("level {}/{}: {} users for {}", i + 1, o.levels.size(),
                                level.users, format_duration(level.duration))
                  : fmt::format("level {}/{}: {:.1f} requests/s for {}", i + 1, o.levels.size(),
@@ -325,12 +374,7 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     if (before && after && after->count > before->count)
       level.server_service_mean = after->since(*before).mean();
 
-    level.predicted = predict(system, scale);
-    model::System at_level = system;
-    if (o.closed)
-      at_level.classes[0].population = level.users;
-    else
-      at_level.classes[0].rate = level.rate;
+    level.predicted = predict(at_level);
     std::tie(level.simulated, level.simulated_mean_ci) = simulate_level(at_level, o, o.seed + i);
     if (level.predicted && level.measured.mean > 0) {
       level.error_mean = relative_error(level.predicted->mean, level.measured.mean);
@@ -339,8 +383,10 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
       level.p95_ok = std::abs(*level.error_p95) <= o.tolerance_p95;
     }
     if (level.errors > 0)
-      report.notes.push_back(fmt::format("level {}: {} of {} requests failed", i + 1,
-                                         level.errors, level.requests));
+      report.notes.push_back(fmt::format(
+          "level {}: {} of {} requests failed (connect {}, timeout {}, io {}, 4xx {}, 5xx {})",
+          i + 1, level.errors, level.requests, step.errors.connect, step.errors.timeout,
+          step.errors.io, step.errors.status_4xx, step.errors.status_5xx));
     if (!o.closed && level.late_sends * 100 > level.requests)
       report.notes.push_back(fmt::format(
           "level {}: {} sends started over 1 ms late: the load generator was short of CPU", i + 1,
@@ -353,19 +399,17 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
   for (int k = 1; k <= 40; ++k) {
     CurvePoint point;
     point.load_fraction = top * k / 40.0;
-    double scale = 0;
-    if (o.closed) {
-      point.users = std::max(1, static_cast<int>(std::lround(point.load_fraction * report.saturation)));
-      scale = point.users;
-    } else {
+    if (o.closed)
+      point.users =
+          std::max(1, static_cast<int>(std::lround(point.load_fraction * report.saturation)));
+    else
       point.rate = point.load_fraction * saturation_rate;
-      scale = point.rate;
-    }
-    if (const auto stats = predict(system, scale)) {
+    const model::System at_point = levels.at(o.closed ? point.users : point.rate);
+    if (const auto stats = predict(at_point)) {
       point.mean = stats->mean;
       point.p95 = stats->p95;
       if (o.closed)
-        point.load_fraction = predicted_utilization(system, scale);
+        point.load_fraction = predicted_utilization(at_point);
       report.curve.push_back(point);
     }
   }

@@ -29,6 +29,9 @@ struct CalibrationOptions {
   std::uint64_t warmup = 30;     ///< sent first and not measured (connections, caches)
   double timeout = 10;           ///< per request, seconds
   std::uint64_t seed = 1;
+  /// The service's process, when it runs on this machine: its CPU time per request is then
+  /// measured too (/proc), which tells CPU-bound work from waiting.
+  std::optional<int> service_pid;
 };
 
 struct Calibration {
@@ -43,11 +46,19 @@ struct Calibration {
   double client_scv = 0;
   double overhead = 0;       ///< client_mean − server time: network, parsing, client
   std::optional<int> workers;  ///< the service's kendall_workers gauge
+  /// CPU seconds per request used by the service process (with service_pid) and by this
+  /// process, the load generator, while calibrating.
+  std::optional<double> server_cpu_per_request;
+  double client_cpu_per_request = 0;
   std::uint64_t errors = 0;    ///< failed requests during calibration
 
   /// The service time as a spec distribution (mean and SCV).
   Distribution service_time() const { return Distribution::from_moments(service_mean, service_scv); }
 };
+
+/// A service is CPU-bound when its process used at least half a core-second per second in
+/// service: its workers then compete for the machine's cores.
+bool cpu_bound(const Calibration& calibration);
 
 /// Measures one target. Throws std::runtime_error when the target cannot be reached or answers
 /// mostly errors (naming the status codes seen).

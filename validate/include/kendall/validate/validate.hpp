@@ -22,7 +22,7 @@ struct BundledServices {
   int io_threads = 1;
   std::string work_model;  ///< e.g. "exp:1ms"; empty: only the real work (hashing, SQLite)
   int hash_ops = 1;
-  std::string hash_mem = "8MiB";
+  std::string hash_mem = "8KiB";
   std::string services_dir;  ///< where the executables are; empty: search (find_service_binary)
 };
 
@@ -43,6 +43,9 @@ struct ValidationOptions {
   std::vector<double> step_durations{10.0};
   bool closed = false;       ///< users with think time instead of Poisson arrivals
   double think_time = 0.01;  ///< closed: mean (exponential) think time
+  /// Cores the service's workers share (CPU-bound work). Default: the machine's cores when the
+  /// bundled service is measured to be CPU-bound, else none.
+  std::optional<int> cores;
   double tolerance_mean = 0.10;
   double tolerance_p95 = 0.15;
   int connections = 256;  ///< open loop: enough that no request waits for a connection

@@ -1,6 +1,7 @@
 #pragma once
-// The bundled services started for a validation run: a private temporary store and secret,
-// free loopback ports, one registered user whose login is the request under test.
+/// The bundled services started for a validation run: a private temporary store and secret,
+/// free loopback ports, one registered user whose login is the request under test. Everything
+/// (processes, the temporary directory) goes away with the object.
 
 #include <filesystem>
 #include <memory>
@@ -10,7 +11,7 @@
 #include "kendall/validate/service_process.hpp"
 #include "kendall/validate/validate.hpp"
 
-namespace kendall::validation::detail {
+namespace kendall::validation {
 
 class BundledRun {
  public:
@@ -22,6 +23,7 @@ class BundledRun {
   /// POST /login with the registered user's credentials.
   const loadgen::Scenario& login_scenario() const { return scenario_; }
   loadgen::Endpoint login_endpoint() const { return {"127.0.0.1", login_->port()}; }
+  int login_pid() const { return login_->pid(); }
   std::string description() const { return description_; }
 
  private:
@@ -31,4 +33,4 @@ class BundledRun {
   std::string description_;
 };
 
-}  // namespace kendall::validation::detail
+}  // namespace kendall::validation

@@ -1,0 +1,115 @@
+// `kendall calibrate` and `kendall validate` through the real binary: errors and exit codes, the
+// files --out writes, and a calibration that updates the bundled example spec in place.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "kendall/model/spec.hpp"
+#include "kendall/validate/bundled.hpp"
+#include "support/run_command.hpp"
+
+namespace kendall {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::kendall;
+
+TEST(KendallValidate, BadLevelsAndDurationsExitTwo) {
+  const auto level = kendall("validate --levels 0.5,1.5 -q");
+  EXPECT_EQ(level.exit_code, 2);
+  EXPECT_THAT(level.err, HasSubstr("--levels: 1.5 is not a fraction"));
+  const auto durations = kendall("validate --levels 0.2,0.5,0.8 --step-duration 1s,2s -q");
+  EXPECT_EQ(durations.exit_code, 2);
+  EXPECT_THAT(durations.err, HasSubstr("one per level (3 levels, 2 durations)"));
+  const auto both = kendall("validate --start-services --target http://127.0.0.1:1/ -q");
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_THAT(both.err, HasSubstr("not both"));
+  const auto bad_number = kendall("validate --levels 0.2,half -q");
+  EXPECT_EQ(bad_number.exit_code, 2);
+  EXPECT_THAT(bad_number.err, HasSubstr("\"half\" is not a number"));
+}
+
+TEST(KendallCalibrate, NeedsATargetAndSaysWhereItFailed) {
+  const auto none = kendall("calibrate");
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_THAT(none.err, HasSubstr("give --target URL"));
+  const auto refused = kendall("calibrate --target http://127.0.0.1:1/ -n 10 --warmup 0");
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("127.0.0.1:1"));
+}
+
+TEST(KendallCalibrate, UpdatesTheServiceTimeOfTheExampleSpec) {
+  validation::BundledServices config;
+  config.work_model = "fixed:4ms";
+  validation::BundledRun run(config);
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("kendall-calibrate-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream scenario(dir / "login.yaml");
+    const auto& login = run.login_scenario().requests.at(0);
+    scenario << "requests:\n  - name: login\n    method: POST\n    url: http://127.0.0.1:"
+             << login.endpoint.port << "/login\n    body: '" << login.body << "'\n";
+  }
+  const std::string example = std::string(KENDALL_SOURCE_DIR) + "/examples/user-services.yaml";
+  const std::string scenario = (dir / "login.yaml").string();
+  // Not on the example's port 5001: the spec has no such service, and says so.
+  const auto unmatched = kendall("calibrate --scenario " + scenario + " --spec " + example +
+                                 " --out " + (dir / "x.yaml").string() + " -n 20");
+  EXPECT_EQ(unmatched.exit_code, 2);
+  EXPECT_THAT(unmatched.err, HasSubstr("(services: user-register-service, user-login-service)"));
+
+  // Without a spec, a new one is written around the measured service.
+  const auto fresh = kendall("calibrate --scenario " + scenario + " --out " +
+                             (dir / "fresh.yaml").string() + " -n 60 --format json");
+  ASSERT_EQ(fresh.exit_code, 0) << fresh.err;
+  const auto json = nlohmann::json::parse(fresh.out);
+  EXPECT_EQ(json["calibrations"][0]["source"], "metrics");
+  const double measured = json["calibrations"][0]["service_time"]["mean"].get<double>();
+  EXPECT_GE(measured, 0.004);
+  EXPECT_LT(measured, 0.0055);
+  const model::System written = model::load_system((dir / "fresh.yaml").string());
+  EXPECT_NEAR(written.services.at(0).service_time.mean, measured, 1e-6 * measured);
+
+  // Named explicitly, the example's login service gets the measured time; nothing else changes.
+  const model::System original = model::load_system(example);
+  const auto named = kendall("calibrate --target user-login-service=http://127.0.0.1:" +
+                             std::to_string(run.login_endpoint().port) + "/healthz --spec " +
+                             example + " --out " + (dir / "named.yaml").string() + " -n 20");
+  ASSERT_EQ(named.exit_code, 0) << named.err;
+  const model::System updated = model::load_system((dir / "named.yaml").string());
+  const auto login = *updated.find_service("user-login-service");
+  const auto register_service = *updated.find_service("user-register-service");
+  EXPECT_LT(updated.services[login].service_time.mean, 0.002);  // /healthz: no worker, no 4 ms
+  EXPECT_EQ(updated.services[register_service].service_time.mean,
+            original.services[register_service].service_time.mean);
+  EXPECT_EQ(updated.services[login].replicas, original.services[login].replicas);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(KendallValidate, OutWritesTheReportJsonAndASpecTheModelReads) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("kendall-validate-" + std::to_string(::getpid()));
+  const auto result = kendall(
+      "validate --work-model exp:2ms --workers 2 --levels 0.3 --step-duration 2s "
+      "--calibration-requests 60 -q --format json --out " +
+      dir.string());
+  ASSERT_TRUE(result.exit_code == 0 || result.exit_code == 4) << result.err;
+  const auto json = nlohmann::json::parse(result.out);
+  EXPECT_EQ(result.exit_code == 0, json["passed"].get<bool>());
+  ASSERT_EQ(json["levels"].size(), 1u);
+  EXPECT_NEAR(json["levels"][0]["load_fraction"].get<double>(), 0.3, 1e-12);
+  EXPECT_TRUE(std::filesystem::exists(dir / "report.html"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "validation.json"));
+  const auto model = kendall("model " + (dir / "calibrated.yaml").string());
+  EXPECT_EQ(model.exit_code, 0) << model.err;
+  EXPECT_THAT(model.out, HasSubstr("user-login-service"));
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace kendall

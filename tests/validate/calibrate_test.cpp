@@ -1,0 +1,85 @@
+// Calibration against the real bundled login service on loopback, with an injected service time
+// whose mean and variability we know (--work-model), so the measured values have a truth.
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "kendall/validate/bundled.hpp"
+#include "kendall/validate/calibrate.hpp"
+#include "kendall/validate/service_process.hpp"
+
+namespace kendall::validation {
+namespace {
+
+std::string fmt_url(const loadgen::Endpoint& at) {
+  return "http://" + at.host + ":" + std::to_string(at.port) + "/healthz";
+}
+
+Calibration calibrate_bundled(const std::string& work_model, int workers, std::uint64_t requests) {
+  BundledServices config;
+  config.workers = workers;
+  config.work_model = work_model;
+  config.hash_mem = "8KiB";
+  BundledRun run(config);
+  CalibrationOptions options;
+  options.requests = requests;
+  return calibrate({"user-login-service", run.login_scenario(), run.login_endpoint()}, options);
+}
+
+TEST(Calibrate, FixedWorkIsReadFromMetricsWithNoQueueing) {
+  const Calibration c = calibrate_bundled("fixed:5ms", 2, 150);
+  EXPECT_EQ(c.source, "metrics");
+  EXPECT_EQ(c.samples, 150u);
+  EXPECT_EQ(c.errors, 0u);
+  ASSERT_TRUE(c.workers);
+  EXPECT_EQ(*c.workers, 2);
+  // A 5 ms sleep plus the real work (a cheap Argon2id check, a SQLite read) and timer slack.
+  EXPECT_GE(c.service_mean, 0.005);
+  EXPECT_LE(c.service_mean, 0.0065);
+  EXPECT_LT(c.service_scv, 0.05);  // nearly constant
+  EXPECT_LT(c.queued_mean, 0.0005);  // one user never waits for a worker
+  EXPECT_GT(c.overhead, 0.0);
+  EXPECT_LT(c.overhead, 0.002);
+  EXPECT_NEAR(c.client_mean, c.service_mean + c.queued_mean + c.overhead, 1e-9);
+}
+
+TEST(Calibrate, ExponentialWorkHasAnScvNearOne) {
+  const Calibration c = calibrate_bundled("exp:3ms", 1, 400);
+  EXPECT_EQ(c.source, "metrics");
+  EXPECT_NEAR(c.service_mean, 0.003, 0.0006);
+  // SCV of an exponential is 1; timer slack makes it a little smaller, 400 samples add noise.
+  EXPECT_GT(c.service_scv, 0.55);
+  EXPECT_LT(c.service_scv, 1.35);
+}
+
+TEST(Calibrate, WithoutServiceMetricsFallsBackToTheClient) {
+  BundledServices config;
+  config.work_model = "fixed:1ms";
+  BundledRun run(config);
+  const loadgen::Endpoint at = run.login_endpoint();
+  // /healthz never reaches a worker, so the service-time histogram does not move.
+  const Calibration c = calibrate(
+      {"health", loadgen::url_scenario(fmt_url(at)), at}, CalibrationOptions{.requests = 50});
+  EXPECT_EQ(c.source, "client");
+  EXPECT_DOUBLE_EQ(c.service_mean, c.client_mean);
+  EXPECT_LT(c.service_mean, 0.001);  // no worker, no 1 ms sleep
+}
+
+TEST(Calibrate, UnreachableTargetSaysWhere) {
+  const std::uint16_t port = free_loopback_port();  // nothing listens there
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/";
+  CalibrationOptions options;
+  options.requests = 10;
+  options.warmup = 0;
+  options.timeout = 2;
+  try {
+    calibrate({"nothing", loadgen::url_scenario(url), {"127.0.0.1", port}}, options);
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find(std::to_string(port)), std::string::npos)
+        << error.what();
+  }
+}
+
+}  // namespace
+}  // namespace kendall::validation
