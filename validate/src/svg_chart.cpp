@@ -42,11 +42,16 @@ std::string tick_text(double value) {
 std::string render_svg(const Chart& chart, int width, int height) {
   const double left = 64, right = 16, top = 36, bottom = 48;
   const double plot_w = width - left - right, plot_h = height - top - bottom;
+  // The y range follows the measured and simulated points (markers) when there are any, so a
+  // model curve rising steeply near saturation does not flatten them; lines are cut at the top.
+  const bool any_markers = std::any_of(chart.series.begin(), chart.series.end(),
+                                       [](const ChartSeries& s) { return s.markers; });
   double x_max = 0, y_max = 0;
   for (const auto& s : chart.series)
     for (const auto& p : s.points) {
       x_max = std::max(x_max, p.x);
-      y_max = std::max(y_max, p.high.value_or(p.y));
+      if (s.markers || !any_markers)
+        y_max = std::max(y_max, any_markers ? p.y * 1.4 : p.y);
     }
   if (chart.reference)
     y_max = std::max(y_max, *chart.reference * 1.05);
@@ -95,8 +100,11 @@ std::string render_svg(const Chart& chart, int width, int height) {
   for (const auto& s : chart.series) {
     if (s.line && s.points.size() > 1) {
       std::string path;
-      for (const auto& p : s.points)
+      for (const auto& p : s.points) {
+        if (p.y > y_max)
+          break;
         path += fmt::format("{}{:.1f},{:.1f}", path.empty() ? "M" : " L", sx(p.x), sy(p.y));
+      }
       svg += fmt::format(R"(<path d="{}" fill="none" stroke="{}" stroke-width="2"{}/>)" "\n", path,
                          s.color, s.dashed ? R"( stroke-dasharray="5 4")" : "");
     }
@@ -105,7 +113,7 @@ std::string render_svg(const Chart& chart, int width, int height) {
         if (p.low && p.high)
           svg += fmt::format(
               R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="{}" stroke-width="1.5"/>)",
-              sx(p.x), sy(*p.low), sx(p.x), sy(*p.high), s.color);
+              sx(p.x), sy(std::max(0.0, *p.low)), sx(p.x), sy(std::min(y_max, *p.high)), s.color);
         svg += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="4.5" fill="{}" stroke="white"/>)" "\n",
                            sx(p.x), sy(p.y), s.color);
       }

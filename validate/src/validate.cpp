@@ -64,8 +64,8 @@ std::pair<double, double> batch_mean_interval(const loadgen::StepResult& step) {
   // The first and last seconds are partial; keep the rest.
   if (batches.size() > 4)
     batches = std::vector<double>(batches.begin() + 1, batches.end() - 1);
-  if (batches.size() < 3)
-    return {0, 0};
+  if (batches.size() < 5)
+    return {0, 0};  // too few batches for an interval worth drawing
   double mean = 0;
   for (const double b : batches)
     mean += b;
@@ -271,9 +271,12 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
           target.service, target.metrics.port));
     const model::Service& s = o.spec->services[*spec_service];
     target.service = s.name;
-    if (!o.bundled)
+    // The bundled run starts one replica with the chosen workers; a running target is what the
+    // spec says it is.
+    if (!o.bundled) {
       workers = s.workers;
-    replicas = s.replicas;
+      replicas = s.replicas;
+    }
   }
   if (target.service.empty())
     target.service = fmt::format("service-{}", target.metrics.port);
