@@ -94,5 +94,33 @@ TEST(Validation, ExponentialWorkWithFourWorkersIsPredictedWithinTolerance) {
   }
 }
 
+// Closed loop (users with exponential think time): the level populations come from the model,
+// and the closed network's exact MVA must match the same tolerances.
+TEST(Validation, ClosedLoopUsersArePredictedWithinTolerance) {
+#ifdef KENDALL_TIMING_UNTRUSTWORTHY
+  GTEST_SKIP() << "accuracy is measured in optimised builds without sanitizers";
+#endif
+  ValidationOptions options;
+  BundledServices bundled;
+  bundled.work_model = "exp:2ms";
+  bundled.workers = 4;
+  options.bundled = bundled;
+  options.closed = true;
+  options.think_time = 0.010;
+  options.levels = {0.5, 0.9};
+  options.step_durations = {4.0, 8.0};
+  const ValidationReport report = run_validation(options);
+  ASSERT_EQ(report.levels.size(), 2u);
+  EXPECT_LT(report.levels[0].users, report.levels[1].users);
+  for (const LevelResult& level : report.levels) {
+    SCOPED_TRACE(testing::Message() << level.users << " users: measured mean "
+                                    << level.measured.mean << " p95 " << level.measured.p95);
+    ASSERT_TRUE(level.error_mean && level.error_p95);
+    EXPECT_NEAR(level.utilization, level.load_fraction, 0.06);
+    EXPECT_LE(std::abs(*level.error_mean), 0.10);
+    EXPECT_LE(std::abs(*level.error_p95), 0.15);
+  }
+}
+
 }  // namespace
 }  // namespace kendall::validation
