@@ -361,14 +361,17 @@ void update_sweep_charts(QChart* latency, QChart* throughput, QChart* utilizatio
             ->replace(values);
       }
     }
-    if (!sweep.x.empty())
+    if (!sweep.x.empty()) {
       x->setRange(std::min(sweep.x.front(), sweep.x.back()),
                   std::max(sweep.x.front(), sweep.x.back()));
+      x->applyNiceNumbers();
+    }
     y->setRange(0, nice_ceiling(top * 1.05));
+    y->applyNiceNumbers();
   };
   fill(latency, sweep.latency, "response time (ms)", 1e3);
-  fill(throughput, sweep.throughput, "throughput (requests/s)", 1);
-  fill(utilization, sweep.utilization, "utilization per worker (%)", 100);
+  fill(throughput, sweep.throughput, "requests/s", 1);
+  fill(utilization, sweep.utilization, "utilization (%)", 100);
 }
 
 }  // namespace kendall::gui

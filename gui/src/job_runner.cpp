@@ -1,4 +1,6 @@
 // One worker QThread per job; results cross back with queued invocations tagged by generation.
+// A superseded job is not waited for: it is told to stop, finishes on its own thread (the
+// planner has no cancel hook), deletes itself and its result is dropped.
 #include "kendall/gui/job_runner.hpp"
 
 #include <QMetaObject>
@@ -12,10 +14,8 @@ JobRunner::JobRunner(QObject* parent) : QObject(parent) {}
 
 JobRunner::~JobRunner() {
   cancel();
-  if (thread_) {
-    thread_->wait();
-    delete thread_;
-  }
+  for (QThread* thread : findChildren<QThread*>())
+    thread->wait();
 }
 
 void JobRunner::cancel() {
@@ -24,13 +24,7 @@ void JobRunner::cancel() {
 }
 
 void JobRunner::start(const QString& title, Work work) {
-  if (thread_) {
-    // The older job stops at its next poll; its result is dropped by generation.
-    cancel();
-    thread_->wait();
-    delete thread_;
-    thread_ = nullptr;
-  }
+  cancel();  // the older job, if any, stops at its next poll; its result is dropped
   const unsigned generation = ++generation_;
   cancelled_ = std::make_shared<std::atomic<bool>>(false);
   JobContext context;
@@ -46,7 +40,7 @@ void JobRunner::start(const QString& title, Work work) {
         Qt::QueuedConnection);
   };
   emit started(title);
-  thread_ = QThread::create([this, self, work = std::move(work), context, generation] {
+  thread_ = QThread::create([self, work = std::move(work), context, generation] {
     std::function<void()> deliver;
     QString error;
     try {
@@ -56,12 +50,10 @@ void JobRunner::start(const QString& title, Work work) {
     }
     const bool dropped = context.cancelled();
     QMetaObject::invokeMethod(
-        this,
+        self.data(),
         [self, generation, deliver = std::move(deliver), error, dropped] {
           if (!self || self->generation_ != generation)
-            return;
-          self->thread_->wait();
-          delete self->thread_;
+            return;  // superseded by a newer job
           self->thread_ = nullptr;
           if (!dropped) {
             if (!error.isEmpty())
@@ -73,6 +65,8 @@ void JobRunner::start(const QString& title, Work work) {
         },
         Qt::QueuedConnection);
   });
+  thread_->setParent(this);
+  connect(thread_, &QThread::finished, thread_, &QObject::deleteLater);
   thread_->start();
 }
 

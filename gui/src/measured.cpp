@@ -53,12 +53,14 @@ MeasuredSet parse_measured(const std::string& text, const std::string& source) {
   MeasuredSet set;
   if (root.value(QLatin1String("levels")).isArray()) {
     set.label = "validate " + name;
+    set.closed = root.value(QLatin1String("mode")).toString() == QLatin1String("closed");
     for (const QJsonValue& level : root.value(QLatin1String("levels")).toArray()) {
       const QJsonObject l = level.toObject();
       const QJsonObject measured = l.value(QLatin1String("measured")).toObject();
       MeasuredPoint p;
       p.throughput = number(measured, "throughput").value_or(0);
-      p.load = number(l, "rate").value_or(p.throughput);
+      // Open runs give the offered rate, closed ones the users.
+      p.load = number(l, set.closed ? "users" : "rate").value_or(p.throughput);
       p.mean = number(measured, "mean");
       p.p95 = number(measured, "p95");
       set.points.push_back(p);

@@ -79,16 +79,23 @@ PlanPanel::PlanPanel(SpecDocument* document, JobRunner* jobs, QWidget* parent)
   table_->setObjectName("planTable");
   table_->setHorizontalHeaderLabels({"service", "current", "recommended", "utilization",
                                      "per visit", "cost/h"});
-  table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+  table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
   table_->verticalHeader()->setVisible(false);
   table_->setAlternatingRowColors(true);
   layout->addWidget(table_, 1);
+  slos_ = new QTableWidget(0, 4);
+  slos_->setObjectName("planSloTable");
+  slos_->setHorizontalHeaderLabels({"SLO with the plan", "target", "predicted", ""});
+  slos_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+  slos_->verticalHeader()->setVisible(false);
+  layout->addWidget(slos_, 1);
 
   connect(plan_button_, &QPushButton::clicked, this, &PlanPanel::runPlan);
   connect(export_button_, &QPushButton::clicked, this, &PlanPanel::exportClicked);
   connect(document_, &SpecDocument::opened, this, [this] {
     plan_.reset();
     table_->setRowCount(0);
+    slos_->setRowCount(0);
     export_button_->setEnabled(false);
     const bool open = document_->system().workload == model::WorkloadType::open;
     plan_button_->setEnabled(open);
@@ -131,7 +138,21 @@ void PlanPanel::show(const model::PlanResult& plan) {
                                      : "-"));
     table_->setItem(row, 5, cell(QString::asprintf("%.3f", s.cost)));
   }
-  table_->resizeColumnsToContents();
+  slos_->setRowCount(static_cast<int>(plan.slos.size()));
+  for (int row = 0; row < slos_->rowCount(); ++row) {
+    const auto& slo = plan.slos[static_cast<std::size_t>(row)];
+    auto* name = cell(QString::fromStdString(slo.workload_class + " " +
+                                             std::string(model::to_string(slo.statistic))));
+    name->setTextAlignment(Qt::AlignVCenter | Qt::AlignLeft);
+    slos_->setItem(row, 0, name);
+    slos_->setItem(row, 1, cell(QString::fromStdString(format_duration(slo.target))));
+    slos_->setItem(row, 2, cell(slo.predicted
+                                    ? QString::fromStdString(format_duration(*slo.predicted))
+                                    : "-"));
+    auto* met = cell(slo.met ? "met" : "MISSED", true);
+    met->setForeground(slo.met ? QColor(0x15, 0x80, 0x3d) : QColor(0xb9, 0x1c, 0x1c));
+    slos_->setItem(row, 3, met);
+  }
   const std::string binding = binding_constraint(planned_system_, plan);
   if (plan.feasible) {
     summary_->setText(QString::fromStdString(fmt::format(

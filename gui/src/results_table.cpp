@@ -29,9 +29,11 @@ void set_row(QTableWidget* table, int row, const QStringList& cells, const QColo
 QTableWidget* make_results_table() {
   auto* table = new QTableWidget(0, 5);
   table->setObjectName("resultsTable");
-  table->setHorizontalHeaderLabels({"", "throughput/s", "mean · per visit",
-                                    "p95", "SLO · utilization"});
-  table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+  table->setHorizontalHeaderLabels({"", "req/s", "mean", "p95", "SLO · util."});
+  table->horizontalHeaderItem(2)->setToolTip(
+      "classes: mean response time; services: mean time per visit (wait + service)");
+  table->horizontalHeaderItem(4)->setToolTip(
+      "classes: the SLO, ✓ met or ✗ missed; services: utilization per worker");
   table->verticalHeader()->setVisible(false);
   table->setAlternatingRowColors(true);
   return table;
@@ -48,7 +50,7 @@ void fill_results_table(QTableWidget* table, const model::SystemResult& r) {
         slo = QString("%1 ≤ %2 %3")
                   .arg(QString::fromStdString(std::string(model::to_string(s.statistic))))
                   .arg(QString::fromStdString(format_duration(s.target)))
-                  .arg(s.met ? "met" : "MISSED");
+                  .arg(s.met ? "✓" : "✗");
         tint = s.met ? QColor(0x15, 0x80, 0x3d) : QColor(0xb9, 0x1c, 0x1c);
       }
     }
@@ -65,7 +67,8 @@ void fill_results_table(QTableWidget* table, const model::SystemResult& r) {
              latency(s.response_time), "", QString::asprintf("%.1f%%", 100 * s.utilization)});
   }
   table->resizeColumnsToContents();
-  table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+  table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+  table->horizontalHeader()->setStretchLastSection(true);
 }
 
 }  // namespace kendall::gui

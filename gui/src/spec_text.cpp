@@ -98,6 +98,8 @@ class Writer {
     std::string out = fmt::format("  - name: {}\n", f("name"));
     out += fmt::format("    type: {}\n", to_string(s.type));
     out += fmt::format("    replicas: {}\n    workers: {}\n", f("replicas"), f("workers"));
+    if (s.cores)
+      out += fmt::format("    cores: {}\n", *s.cores);
     out += fmt::format("    service_time: {{distribution: {}, mean: {}, scv: {}}}\n",
                        f("service_time.distribution"), f("service_time.mean"),
                        f("service_time.scv"));

@@ -11,6 +11,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <cmath>
 #include <memory>
 
 #include "kendall/gui/charts.hpp"
@@ -114,8 +115,10 @@ void SweepPanel::suggestRange() {
         options.percentiles = false;
         top = 0.97 * model::analyze(system, options).saturation_rate.value_or(top);
       }
-      from_->setValue(std::max(0.01, top / 20));
-      to_->setValue(std::max(top, 1.0));
+      // Round ends (10 to 340 rather than 17.24 to 344.89): steps land on readable loads.
+      const double step = top > 100 ? 10 : 1;
+      to_->setValue(std::max(step, std::floor(top / step) * step));
+      from_->setValue(step);
       break;
     }
     case SweepParameter::replicas:

@@ -7,7 +7,13 @@
 #include <QChart>
 #include <QCheckBox>
 #include <QDoubleSpinBox>
+#include <QApplication>
+#include <QDropEvent>
 #include <QFile>
+#include <QFileInfo>
+#include <QMimeData>
+#include <QSettings>
+#include <QUrl>
 #include <QImage>
 #include <QLabel>
 #include <QLineSeries>
@@ -229,6 +235,22 @@ TEST_F(Window, ABadSpecFileShowsTheLoadersMessage) {
   EXPECT_TRUE(window.errorLabel()->text().contains("bad-unit-spec.yaml:6:19:")) << window.errorLabel()->text().toStdString();
   EXPECT_TRUE(window.errorLabel()->text().contains("did you mean \"ms\""));
   EXPECT_EQ(window.document()->system().services.size(), 2u);  // the open spec stays
+}
+
+TEST_F(Window, ADroppedSpecIsOpenedAndRemembered) {
+  const QString closed = QString(KENDALL_SOURCE_DIR) + "/examples/login-closed.yaml";
+  QMimeData mime;
+  mime.setUrls({QUrl::fromLocalFile(closed)});
+  QDropEvent drop(QPointF(700, 450), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+  // Straight to the window's event handler: QApplication routes drops only during a real drag.
+  static_cast<QObject&>(window).event(&drop);
+  EXPECT_EQ(window.document()->path(), closed);
+  EXPECT_EQ(window.document()->system().workload, model::WorkloadType::closed);
+  EXPECT_EQ(window.whatIf()->loadSpin()->value(), 150);  // users now, not requests/s
+  const QStringList recent = QSettings().value("recentFiles").toStringList();
+  ASSERT_GE(recent.size(), 2);
+  EXPECT_EQ(recent[0], QFileInfo(closed).absoluteFilePath());
+  EXPECT_EQ(recent[1], QFileInfo(example).absoluteFilePath());
 }
 
 TEST(Screenshot, WritesThePngAndExits) {

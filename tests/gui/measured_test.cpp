@@ -21,6 +21,17 @@ TEST(Measured, ValidateLevelsGiveOnePointPerLevelAtTheOfferedRate) {
   EXPECT_DOUBLE_EQ(*set.points[1].p95, 0.074);
 }
 
+TEST(Measured, ClosedValidateLevelsAreAtTheirUsers) {
+  const MeasuredSet set = parse_measured(
+      R"({"mode": "closed", "levels": [{"load_fraction": 0.5, "users": 75,
+          "measured": {"throughput": 70.2, "mean": 0.03, "p95": 0.06}}]})",
+      "closed.json");
+  EXPECT_TRUE(set.closed);
+  ASSERT_EQ(set.points.size(), 1u);
+  EXPECT_DOUBLE_EQ(set.points[0].load, 75);
+  EXPECT_DOUBLE_EQ(set.points[0].throughput, 70.2);
+}
+
 TEST(Measured, LoadTestStepsGiveOnePointPerStepAtTheTargetRate) {
   const MeasuredSet set = read_measured(data + "/gui-loadtest.json");
   EXPECT_FALSE(set.closed);

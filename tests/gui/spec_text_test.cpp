@@ -20,6 +20,7 @@ void expect_same(const model::System& a, const model::System& b) {
     EXPECT_EQ(x.name, y.name);
     EXPECT_EQ(x.replicas, y.replicas);
     EXPECT_EQ(x.workers, y.workers);
+    EXPECT_EQ(x.cores, y.cores);
     EXPECT_EQ(x.service_time.kind, y.service_time.kind);
     EXPECT_DOUBLE_EQ(x.service_time.mean, y.service_time.mean);
     EXPECT_DOUBLE_EQ(x.service_time.scv, y.service_time.scv);
@@ -63,6 +64,14 @@ TEST(SpecText, WrittenOpenSpecReadsBackEqual) {
 TEST(SpecText, WrittenClosedSpecReadsBackEqual) {
   const model::System system = model::load_system(closed_example);
   expect_same(system, model::parse_system(write_spec(system), "written.yaml"));
+}
+
+TEST(SpecText, CoresAreWrittenBack) {
+  model::System system = model::load_system(example);
+  system.services[1].cores = 2;
+  const model::System read = model::parse_system(write_spec(system), "written.yaml");
+  EXPECT_EQ(read.services[1].cores, 2);
+  EXPECT_FALSE(read.services[0].cores);
 }
 
 TEST(SpecText, EditChangesOnlyThatField) {

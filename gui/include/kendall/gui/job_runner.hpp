@@ -1,7 +1,7 @@
 #pragma once
-/// Runs long work (sweeps, plans, simulations) off the UI thread, one job at a time: progress
-/// and completion come back on the UI thread; Cancel, or starting a newer job, makes the
-/// running one stop at its next poll and its result is dropped (never delivered stale).
+/// Runs long work (sweeps, plans, simulations) off the UI thread: progress and completion come
+/// back on the UI thread. Cancel, or starting a newer job, tells the running one to stop at its
+/// next poll without waiting for it, and its result is dropped (never delivered stale).
 
 #include <QObject>
 #include <QString>

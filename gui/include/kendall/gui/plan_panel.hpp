@@ -45,6 +45,7 @@ class PlanPanel : public QWidget {
   QPushButton* export_button_;
   QComboBox* export_format_;
   QTableWidget* table_;
+  QTableWidget* slos_;
   QLabel* summary_;
   std::optional<model::PlanResult> plan_;
   model::System planned_system_;
