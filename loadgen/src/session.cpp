@@ -1,15 +1,19 @@
 #include "session.hpp"
 
+#include "response_head.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
-#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/error.hpp>
 
 namespace kendall::loadgen::detail {
 namespace {
 
 // Responses larger than this are an error, not a reason to exhaust memory.
 constexpr std::uint64_t body_limit = 8u << 20;
+// Beast's default for a response head.
+constexpr std::size_t header_limit = 8 * 1024;
 
 }  // namespace
 
@@ -99,17 +103,84 @@ void Session::on_write(error_code ec, std::size_t) {
 }
 
 void Session::do_read() {
-  parser_.emplace(body_);
-  parser_->body_limit(body_limit);
-  http::async_read(socket_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, this));
+  fast_ = true;
+  read_some();
 }
 
-void Session::on_read(error_code ec, std::size_t) {
+void Session::use_beast_parser() {
+  fast_ = false;
+  parser_.emplace(body_);
+  parser_->header_limit(header_limit);
+  parser_->body_limit(body_limit);
+  parser_->eager(true);  // one put() goes on from the header into the body
+}
+
+bool Session::read_fast() {
+  const auto data = buffer_.data();
+  const ResponseHead head = read_response_head(
+      std::string_view(static_cast<const char*>(data.data()), data.size()), header_limit,
+      body_limit);
+  if (head.kind == ResponseHead::Kind::unsupported) {
+    use_beast_parser();
+    return false;
+  }
+  if (head.kind == ResponseHead::Kind::need_more)
+    return false;
+  const auto length = static_cast<std::size_t>(head.content_length);
+  body_.assign(static_cast<const char*>(data.data()) + head.head_size, length);
+  buffer_.consume(head.head_size + length);
+  on_response(head.status, head.keep_alive);
+  return true;
+}
+
+// The read loop of Beast's http::async_read, without its composed operations: read what the
+// socket has, feed the parser, and read again until the response is complete.
+void Session::read_some() {
+  constexpr std::size_t read_size = 64 * 1024;
+  socket_.async_read_some(buffer_.prepare(read_size),
+                          [this](error_code ec, std::size_t bytes) { on_read_some(ec, bytes); });
+}
+
+void Session::on_read_some(error_code ec, std::size_t bytes) {
+  if (!ec) {
+    buffer_.commit(bytes);
+    if (fast_ && read_fast())
+      return;
+  }
+  if (fast_) {
+    if (ec)  // the connection ended within a response framed by its length, or before one
+      return finish(classify(ec), 0);
+    return read_some();
+  }
+  if (ec == boost::asio::error::eof && parser_->got_some()) {
+    parser_->put_eof(ec);  // a body that ends with the connection is complete now
+    if (ec)
+      return finish(Failure::io, 0);
+    return on_response(parser_->status(), parser_->keep_alive());
+  }
   if (ec)
     return finish(classify(ec), 0);
-  if (!parser_->keep_alive())
+  while (buffer_.size() > 0) {
+    const std::size_t used = parser_->put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (ec == http::error::need_more)
+      break;
+    if (ec)
+      return finish(Failure::io, 0);
+    if (parser_->is_done())
+      return on_response(parser_->status(), parser_->keep_alive());
+    if (used == 0)
+      break;
+  }
+  read_some();
+}
+
+void Session::on_response(unsigned status, bool keep_alive) {
+  if (!keep_alive) {
     close();  // the next send reconnects
-  finish(Failure::none, parser_->status());
+    buffer_.clear();
+  }
+  finish(Failure::none, status);
 }
 
 void Session::finish(Failure failure, unsigned status) {

@@ -27,7 +27,8 @@ enum class Failure { none, connect, timeout, io };
 
 /// Reads one response keeping only its status and body: header fields are not stored, which
 /// saves an allocation per field per request at max throughput. The body goes to a string the
-/// session reuses, so its capacity is kept between requests.
+/// session reuses, so its capacity is kept between requests. Used for the responses the fast
+/// path (response_head.hpp) declines: chunked, close-delimited, 1xx/204/304, anything odd.
 class ResponseReader final : public http::basic_parser<false> {
  public:
   explicit ResponseReader(std::string& body) : body_(body) { body_.clear(); }
@@ -102,7 +103,11 @@ class Session {
   void do_write();
   void on_write(error_code ec, std::size_t bytes);
   void do_read();
-  void on_read(error_code ec, std::size_t bytes);
+  void read_some();
+  void on_read_some(error_code ec, std::size_t bytes);
+  void on_response(unsigned status, bool keep_alive);
+  bool read_fast();
+  void use_beast_parser();
   void finish(Failure failure, unsigned status);
   Failure classify(error_code ec) const;
 
@@ -121,6 +126,7 @@ class Session {
   const std::string* request_ = nullptr;
   Clock::time_point deadline_ = Clock::time_point::max();
   bool timed_out_ = false;
+  bool fast_ = true;  // reading this response with read_response_head, not Beast's parser
   bool connected_ = false;
   bool busy_ = false;
   Outcome outcome_;
