@@ -22,15 +22,7 @@ constexpr const char* service_metric = "kendall_service_time_seconds";
 constexpr const char* queue_metric = "kendall_queue_wait_seconds";
 
 std::optional<Samples> scrape(const loadgen::Endpoint& at) {
-  try {
-    const HttpReply reply = http_call({.host = at.host, .port = at.port, .target = "/metrics"});
-    if (reply.status != 200)
-      return std::nullopt;
-    return parse_prometheus(reply.body, fmt::format("{}:{}/metrics", at.host, at.port));
-  } catch (const std::exception&) {
-    // No metrics (or not ours): calibrate from the client side.
-    return std::nullopt;
-  }
+  return scrape_metrics(at.host, at.port);
 }
 
 loadgen::RunResult one_user(const loadgen::Scenario& scenario, std::uint64_t requests,

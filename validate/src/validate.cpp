@@ -174,15 +174,10 @@ std::pair<Stats, std::pair<double, double>> simulate_level(const model::System& 
 }
 
 std::optional<PromHistogram> service_histogram(const loadgen::Endpoint& at) {
-  try {
-    const HttpReply reply = http_call({.host = at.host, .port = at.port, .target = "/metrics"});
-    if (reply.status != 200)
-      return std::nullopt;
-    return find_histogram(parse_prometheus(reply.body, "/metrics"),
-                          "kendall_service_time_seconds");
-  } catch (const std::exception&) {
+  const auto samples = scrape_metrics(at.host, at.port);
+  if (!samples)
     return std::nullopt;
-  }
+  return find_histogram(*samples, "kendall_service_time_seconds");
 }
 
 double relative_error(double predicted, double measured) {

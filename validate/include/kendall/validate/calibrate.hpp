@@ -31,7 +31,7 @@ struct CalibrationOptions {
   std::uint64_t seed = 1;
   /// The service's process, when it runs on this machine: its CPU time per request is then
   /// measured too (/proc), which tells CPU-bound work from waiting.
-  std::optional<int> service_pid;
+  std::optional<int> service_pid{};
 };
 
 struct Calibration {

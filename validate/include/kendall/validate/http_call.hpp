@@ -17,7 +17,7 @@ struct HttpCall {
   std::uint16_t port = 80;
   std::string method = "GET";
   std::string target = "/";
-  std::string body;  ///< sent as application/json when not empty
+  std::string body{};  ///< sent as application/json when not empty
   double timeout = 5;  ///< seconds, for the whole exchange
 };
 

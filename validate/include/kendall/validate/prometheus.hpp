@@ -2,6 +2,7 @@
 /// Reading the Prometheus text exposition format (what /metrics serves): samples by series, and
 /// histograms (sum, count, cumulative buckets) with their difference between two scrapes.
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -35,6 +36,10 @@ struct PromHistogram {
 /// nothing when the scrape has no such series.
 std::optional<PromHistogram> find_histogram(const Samples& samples, const std::string& name,
                                             const std::string& labels = "");
+/// GET /metrics from host:port and parse it; nothing when the service does not answer 200 with
+/// the text format (not every service has Kendall's metrics).
+std::optional<Samples> scrape_metrics(const std::string& host, std::uint16_t port);
+
 /// A plain sample (gauge or counter) by its full series text.
 std::optional<double> find_sample(const Samples& samples, const std::string& series);
 
