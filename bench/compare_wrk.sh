@@ -52,6 +52,11 @@ wrk_rps=$(median "${wrk_all[@]}")
 kendall_rps=$(median "${kendall_all[@]}")
 
 echo "rounds: wrk ${wrk_all[*]}; kendall ${kendall_all[*]}"
+ratios=()
+for i in "${!wrk_all[@]}"; do
+  ratios+=("$(python3 -c "print(f'{${kendall_all[$i]} / ${wrk_all[$i]}:.2f}')")")
+done
+echo "ratio per round (kendall/wrk): ${ratios[*]}; median of ratios $(median "${ratios[@]}")"
 printf 'wrk -t1 -c%s -d%ss:                          %10.0f req/s (median)\n' "$connections" "$seconds" "$wrk_rps"
 printf 'kendall loadtest --threads 1 --connections %s: %10.0f req/s (median)\n' "$connections" "$kendall_rps"
 python3 -c "print(f'ratio kendall/wrk: {$kendall_rps / $wrk_rps:.2f}')"

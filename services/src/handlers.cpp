@@ -134,13 +134,15 @@ Response error_response(const HttpError& error, unsigned version, bool keep_aliv
   return response;
 }
 
+std::string_view health_answer() {
+  return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 18\r\n\r\n"
+         R"({"status":"alive"})";
+}
+
 std::optional<std::string_view> fixed_answer(Route route, const Request& request) {
-  static constexpr std::string_view healthz =
-      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 18\r\n\r\n"
-      R"({"status":"alive"})";
   if (route == Route::healthz && request.method() == http::verb::get && request.version() == 11 &&
       request.keep_alive()) {
-    return healthz;
+    return health_answer();
   }
   return std::nullopt;
 }

@@ -1,5 +1,7 @@
 #include "session.hpp"
 
+#include "request_head.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/dispatch.hpp>
@@ -74,13 +76,61 @@ void Session::watch() {
 }
 
 void Session::do_read() {
+  // Read the headers within the header deadline (also the keep-alive idle timeout).
+  set_deadline(context_.options->header_timeout);
+  read_probe();
+}
+
+void Session::read_probe() {
+  // A health probe is answered from its bytes alone; anything else goes to Beast's parser with
+  // the bytes read so far. While shutting down, every answer goes the general way (it closes).
+  if (buffer_.size() > 0 && !context_.draining) {
+    const auto data = buffer_.data();
+    const RequestHead head = read_request_head(
+        std::string_view(static_cast<const char*>(data.data()), data.size()),
+        context_.options->max_header_size);
+    if (head.kind == RequestHead::Kind::health_probe) {
+      buffer_.consume(head.size);
+      clear_deadline();
+      begin_request();
+      route_ = Route::healthz;
+      do_write_fixed(health_answer());
+      return;
+    }
+    if (head.kind == RequestHead::Kind::other) {
+      read_with_parser();
+      return;
+    }
+  }
+  if (context_.draining) {
+    read_with_parser();
+    return;
+  }
+  constexpr std::size_t read_size = 16 * 1024;
+  socket_.async_read_some(buffer_.prepare(read_size),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                            self->on_read_probe(ec, bytes);
+                          });
+}
+
+void Session::on_read_probe(beast::error_code ec, std::size_t bytes) {
+  if (!ec) {
+    buffer_.commit(bytes);
+    read_probe();
+    return;
+  }
+  if (ec == net::error::eof && buffer_.size() > 0) {
+    read_with_parser();  // Beast meets the end of stream again and reports half a request
+    return;
+  }
+  on_read(ec == net::error::eof ? beast::error_code(http::error::end_of_stream) : ec, 0);
+}
+
+void Session::read_with_parser() {
   // A fresh parser per request: limits apply to each message, not to the connection.
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(context_.options->max_header_size));
   parser_->body_limit(context_.options->max_body_size);
-
-  // Read the headers within the header deadline (also the keep-alive idle timeout).
-  set_deadline(context_.options->header_timeout);
   http::async_read_header(socket_, buffer_, *parser_,
                           beast::bind_front_handler(&Session::on_read_header, shared_from_this()));
 }

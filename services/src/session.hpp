@@ -44,6 +44,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   void do_read();
+  void read_probe();
+  void on_read_probe(boost::beast::error_code ec, std::size_t bytes);
+  void read_with_parser();
   void on_read_header(boost::beast::error_code ec, std::size_t bytes);
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void dispatch_request();

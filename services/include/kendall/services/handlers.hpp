@@ -36,6 +36,8 @@ Response error_response(const HttpError& error, unsigned version, bool keep_aliv
 /// response; nothing for every other request. They are the bytes Beast serializes for
 /// Handlers::handle's answer to the same request (both services answer /healthz alike).
 std::optional<std::string_view> fixed_answer(Route route, const Request& request);
+/// The bytes of that fixed answer to `GET /healthz` (HTTP/1.1, keep-alive).
+std::string_view health_answer();
 
 class Handlers {
  public:
