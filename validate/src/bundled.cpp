@@ -42,6 +42,9 @@ std::vector<std::string> common_arguments(const BundledServices& config, const f
                                 // Validation never wants 503s: the model has no queue limit.
                                 "--queue-limit",   "100000",
                                 "--max-connections", "4096",
+                                // The load generator keeps idle connections open across a long
+                                // step; the default 10 s idle close would turn them into errors.
+                                "--header-timeout", "1h",
                                 "--hash-ops",      std::to_string(config.hash_ops),
                                 "--hash-mem",      config.hash_mem,
                                 "--store",         "sqlite:" + (dir / "users.db").string(),

@@ -146,8 +146,9 @@ Calibration calibrate(const CalibrationTarget& target, const CalibrationOptions&
     result.source = "metrics";
     result.service_mean = served->mean();
     result.queued_mean = queued && queued->count > 0 ? queued->mean() : 0;
-    result.overhead =
-        std::max(0.0, result.client_mean - result.service_mean - result.queued_mean);
+    // The hand-off to a worker (kendall_queue_wait_seconds at one user) happens at every load,
+    // so it belongs to the fixed overhead; the model's queueing starts from zero.
+    result.overhead = std::max(0.0, result.client_mean - result.service_mean);
     // The server's buckets are too coarse for a variance; the client's histogram is fine-grained
     // and, with one user, differs from the service time by a nearly constant overhead.
     result.service_scv = client_variance / (result.service_mean * result.service_mean);

@@ -101,6 +101,7 @@ std::string level_table(const ValidationReport& r) {
   std::string html =
       "<table><tr><th>level</th><th>load</th><th>util.</th><th>throughput<br>meas./model</th>"
       "<th>mean ms<br>measured (95% CI)</th><th>mean ms<br>model</th><th>mean ms<br>sim.</th>"
+      "<th>p50 ms<br>meas./model</th>"
       "<th>p95 ms<br>meas.</th><th>p95 ms<br>model</th><th>p95 ms<br>sim.</th>"
       "<th>p99 ms<br>meas./model</th><th>error<br>mean</th><th>error<br>p95</th></tr>\n";
   for (const LevelResult& l : r.levels) {
@@ -108,12 +109,13 @@ std::string level_table(const ValidationReport& r) {
                                               : fmt::format("{} users", l.users);
     html += fmt::format(
         "<tr><td>{:.2f}</td><td>{}</td><td>{:.2f}</td><td>{:.1f} / {}</td><td>{} ({}–{})</td>"
-        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} / {}</td>"
+        "<td>{}</td><td>{}</td><td>{} / {}</td><td>{}</td><td>{}</td><td>{}</td><td>{} / {}</td>"
         "<td class=\"{}\">{}</td><td class=\"{}\">{}</td></tr>\n",
         l.load_fraction, load, l.utilization, l.measured.throughput,
         l.predicted ? fmt::format("{:.1f}", l.predicted->throughput) : "—", ms(l.measured.mean),
         ms(l.measured_mean_ci.first), ms(l.measured_mean_ci.second),
-        l.predicted ? ms(l.predicted->mean) : "—", ms(l.simulated.mean), ms(l.measured.p95),
+        l.predicted ? ms(l.predicted->mean) : "—", ms(l.simulated.mean), ms(l.measured.p50),
+        l.predicted ? ms(l.predicted->p50) : "—", ms(l.measured.p95),
         l.predicted ? ms(l.predicted->p95) : "—", ms(l.simulated.p95), ms(l.measured.p99),
         l.predicted ? ms(l.predicted->p99) : "—", l.mean_ok ? "ok" : "miss",
         percent(l.error_mean), l.p95_ok ? "ok" : "miss", percent(l.error_p95));

@@ -41,10 +41,10 @@ struct Calibration {
   std::uint64_t samples = 0;  ///< requests measured
   double service_mean = 0;   ///< seconds a request holds a worker
   double service_scv = 1;    ///< squared coefficient of variation of that time
-  double queued_mean = 0;    ///< server-side waiting at low load (should be ~0)
+  double queued_mean = 0;    ///< server-side wait at low load: the hand-off to a worker
   double client_mean = 0;    ///< what the client saw, end to end
   double client_scv = 0;
-  double overhead = 0;       ///< client_mean − server time: network, parsing, client
+  double overhead = 0;       ///< client_mean − service_mean: network, parsing, hand-off, client
   std::optional<int> workers;  ///< the service's kendall_workers gauge
   /// CPU seconds per request used by the service process (with service_pid) and by this
   /// process, the load generator, while calibrating.
