@@ -77,24 +77,42 @@ for port in "${nginx_port}" "${kendall_port}"; do
   curl -fs "http://127.0.0.1:${port}/healthz" >/dev/null || { echo "port ${port} not ready" >&2; exit 1; }
 done
 
-rate() {  # wrk's Requests/sec for one URL
-  "${client_cpus[@]}" wrk -t1 -c"${connections}" -d"${duration}" "$1" |
-    awk '/Requests\/sec/ {print $2}'
+cpu_ticks() {  # user + system clock ticks of the given processes so far
+  for pid in "$@"; do awk '{print $14 + $15}' "/proc/${pid}/stat"; done | awk '{s += $1} END {print s}'
+}
+# One round for one server: "requests/s CPU-microseconds-per-request". CPU per request is the
+# servers' own user + system time (/proc/PID/stat) over the requests wrk counted: it does not
+# depend on whether wrk or the server was the bottleneck, or on what else the machine ran.
+rate() {
+  local url=$1; shift
+  local before after out
+  before="$(cpu_ticks "$@")"
+  out="$("${client_cpus[@]}" wrk -t1 -c"${connections}" -d"${duration}" "${url}")"
+  after="$(cpu_ticks "$@")"
+  awk -v b="${before}" -v a="${after}" -v hz="$(getconf CLK_TCK)" '
+    /requests in/ {n = $1} /Requests\/sec/ {r = $2}
+    END {printf "%s %.2f\n", r, (a - b) / hz / n * 1e6}' <<<"${out}"
 }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 echo "GET /healthz, keep-alive, wrk -t1 -c${connections} -d${duration}, 127.0.0.1," \
   "nginx ${io_threads} worker(s), kendall ${io_threads} I/O thread(s)" \
   "${server_cpus[*]:+(servers on CPU 0, wrk on CPU 1)}"
-nginx_all=() kendall_all=() ratio_all=()
+nginx_pids=($(pgrep -P "$(cat "${work}/nginx.pid")")) kendall_pids=("${pids[1]}")
+nginx_all=() kendall_all=() ratio_all=() nginx_cpu=() kendall_cpu=() cpu_ratio=()
 for round in $(seq "${rounds}"); do
-  n="$(rate "http://127.0.0.1:${nginx_port}/healthz")"
-  k="$(rate "http://127.0.0.1:${kendall_port}/healthz")"
+  read -r n nc <<<"$(rate "http://127.0.0.1:${nginx_port}/healthz" "${nginx_pids[@]}")"
+  read -r k kc <<<"$(rate "http://127.0.0.1:${kendall_port}/healthz" "${kendall_pids[@]}")"
   r="$(awk -v k="${k}" -v n="${n}" 'BEGIN { printf "%.2f", k / n }')"
+  c="$(awk -v k="${kc}" -v n="${nc}" 'BEGIN { printf "%.2f", k / n }')"
   nginx_all+=("${n}") kendall_all+=("${k}") ratio_all+=("${r}")
-  printf '  round %d: nginx %10.0f  kendall %10.0f requests/s  kendall/nginx %s\n' \
-    "${round}" "${n}" "${k}" "${r}"
+  nginx_cpu+=("${nc}") kendall_cpu+=("${kc}") cpu_ratio+=("${c}")
+  printf '  round %d: nginx %8.0f/s %5.2f us CPU/request  kendall %8.0f/s %5.2f us CPU/request  kendall/nginx %s (CPU %s)\n' \
+    "${round}" "${n}" "${nc}" "${k}" "${kc}" "${r}" "${c}"
 done
-printf '  median:  nginx %10.0f  kendall %10.0f requests/s  kendall/nginx %s (per round: %s)\n' \
-  "$(median "${nginx_all[@]}")" "$(median "${kendall_all[@]}")" "$(median "${ratio_all[@]}")" \
-  "${ratio_all[*]}"
+printf '  median:  nginx %8.0f/s %5.2f us CPU/request  kendall %8.0f/s %5.2f us CPU/request\n' \
+  "$(median "${nginx_all[@]}")" "$(median "${nginx_cpu[@]}")" "$(median "${kendall_all[@]}")" \
+  "$(median "${kendall_cpu[@]}")"
+printf '  kendall/nginx requests/s: median %s (per round: %s)\n' "$(median "${ratio_all[@]}")" "${ratio_all[*]}"
+printf '  kendall/nginx CPU per request: median %s (per round: %s; below 1: Kendall spends less)\n' \
+  "$(median "${cpu_ratio[@]}")" "${cpu_ratio[*]}"

@@ -3,6 +3,8 @@
 # worker, a fixed 3-byte 200 on a loopback port, keep-alive) from one client thread.
 # nginx is pinned to CPU 0 and both clients to CPU 1 (as in research/anchors-loadgen.md §4);
 # ROUNDS alternating runs of each, the median reported, because a shared machine is noisy.
+# Also each client's own CPU time per response, which stays meaningful when nginx, not the
+# client, sets the rate.
 # Usage: bench/compare_wrk.sh [KENDALL_BINARY] [CONNECTIONS] [SECONDS] [ROUNDS]
 set -euo pipefail
 kendall=${1:-build/release/cli/kendall}
@@ -40,12 +42,30 @@ for _ in $(seq 50); do
 done
 url="http://127.0.0.1:$port/"
 
-wrk_all=() kendall_all=()
+# One run of a client: "requests/s CPU-microseconds-per-response", the CPU being the client's
+# own user + system time (bash's `time`), which does not depend on whether the client or nginx
+# was the bottleneck.
+measure() {
+  local kind=$1; shift
+  local cpu
+  cpu=$( { TIMEFORMAT='%U %S'; time "$@" >"$dir/out"; } 2>&1 )
+  if [ "$kind" = wrk ]; then
+    awk -v cpu="$cpu" '/requests in/ {n = $1} /Requests\/sec/ {r = $2}
+      END {split(cpu, t, " "); printf "%s %.2f\n", r, (t[1] + t[2]) / n * 1e6}' "$dir/out"
+  else
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); t=sys.argv[2].split()
+print(d["throughput"], "%.2f" % ((float(t[0]) + float(t[1])) / d["requests"]["responses"] * 1e6))' \
+      "$dir/out" "$cpu"
+  fi
+}
+
+wrk_all=() kendall_all=() wrk_cpu=() kendall_cpu=()
 for _ in $(seq "$rounds"); do
-  wrk_all+=("$(taskset -c 1 wrk -t1 -c"$connections" -d"${seconds}s" "$url" | awk '/Requests\/sec/ {print $2}')")
-  kendall_all+=("$(taskset -c 1 "$kendall" loadtest "$url" --threads 1 --connections "$connections" \
-    --duration "${seconds}s" --quiet --format json |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["throughput"])')")
+  read -r rate cpu <<<"$(measure wrk taskset -c 1 wrk -t1 -c"$connections" -d"${seconds}s" "$url")"
+  wrk_all+=("$rate") wrk_cpu+=("$cpu")
+  read -r rate cpu <<<"$(measure kendall taskset -c 1 "$kendall" loadtest "$url" --threads 1 \
+    --connections "$connections" --duration "${seconds}s" --quiet --format json)"
+  kendall_all+=("$rate") kendall_cpu+=("$cpu")
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 wrk_rps=$(median "${wrk_all[@]}")
@@ -57,6 +77,9 @@ for i in "${!wrk_all[@]}"; do
   ratios+=("$(python3 -c "print(f'{${kendall_all[$i]} / ${wrk_all[$i]}:.2f}')")")
 done
 echo "ratio per round (kendall/wrk): ${ratios[*]}; median of ratios $(median "${ratios[@]}")"
+echo "client CPU per response (us): wrk ${wrk_cpu[*]}; kendall ${kendall_cpu[*]};" \
+  "medians $(median "${wrk_cpu[@]}") and $(median "${kendall_cpu[@]}") (kendall/wrk" \
+  "$(python3 -c "print(f'{$(median "${kendall_cpu[@]}") / $(median "${wrk_cpu[@]}"):.2f}')"))"
 printf 'wrk -t1 -c%s -d%ss:                          %10.0f req/s (median)\n' "$connections" "$seconds" "$wrk_rps"
 printf 'kendall loadtest --threads 1 --connections %s: %10.0f req/s (median)\n' "$connections" "$kendall_rps"
 python3 -c "print(f'ratio kendall/wrk: {$kendall_rps / $wrk_rps:.2f}')"
