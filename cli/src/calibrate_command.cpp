@@ -26,7 +26,7 @@ struct CalibrateOptions {
   std::string scenario;
   std::string spec;
   std::string out;
-  std::uint64_t requests = 300;
+  std::uint64_t requests = 1000;
   std::uint64_t warmup = 30;
   std::string timeout = "10s";
   Format format = Format::table;
@@ -203,7 +203,7 @@ void add_calibrate_command(CLI::App& app, Action& action) {
                       "Existing spec: only the measured services' service_time values change")
       ->check(CLI::ExistingFile);
   command->add_option("--out", o->out, "Write the spec here (default: print it)");
-  command->add_option("-n,--requests", o->requests, "Measured requests per target (default 300)");
+  command->add_option("-n,--requests", o->requests, "Measured requests per target (default 1000)");
   command->add_option("--warmup", o->warmup, "Requests sent first and not measured (default 30)");
   command->add_option("--timeout", o->timeout, "Per request (default 10s)");
   add_format_option(*command, o->format);

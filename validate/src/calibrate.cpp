@@ -38,6 +38,39 @@ loadgen::RunResult one_user(const loadgen::Scenario& scenario, std::uint64_t req
   return loadgen::run_load(scenario, load);
 }
 
+// Back-to-back requests keep the cores awake; Poisson arrivals at a low rate let them idle between
+// requests, and waking costs tens of microseconds at both ends. So the overhead the validation
+// sees is measured the way it loads: open loop, client latency minus the server's own time
+// (kendall_http_request_duration_seconds: from the request read to its answer).
+std::optional<double> open_loop_overhead(const CalibrationTarget& target,
+                                         const CalibrationOptions& options, double rate) {
+  const auto before = scrape(target.metrics);
+  loadgen::LoadOptions load;
+  load.steps = {{rate}};
+  load.duration = 0;
+  // About two seconds of it, and at least 50 requests.
+  load.requests = std::max<std::uint64_t>(
+      50, std::min(options.open_loop_requests, static_cast<std::uint64_t>(rate * 2)));
+  load.connections = 8;
+  load.timeout = options.timeout;
+  load.seed = options.seed + 1;
+  const loadgen::RunResult run = loadgen::run_load(target.scenario, load);
+  const auto after = scrape(target.metrics);
+  if (!before || !after)
+    return std::nullopt;
+  const auto server_after = total_histogram(*after, "kendall_http_request_duration_seconds");
+  const auto server_before = total_histogram(*before, "kendall_http_request_duration_seconds");
+  const loadgen::StepResult& step = run.steps.at(0);
+  if (!server_after || !server_before || step.responses == 0)
+    return std::nullopt;
+  const PromHistogram server = server_after->since(*server_before);
+  if (server.count < static_cast<double>(step.responses) / 2)
+    return std::nullopt;
+  return step.latency.mean() - server.mean();
+}
+
+}  // namespace
+
 // utime + stime of a process, in seconds (fields 14 and 15 of /proc/PID/stat).
 std::optional<double> process_cpu_seconds(int pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
@@ -54,14 +87,21 @@ std::optional<double> process_cpu_seconds(int pid) {
   return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
+double machine_busy_seconds() {
+  std::ifstream in("/proc/stat");
+  std::string label;
+  in >> label;  // "cpu": the sum over cores
+  double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+  in >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal;
+  return (user + nice + system + irq + softirq + steal) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
 double own_cpu_seconds() {
   rusage usage{};
   ::getrusage(RUSAGE_SELF, &usage);
   return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
          static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
-
-}  // namespace
 
 bool cpu_bound(const Calibration& calibration) {
   return calibration.server_cpu_per_request &&
@@ -97,8 +137,10 @@ Calibration calibrate(const CalibrationTarget& target, const CalibrationOptions&
   const auto server_cpu_before =
       options.service_pid ? process_cpu_seconds(*options.service_pid) : std::nullopt;
   const double client_cpu_before = own_cpu_seconds();
+  const double machine_before = machine_busy_seconds();
   const loadgen::RunResult run = one_user(target.scenario, options.requests, options);
   const double client_cpu = own_cpu_seconds() - client_cpu_before;
+  const double machine_cpu = machine_busy_seconds() - machine_before;
   const auto server_cpu_after =
       options.service_pid ? process_cpu_seconds(*options.service_pid) : std::nullopt;
   const std::optional<Samples> after = scrape(target.metrics);
@@ -108,6 +150,7 @@ Calibration calibrate(const CalibrationTarget& target, const CalibrationOptions&
   if (step.sent > 0) {
     const auto sent = static_cast<double>(step.sent);
     result.client_cpu_per_request = client_cpu / sent;
+    result.machine_cpu_per_request = machine_cpu / sent;
     if (server_cpu_before && server_cpu_after)
       result.server_cpu_per_request = (*server_cpu_after - *server_cpu_before) / sent;
   }
@@ -152,6 +195,13 @@ Calibration calibrate(const CalibrationTarget& target, const CalibrationOptions&
     // The server's buckets are too coarse for a variance; the client's histogram is fine-grained
     // and, with one user, differs from the service time by a nearly constant overhead.
     result.service_scv = client_variance / (result.service_mean * result.service_mean);
+    if (options.open_loop_requests > 0 && result.service_mean > 0) {
+      const double rate =
+          std::min(1000.0, 0.1 * result.workers.value_or(1) / result.service_mean);
+      if (const auto overhead = open_loop_overhead(target, options, rate))
+        result.overhead = std::max(0.0, *overhead + result.queued_mean);
+      result.overhead_rate = rate;
+    }
   } else {
     result.source = "client";
     result.service_mean = result.client_mean;

@@ -114,6 +114,27 @@ std::optional<PromHistogram> find_histogram(const Samples& samples, const std::s
   return histogram;
 }
 
+std::optional<PromHistogram> total_histogram(const Samples& samples, const std::string& name) {
+  PromHistogram total;
+  bool found = false;
+  const auto add = [&](const std::string& suffix, double& into) {
+    const std::string prefix = name + suffix;
+    for (auto it = samples.lower_bound(prefix); it != samples.end() && it->first.starts_with(prefix);
+         ++it) {
+      const char next = it->first.size() > prefix.size() ? it->first[prefix.size()] : '\0';
+      if (next == '{' || next == '\0') {
+        into += it->second;
+        found = true;
+      }
+    }
+  };
+  add("_sum", total.sum);
+  add("_count", total.count);
+  if (!found)
+    return std::nullopt;
+  return total;
+}
+
 std::optional<double> find_sample(const Samples& samples, const std::string& series) {
   const auto it = samples.find(series);
   if (it == samples.end())

@@ -56,7 +56,14 @@ Json to_json(const ValidationReport& report) {
     measured["late_sends"] = l.late_sends;
     measured["server_service_time"] = optional_number(l.server_service_mean);
     level["measured"] = measured;
+    level["model_inputs"] = {{"from", l.model_inputs},
+                             {"service_time", l.model_service_time},
+                             {"background_cpu", l.model_background_cpu}};
     level["predicted"] = l.predicted ? stats_json(*l.predicted) : Json(nullptr);
+    level["predicted_from_calibration"] =
+        l.predicted_from_calibration ? stats_json(*l.predicted_from_calibration) : Json(nullptr);
+    level["error_from_calibration"] = {{"mean", optional_number(l.error_mean_from_calibration)},
+                                       {"p95", optional_number(l.error_p95_from_calibration)}};
     Json simulated = stats_json(l.simulated);
     simulated["mean_ci"] = {l.simulated_mean_ci.first, l.simulated_mean_ci.second};
     level["simulated"] = simulated;

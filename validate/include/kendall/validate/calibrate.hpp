@@ -25,13 +25,16 @@ struct CalibrationTarget {
 };
 
 struct CalibrationOptions {
-  std::uint64_t requests = 300;  ///< measured requests
+  std::uint64_t requests = 2000;  ///< measured requests (the SCV of a skewed time needs many)
   std::uint64_t warmup = 30;     ///< sent first and not measured (connections, caches)
   double timeout = 10;           ///< per request, seconds
   std::uint64_t seed = 1;
   /// The service's process, when it runs on this machine: its CPU time per request is then
   /// measured too (/proc), which tells CPU-bound work from waiting.
   std::optional<int> service_pid{};
+  /// Then Poisson requests at a tenth of the estimated capacity (at most 1000/s, for about
+  /// two seconds) measure the overhead as open-loop load sees it; 0 skips this phase.
+  std::uint64_t open_loop_requests = 400;
 };
 
 struct Calibration {
@@ -46,15 +49,26 @@ struct Calibration {
   double client_scv = 0;
   double overhead = 0;       ///< client_mean − service_mean: network, parsing, hand-off, client
   std::optional<int> workers;  ///< the service's kendall_workers gauge
+  double overhead_rate = 0;    ///< requests/s of the open-loop overhead phase (0: none)
   /// CPU seconds per request used by the service process (with service_pid) and by this
   /// process, the load generator, while calibrating.
   std::optional<double> server_cpu_per_request;
   double client_cpu_per_request = 0;
+  /// Busy CPU of the whole machine per request while calibrating.
+  double machine_cpu_per_request = 0;
   std::uint64_t errors = 0;    ///< failed requests during calibration
 
   /// The service time as a spec distribution (mean and SCV).
   Distribution service_time() const { return Distribution::from_moments(service_mean, service_scv); }
 };
+
+/// CPU seconds (user + system) a process has used, from /proc/PID/stat; nothing if unreadable.
+std::optional<double> process_cpu_seconds(int pid);
+/// CPU seconds this process has used.
+double own_cpu_seconds();
+/// CPU seconds the whole machine has been busy (all cores; user, system, interrupts, steal),
+/// from /proc/stat: also the kernel's network work, which no process is charged for.
+double machine_busy_seconds();
 
 /// A service is CPU-bound when its process used at least half a core-second per second in
 /// service: its workers then compete for the machine's cores.

@@ -40,6 +40,9 @@ std::optional<PromHistogram> find_histogram(const Samples& samples, const std::s
 /// the text format (not every service has Kendall's metrics).
 std::optional<Samples> scrape_metrics(const std::string& host, std::uint16_t port);
 
+/// The histogram `name` summed over all its label sets (e.g. every route); nothing if absent.
+std::optional<PromHistogram> total_histogram(const Samples& samples, const std::string& name);
+
 /// A plain sample (gauge or counter) by its full series text.
 std::optional<double> find_sample(const Samples& samples, const std::string& series);
 

@@ -77,7 +77,17 @@ struct LevelResult {
   std::uint64_t late_sends = 0;
   std::optional<double> server_service_mean;  ///< from /metrics during the step
 
+  /// The model's inputs for this level, measured over the level itself (docs/validate.md):
+  /// the service time (time holding a worker from /metrics, or for CPU-bound work the CPU time
+  /// per request) and the other CPU work per request; calibration's values when not measurable.
+  double model_service_time = 0;
+  double model_background_cpu = 0;
+  std::string model_inputs = "calibration";  ///< or "this level"
   std::optional<Stats> predicted;  ///< empty when the model says the level is unstable
+  /// The forward prediction from the low-load calibration alone, and its errors.
+  std::optional<Stats> predicted_from_calibration;
+  std::optional<double> error_mean_from_calibration;
+  std::optional<double> error_p95_from_calibration;
   Stats simulated;
   std::pair<double, double> simulated_mean_ci{0, 0};
 
