@@ -47,6 +47,11 @@ void add_service_options(CLI::App& app, ServiceOptions& options) {
   app.add_option("--workers", options.workers, "threads running /register or /login")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  app.add_option("--worker-nice", options.worker_nice,
+                 "how much lower the workers' CPU priority is than the I/O threads' (nice, "
+                 "0-19), so CPU-bound work never starves parsing and health checks")
+      ->check(CLI::Range(0, 19))
+      ->capture_default_str();
   app.add_option("--queue-limit", options.queue_limit,
                  "requests allowed to wait for a worker; beyond it: 503")
       ->capture_default_str();

@@ -51,7 +51,7 @@ struct Server::State {
       more_loops.push_back(std::make_unique<net::io_context>(1));
       guards.emplace_back(more_loops.back()->get_executor());
     }
-    pool.emplace(opts.workers, opts.queue_limit);
+    pool.emplace(opts.workers, opts.queue_limit, opts.worker_nice);
     context.options = &options;
     context.handlers = &handlers;
     context.pool = &*pool;

@@ -1,10 +1,15 @@
 #include "kendall/services/worker_pool.hpp"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
 
 namespace kendall::services {
 
-WorkerPool::WorkerPool(std::size_t workers, std::size_t queue_limit) : queue_limit_(queue_limit) {
+WorkerPool::WorkerPool(std::size_t workers, std::size_t queue_limit, int nice)
+    : nice_(nice), queue_limit_(queue_limit) {
   workers = std::max<std::size_t>(1, workers);
   threads_.reserve(workers);
   for (std::size_t i = 0; i < workers; ++i) {
@@ -55,6 +60,11 @@ std::size_t WorkerPool::busy() const {
 }
 
 void WorkerPool::run() {
+  if (nice_ != 0) {
+    // Only this thread: on Linux a thread id names one thread for setpriority. Raising nice needs
+    // no privilege; if it fails the pool still works, at the I/O threads' priority.
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), nice_);
+  }
   for (;;) {
     Entry entry;
     {

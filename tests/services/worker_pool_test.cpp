@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <future>
 
@@ -40,6 +44,28 @@ TEST(WorkerPool, ZeroQueueLimitStillServesIdleWorkers) {
   EXPECT_TRUE(pool.try_submit([&](auto) { ++ran; }));
   pool.shutdown();
   EXPECT_EQ(ran.load(), 1);
+}
+
+}  // namespace
+}  // namespace kendall::services
+
+namespace kendall::services {
+namespace {
+
+// The workers' CPU priority is lowered by `nice` (their own threads only): CPU-heavy jobs then
+// yield the cores to the I/O threads. Checked with getpriority on the worker's own thread id.
+TEST(WorkerPool, WorkersRunAtTheRequestedLowerPriority) {
+  const int before = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)));
+  std::promise<int> seen;
+  {
+    WorkerPool pool(1, 1, 7);
+    ASSERT_TRUE(pool.try_submit([&seen](std::chrono::steady_clock::duration) {
+      seen.set_value(::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid))));
+    }));
+  }
+  EXPECT_EQ(seen.get_future().get(), before + 7);
+  // The calling thread keeps its own priority.
+  EXPECT_EQ(::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid))), before);
 }
 
 }  // namespace

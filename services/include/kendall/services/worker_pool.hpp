@@ -19,8 +19,10 @@ class WorkerPool {
   /// A job learns how long it waited in the queue.
   using Job = std::function<void(std::chrono::steady_clock::duration queued)>;
 
-  /// Starts `workers` threads (at least 1).
-  WorkerPool(std::size_t workers, std::size_t queue_limit);
+  /// Starts `workers` threads (at least 1). A positive `nice` lowers their CPU priority below the
+  /// I/O threads' (Linux per-thread nice), so CPU-heavy work cannot starve accepting, parsing,
+  /// health checks and writing answers.
+  WorkerPool(std::size_t workers, std::size_t queue_limit, int nice = 0);
   /// Runs every accepted job, then joins (see shutdown).
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
@@ -46,6 +48,7 @@ class WorkerPool {
   };
   void run();
 
+  int nice_ = 0;
   std::size_t queue_limit_;
   mutable std::mutex mutex_;
   std::condition_variable ready_;
