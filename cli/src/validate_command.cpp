@@ -100,7 +100,7 @@ validation::ValidationOptions to_options(const ValidateCommandOptions& o) {
     options.spec = model::load_system(o.spec);
   if (o.quick) {
     options.levels = {0.2, 0.5, 0.8, 0.9};
-    options.step_durations = {3.0, 4.0, 8.0, 20.0};
+    options.step_durations = {3.0, 3.0, 15.0, 25.0};
   }
   if (!o.levels.empty())
     options.levels = split_numbers(o.levels, "--levels");
@@ -220,7 +220,7 @@ void add_validate_command(CLI::App& app, Action& action) {
   command->add_flag("--start-services", o->start_services,
                     "Start the bundled services (the default when no --target is given)");
   command->add_flag("--quick", o->quick,
-                    "Short demonstration: exp:2ms work, levels 0.2,0.5,0.8,0.9 for 3s,4s,8s,20s "
+                    "Short demonstration: exp:2ms work, levels 0.2,0.5,0.8,0.9 for 3s,3s,15s,25s "
                     "(under a minute)");
   command->add_option("--target", o->target, "A running service: URL to GET");
   command->add_option("--scenario", o->scenario,

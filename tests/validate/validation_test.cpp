@@ -82,7 +82,7 @@ TEST(Validation, ExponentialWorkWithFourWorkersIsPredictedWithinTolerance) {
   bundled.workers = 4;
   options.bundled = bundled;
   options.levels = {0.2, 0.5, 0.8};
-  options.step_durations = {3.0, 4.0, 15.0};
+  options.step_durations = {3.0, 4.0, 30.0};
   options.tolerance_mean = 0.10;
   options.tolerance_p95 = 0.15;
   const ValidationReport report = run_validation(options);
