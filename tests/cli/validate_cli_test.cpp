@@ -73,7 +73,8 @@ TEST(KendallCalibrate, UpdatesTheServiceTimeOfTheExampleSpec) {
   EXPECT_GE(measured, 0.004);
   EXPECT_LT(measured, 0.0055);
   const model::System written = model::load_system((dir / "fresh.yaml").string());
-  EXPECT_NEAR(written.services.at(0).service_time.mean, measured, 1e-6 * measured);
+  // The spec is written with 6 significant digits.
+  EXPECT_NEAR(written.services.at(0).service_time.mean, measured, 1e-5 * measured);
 
   // Named explicitly, the example's login service gets the measured time; nothing else changes.
   const model::System original = model::load_system(example);
