@@ -148,10 +148,14 @@ int run_calibrate(const CalibrateOptions& o, std::ostream& out, std::ostream& er
     json["calibrations"] = nlohmann::ordered_json::array();
     for (const auto& c : results)
       json["calibrations"].push_back(
-          {{"service", c.service}, {"target", c.target}, {"source", c.source},
-           {"samples", c.samples}, {"errors", c.errors},
+          {{"service", c.service},
+           {"target", c.target},
+           {"source", c.source},
+           {"samples", c.samples},
+           {"errors", c.errors},
            {"service_time", {{"mean", c.service_mean}, {"scv", c.service_scv}}},
-           {"queued_mean", c.queued_mean}, {"client_mean", c.client_mean},
+           {"queued_mean", c.queued_mean},
+           {"client_mean", c.client_mean},
            {"overhead", c.overhead},
            {"workers", c.workers ? nlohmann::ordered_json(*c.workers) : nullptr}});
     json["spec"] = written;
@@ -160,8 +164,8 @@ int run_calibrate(const CalibrateOptions& o, std::ostream& out, std::ostream& er
     out << json.dump(2) << "\n";
     return ok;
   }
-  Table table({"service", "target", "from", "samples", "service time", "SCV", "queued",
-               "client", "overhead", "workers"});
+  Table table({"service", "target", "from", "samples", "service time", "SCV", "queued", "client",
+               "overhead", "workers"});
   for (const auto& c : results)
     table.add_row({c.service, c.target, c.source == "metrics" ? "/metrics" : "client",
                    std::to_string(c.samples), format_duration(c.service_mean),
@@ -199,8 +203,9 @@ void add_calibrate_command(CLI::App& app, Action& action) {
                       "host:port (repeatable)");
   command->add_option("--scenario", o->scenario,
                       "Loadgen scenario (docs/loadgen.md) whose requests all go to one service");
-  command->add_option("--spec", o->spec,
-                      "Existing spec: only the measured services' service_time values change")
+  command
+      ->add_option("--spec", o->spec,
+                   "Existing spec: only the measured services' service_time values change")
       ->check(CLI::ExistingFile);
   command->add_option("--out", o->out, "Write the spec here (default: print it)");
   command->add_option("-n,--requests", o->requests, "Measured requests per target (default 1000)");

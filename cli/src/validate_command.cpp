@@ -57,8 +57,8 @@ std::vector<double> split_numbers(const std::string& text, const std::string& op
       if (used != item.size())
         throw std::invalid_argument(item);
     } catch (const std::exception&) {
-      throw InputError(fmt::format("{}: \"{}\" is not a number (expected e.g. 0.2,0.5,0.8,0.9)",
-                                   option, item));
+      throw InputError(
+          fmt::format("{}: \"{}\" is not a number (expected e.g. 0.2,0.5,0.8,0.9)", option, item));
     }
   }
   return values;
@@ -85,7 +85,9 @@ validation::ValidationOptions to_options(const ValidateCommandOptions& o) {
     bundled.workers = o.workers;
     bundled.io_threads = o.io_threads;
     // The default is the controlled experiment: exponential work that holds the worker.
-    bundled.work_model = o.work_model.empty() ? "exp:2ms" : o.work_model == "none" ? "" : o.work_model;
+    bundled.work_model = o.work_model.empty()     ? "exp:2ms"
+                         : o.work_model == "none" ? ""
+                                                  : o.work_model;
     bundled.hash_ops = o.hash_ops;
     bundled.hash_mem = o.hash_mem;
     bundled.services_dir = o.services_dir;
@@ -188,9 +190,10 @@ int run_validate(const ValidateCommandOptions& o, std::ostream& out, std::ostrea
   if (!o.out.empty()) {
     write_outputs(o.out, report);
     if (live)
-      err << fmt::format("validate: wrote {0}/report.html, {0}/validation.json and "
-                         "{0}/calibrated.yaml\n",
-                         o.out);
+      err << fmt::format(
+          "validate: wrote {0}/report.html, {0}/validation.json and "
+          "{0}/calibrated.yaml\n",
+          o.out);
   }
   if (o.format == Format::json)
     out << validation::to_json(report).dump(2) << "\n";
@@ -212,10 +215,12 @@ void add_validate_command(CLI::App& app, Action& action) {
       "Examples:\n"
       "  kendall validate --quick\n"
       "  kendall validate --work-model exp:2ms --workers 4 --step-duration 20s --out report\n"
-      "  kendall validate --work-model none --hash-mem 4MiB --tolerance-mean 0.2 --tolerance-p95 0.2\n"
+      "  kendall validate --work-model none --hash-mem 4MiB --tolerance-mean 0.2 --tolerance-p95 "
+      "0.2\n"
       "  kendall validate spec.yaml --target http://127.0.0.1:8080/api --levels 0.5,0.8");
-  command->add_option("spec", o->spec,
-                      "Optional spec: the service's workers, replicas and SLO come from it")
+  command
+      ->add_option("spec", o->spec,
+                   "Optional spec: the service's workers, replicas and SLO come from it")
       ->check(CLI::ExistingFile);
   command->add_flag("--start-services", o->start_services,
                     "Start the bundled services (the default when no --target is given)");
@@ -251,8 +256,9 @@ void add_validate_command(CLI::App& app, Action& action) {
   command->add_option("--tolerance-mean", o->tolerance_mean,
                       "Largest |model − measured| / measured for the mean (default 0.10)");
   command->add_option("--tolerance-p95", o->tolerance_p95, "The same for p95 (default 0.15)");
-  command->add_option("--calibration-requests", o->calibration_requests,
-                      "Requests measured at low load (default 2000: the SCV of a skewed service time needs many)");
+  command->add_option(
+      "--calibration-requests", o->calibration_requests,
+      "Requests measured at low load (default 2000: the SCV of a skewed service time needs many)");
   command->add_option("--seed", o->seed, "Seed for arrivals and the simulator");
   command->add_option("--out", o->out,
                       "Directory for report.html (charts), validation.json and calibrated.yaml");

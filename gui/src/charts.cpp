@@ -18,7 +18,9 @@ namespace {
 const QColor palette[] = {QColor(0x25, 0x63, 0xeb), QColor(0xea, 0x58, 0x0c),
                           QColor(0x16, 0xa3, 0x4a), QColor(0x93, 0x33, 0xea),
                           QColor(0x08, 0x91, 0xb2), QColor(0xdb, 0x27, 0x77)};
-QColor colour(std::size_t i) { return palette[i % std::size(palette)]; }
+QColor colour(std::size_t i) {
+  return palette[i % std::size(palette)];
+}
 
 QValueAxis* value_axis(QChart* chart, Qt::Alignment side, const QString& title) {
   const QString name = side == Qt::AlignBottom ? "x" : "y";
@@ -100,8 +102,7 @@ double nice_ceiling(double value) {
 }
 
 QString load_title(const Curves& curves) {
-  return curves.workload == model::WorkloadType::open ? "total arrival rate (requests/s)"
-                                                      : "users";
+  return curves.workload == model::WorkloadType::open ? "total arrival rate (requests/s)" : "users";
 }
 
 }  // namespace
@@ -145,8 +146,8 @@ void update_latency_chart(QChart* chart, const Curves& curves,
     for (const auto& p : c.mean)
       data_max = std::max(data_max, p.y * 1e3);
     if (c.slo) {
-      auto* slo = series<QLineSeries>(
-          chart, name + " SLO", pen(col.darker(130), 1.5, Qt::DotLine), false);
+      auto* slo =
+          series<QLineSeries>(chart, name + " SLO", pen(col.darker(130), 1.5, Qt::DotLine), false);
       slo->replace({QPointF(0, *c.slo * 1e3), QPointF(curves.load_max, *c.slo * 1e3)});
       slo->setName(name + " SLO");
       keep << slo->name();
@@ -202,10 +203,9 @@ void update_utilization_chart(QChart* chart, const Curves& curves) {
   if (!bars) {
     bars = new QStackedBarSeries(chart);
     bars->setName("utilization");
-    const std::pair<const char*, QColor> sets[] = {
-        {"ample", QColor(0x22, 0xc5, 0x5e)},
-        {"tight", QColor(0xf5, 0x9e, 0x0b)},
-        {"over cap", QColor(0xdc, 0x26, 0x26)}};
+    const std::pair<const char*, QColor> sets[] = {{"ample", QColor(0x22, 0xc5, 0x5e)},
+                                                   {"tight", QColor(0xf5, 0x9e, 0x0b)},
+                                                   {"over cap", QColor(0xdc, 0x26, 0x26)}};
     for (const auto& [label, col] : sets) {
       auto* set = new QBarSet(label);
       set->setColor(col);

@@ -144,8 +144,7 @@ Curves compute_curves(const model::System& system, double load_scale, int points
       results[k] = model::analyze(system, at);
     }
   };
-  const std::size_t threads =
-      std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+  const std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
   std::vector<std::future<void>> workers;
   for (std::size_t t = 1; t < threads; ++t)
     workers.push_back(std::async(std::launch::async, solve, t, threads));

@@ -69,9 +69,9 @@ QString summary_of(const Curves& c) {
   const bool open = c.workload == model::WorkloadType::open;
   QString text = r.stable ? "<span style='color:#15803d'><b>stable</b></span>"
                           : "<span style='color:#b91c1c'><b>UNSTABLE</b></span>";
-  text += QString::fromStdString(fmt::format(
-      " &nbsp;·&nbsp; {} {:.4g} {} &nbsp;·&nbsp; throughput {:.4g} req/s", open ? "load" : "users",
-      c.load_now, open ? "req/s" : "", r.throughput));
+  text += QString::fromStdString(
+      fmt::format(" &nbsp;·&nbsp; {} {:.4g} {} &nbsp;·&nbsp; throughput {:.4g} req/s",
+                  open ? "load" : "users", c.load_now, open ? "req/s" : "", r.throughput));
   for (const auto& s : r.services) {
     if (s.name == r.bottleneck) {
       text += QString::fromStdString(
@@ -239,7 +239,8 @@ QWidget* MainWindow::buildCharts() {
   summary_->setWordWrap(true);
   summary_->setStyleSheet("QLabel { padding: 4px 6px; background: #f3f4f6; border-radius: 3px; }");
   layout->addWidget(summary_);
-  latency_ = make_chart("Response time vs load   (solid: mean · dashed: p95 · dotted: SLO · markers: now)");
+  latency_ = make_chart(
+      "Response time vs load   (solid: mean · dashed: p95 · dotted: SLO · markers: now)");
   utilization_ = make_chart("Utilization per service");
   throughput_ = make_chart("Throughput vs load");
   auto* bottom = new QHBoxLayout();
@@ -370,9 +371,9 @@ void MainWindow::dropEvent(QDropEvent* event) {
 void MainWindow::closeEvent(QCloseEvent* event) {
   jobs_->cancel();
   if (document_->modified()) {
-    const auto answer = QMessageBox::question(
-        this, "Unsaved changes", "The spec has unsaved changes. Quit anyway?",
-        QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Cancel);
+    const auto answer =
+        QMessageBox::question(this, "Unsaved changes", "The spec has unsaved changes. Quit anyway?",
+                              QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Cancel);
     if (answer != QMessageBox::Discard) {
       event->ignore();
       return;

@@ -5,10 +5,10 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <fmt/format.h>
 
 #include "kendall/base/error.hpp"
 
@@ -41,12 +41,12 @@ MeasuredPoint loadtest_point(const QJsonObject& step, const QJsonObject& run, bo
 
 MeasuredSet parse_measured(const std::string& text, const std::string& source) {
   QJsonParseError error{};
-  const QJsonDocument document =
-      QJsonDocument::fromJson(QByteArray::fromStdString(text), &error);
+  const QJsonDocument document = QJsonDocument::fromJson(QByteArray::fromStdString(text), &error);
   if (error.error != QJsonParseError::NoError || !document.isObject()) {
-    throw InputError(fmt::format("{}: not a JSON object ({}); expected the --format json output "
-                                 "of kendall loadtest or kendall validate",
-                                 source, error.errorString().toStdString()));
+    throw InputError(
+        fmt::format("{}: not a JSON object ({}); expected the --format json output "
+                    "of kendall loadtest or kendall validate",
+                    source, error.errorString().toStdString()));
   }
   const QJsonObject root = document.object();
   const std::string name = std::filesystem::path(source).filename().string();
@@ -79,9 +79,10 @@ MeasuredSet parse_measured(const std::string& text, const std::string& source) {
     }
     return set;
   }
-  throw InputError(fmt::format("{}: neither a load test result (no \"throughput\" or \"steps\") "
-                               "nor validate output (no \"levels\")",
-                               source));
+  throw InputError(
+      fmt::format("{}: neither a load test result (no \"throughput\" or \"steps\") "
+                  "nor validate output (no \"levels\")",
+                  source));
 }
 
 MeasuredSet read_measured(const std::string& path) {

@@ -77,8 +77,8 @@ PlanPanel::PlanPanel(SpecDocument* document, JobRunner* jobs, QWidget* parent)
 
   table_ = new QTableWidget(0, 6);
   table_->setObjectName("planTable");
-  table_->setHorizontalHeaderLabels({"service", "current", "recommended", "utilization",
-                                     "per visit", "cost/h"});
+  table_->setHorizontalHeaderLabels(
+      {"service", "current", "recommended", "utilization", "per visit", "cost/h"});
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
   table_->verticalHeader()->setVisible(false);
   table_->setAlternatingRowColors(true);
@@ -133,9 +133,9 @@ void PlanPanel::show(const model::PlanResult& plan) {
                                                                  : QColor(0x15, 0x80, 0x3d));
     table_->setItem(row, 2, recommended);
     table_->setItem(row, 3, cell(QString::asprintf("%.1f%%", 100 * s.utilization)));
-    table_->setItem(row, 4, cell(s.response_time
-                                     ? QString::fromStdString(format_duration(*s.response_time))
-                                     : "-"));
+    table_->setItem(
+        row, 4,
+        cell(s.response_time ? QString::fromStdString(format_duration(*s.response_time)) : "-"));
     table_->setItem(row, 5, cell(QString::asprintf("%.3f", s.cost)));
   }
   slos_->setRowCount(static_cast<int>(plan.slos.size()));
@@ -146,18 +146,18 @@ void PlanPanel::show(const model::PlanResult& plan) {
     name->setTextAlignment(Qt::AlignVCenter | Qt::AlignLeft);
     slos_->setItem(row, 0, name);
     slos_->setItem(row, 1, cell(QString::fromStdString(format_duration(slo.target))));
-    slos_->setItem(row, 2, cell(slo.predicted
-                                    ? QString::fromStdString(format_duration(*slo.predicted))
-                                    : "-"));
+    slos_->setItem(
+        row, 2,
+        cell(slo.predicted ? QString::fromStdString(format_duration(*slo.predicted)) : "-"));
     auto* met = cell(slo.met ? "met" : "MISSED", true);
     met->setForeground(slo.met ? QColor(0x15, 0x80, 0x3d) : QColor(0xb9, 0x1c, 0x1c));
     slos_->setItem(row, 3, met);
   }
   const std::string binding = binding_constraint(planned_system_, plan);
   if (plan.feasible) {
-    summary_->setText(QString::fromStdString(fmt::format(
-        "<b>Cost {:.3f}/h</b> at {:.4g} requests/s ({}).<br>Binding constraint: {}",
-        plan.cost, plan.total_rate, plan.solver_status, binding)));
+    summary_->setText(QString::fromStdString(
+        fmt::format("<b>Cost {:.3f}/h</b> at {:.4g} requests/s ({}).<br>Binding constraint: {}",
+                    plan.cost, plan.total_rate, plan.solver_status, binding)));
   } else {
     summary_->setText(QString::fromStdString(
         fmt::format("<b style='color:#b91c1c'>No feasible plan</b> at {:.4g} requests/s: {}",

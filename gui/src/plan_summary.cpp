@@ -21,8 +21,7 @@ std::string binding_constraint(const model::System& system, const model::PlanRes
       tightest = used;
       words = fmt::format("SLO {} of {} <= {} (predicted {}, {:.0f}% of it)",
                           model::to_string(slo.statistic), slo.workload_class,
-                          format_duration(slo.target), format_duration(*slo.predicted),
-                          100 * used);
+                          format_duration(slo.target), format_duration(*slo.predicted), 100 * used);
     }
   }
   const double cap = system.plan.max_utilization;

@@ -57,8 +57,7 @@ void fill_results_table(QTableWidget* table, const model::SystemResult& r) {
     const auto& p = c.response_time_percentiles;
     set_row(table, row++,
             {"class " + QString::fromStdString(c.name), QString::number(c.throughput, 'g', 4),
-             latency(c.mean_response_time), latency(p ? std::optional(p->p95) : std::nullopt),
-             slo},
+             latency(c.mean_response_time), latency(p ? std::optional(p->p95) : std::nullopt), slo},
             tint);
   }
   for (const auto& s : r.services) {

@@ -7,21 +7,20 @@ namespace kendall::gui {
 namespace {
 
 QString header_of(const std::string& key) {
-  static const std::map<std::string, QString> headers{
-      {"name", "name"},
-      {"replicas", "replicas"},
-      {"workers", "workers"},
-      {"service_time.mean", "service time"},
-      {"service_time.scv", "SCV"},
-      {"service_time.distribution", "distribution"},
-      {"queue_limit", "queue limit"},
-      {"cost", "cost/h"},
-      {"min_replicas", "min"},
-      {"max_replicas", "max"},
-      {"rate", "rate (req/s)"},
-      {"population", "users"},
-      {"think_time", "think time"},
-      {"visits", "visits (service: count)"}};
+  static const std::map<std::string, QString> headers{{"name", "name"},
+                                                      {"replicas", "replicas"},
+                                                      {"workers", "workers"},
+                                                      {"service_time.mean", "service time"},
+                                                      {"service_time.scv", "SCV"},
+                                                      {"service_time.distribution", "distribution"},
+                                                      {"queue_limit", "queue limit"},
+                                                      {"cost", "cost/h"},
+                                                      {"min_replicas", "min"},
+                                                      {"max_replicas", "max"},
+                                                      {"rate", "rate (req/s)"},
+                                                      {"population", "users"},
+                                                      {"think_time", "think time"},
+                                                      {"visits", "visits (service: count)"}};
   const auto it = headers.find(key);
   return it == headers.end() ? QString::fromStdString(key) : it->second;
 }

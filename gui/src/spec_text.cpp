@@ -23,7 +23,9 @@ std::string duration_text(double seconds) {
   return fmt::format("{:.9g}us", seconds * 1e6);
 }
 
-std::string number_text(double value) { return fmt::format("{:.12g}", value); }
+std::string number_text(double value) {
+  return fmt::format("{:.12g}", value);
+}
 
 // A user's text becomes one YAML line: no line breaks can split the document.
 std::string one_line(std::string text) {
@@ -100,9 +102,9 @@ class Writer {
     out += fmt::format("    replicas: {}\n    workers: {}\n", f("replicas"), f("workers"));
     if (s.cores)
       out += fmt::format("    cores: {}\n", *s.cores);
-    out += fmt::format("    service_time: {{distribution: {}, mean: {}, scv: {}}}\n",
-                       f("service_time.distribution"), f("service_time.mean"),
-                       f("service_time.scv"));
+    out +=
+        fmt::format("    service_time: {{distribution: {}, mean: {}, scv: {}}}\n",
+                    f("service_time.distribution"), f("service_time.mean"), f("service_time.scv"));
     out += fmt::format("    balancer: {}\n", to_string(s.balancer));
     const std::string limit = f("queue_limit");
     if (!limit.empty())
@@ -136,11 +138,10 @@ class Writer {
     std::vector<std::string> overrides;
     for (const auto& v : c.visits) {
       if (v.service_time) {
-        overrides.push_back(fmt::format("{}: {{distribution: {}, mean: {}, scv: {}}}",
-                                        service_name(v.service),
-                                        distribution_kind_text(*v.service_time),
-                                        duration_text(v.service_time->mean),
-                                        number_text(v.service_time->scv)));
+        overrides.push_back(
+            fmt::format("{}: {{distribution: {}, mean: {}, scv: {}}}", service_name(v.service),
+                        distribution_kind_text(*v.service_time),
+                        duration_text(v.service_time->mean), number_text(v.service_time->scv)));
       }
     }
     if (!overrides.empty())
@@ -167,10 +168,16 @@ class Writer {
 }  // namespace
 
 const std::vector<std::string>& field_keys(SpecTable table, model::WorkloadType workload) {
-  static const std::vector<std::string> services{
-      "name",         "replicas",        "workers",     "service_time.mean",
-      "service_time.scv", "service_time.distribution", "queue_limit", "cost",
-      "min_replicas", "max_replicas"};
+  static const std::vector<std::string> services{"name",
+                                                 "replicas",
+                                                 "workers",
+                                                 "service_time.mean",
+                                                 "service_time.scv",
+                                                 "service_time.distribution",
+                                                 "queue_limit",
+                                                 "cost",
+                                                 "min_replicas",
+                                                 "max_replicas"};
   static const std::vector<std::string> open_classes{"name", "rate", "visits"};
   static const std::vector<std::string> closed_classes{"name", "population", "think_time",
                                                        "visits"};
@@ -216,8 +223,8 @@ std::string field_text(const System& system, SpecTable table, std::size_t row,
     if (key == "visits") {
       std::vector<std::string> visits;
       for (const auto& v : c.visits)
-        visits.push_back(fmt::format("{}: {}", system.services.at(v.service).name,
-                                     number_text(v.count)));
+        visits.push_back(
+            fmt::format("{}: {}", system.services.at(v.service).name, number_text(v.count)));
       return fmt::format("{}", fmt::join(visits, ", "));
     }
   }

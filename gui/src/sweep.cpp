@@ -51,7 +51,9 @@ model::System at_value(const model::System& system, const SweepRequest& r, doubl
   return s;
 }
 
-std::optional<double> present(const std::optional<double>& v) { return v; }
+std::optional<double> present(const std::optional<double>& v) {
+  return v;
+}
 
 }  // namespace
 
@@ -110,8 +112,8 @@ std::optional<SweepResult> run_sweep(const model::System& system, const SweepReq
       result.throughput[c].y.push_back(r.classes[c].throughput);
     }
     for (std::size_t i = 0; i < r.services.size(); ++i) {
-      result.utilization[i].y.push_back(r.services[i].stable ? std::optional(r.services[i].utilization)
-                                                              : std::nullopt);
+      result.utilization[i].y.push_back(
+          r.services[i].stable ? std::optional(r.services[i].utilization) : std::nullopt);
     }
     const double done = static_cast<double>(k);
     if (request.simulate) {

@@ -55,9 +55,12 @@ SweepPanel::SweepPanel(SpecDocument* document, JobRunner* jobs, QWidget* parent)
   simulate_->setToolTip("Also run the discrete-event simulator (20 000 requests per step)");
   run_ = new QPushButton("Run sweep");
   run_->setObjectName("sweepButton");
-  for (auto [label, widget] : std::initializer_list<std::pair<const char*, QWidget*>>{
-           {"Parameter", parameter_}, {"of", service_}, {"from", from_}, {"to", to_},
-           {"steps", steps_}}) {
+  for (auto [label, widget] :
+       std::initializer_list<std::pair<const char*, QWidget*>>{{"Parameter", parameter_},
+                                                               {"of", service_},
+                                                               {"from", from_},
+                                                               {"to", to_},
+                                                               {"steps", steps_}}) {
     controls->addWidget(new QLabel(label));
     controls->addWidget(widget);
   }
@@ -153,23 +156,22 @@ void SweepPanel::run() {
   const model::System system = document_->system();
   const SweepRequest r = request();
   status_->setText("Sweeping…");
-  jobs_->start("Sweeping " + parameter_->currentText().toLower(),
-               [this, system, r](const JobContext& job) {
-                 SweepControl control;
-                 control.cancelled = [&job] { return job.cancelled(); };
-                 control.progress = [&job](double f) { job.progress(f); };
-                 auto result = std::make_shared<std::optional<SweepResult>>(
-                     run_sweep(system, r, control));
-                 return std::function<void()>([this, result] {
-                   if (!*result)
-                     return;
-                   result_ = std::move(*result);
-                   update_sweep_charts(latency_, throughput_, utilization_, *result_);
-                   status_->setText(QString("%1 steps of %2.")
-                                        .arg(result_->x.size())
-                                        .arg(QString::fromStdString(result_->x_label)));
-                 });
-               });
+  jobs_->start(
+      "Sweeping " + parameter_->currentText().toLower(), [this, system, r](const JobContext& job) {
+        SweepControl control;
+        control.cancelled = [&job] { return job.cancelled(); };
+        control.progress = [&job](double f) { job.progress(f); };
+        auto result = std::make_shared<std::optional<SweepResult>>(run_sweep(system, r, control));
+        return std::function<void()>([this, result] {
+          if (!*result)
+            return;
+          result_ = std::move(*result);
+          update_sweep_charts(latency_, throughput_, utilization_, *result_);
+          status_->setText(QString("%1 steps of %2.")
+                               .arg(result_->x.size())
+                               .arg(QString::fromStdString(result_->x_label)));
+        });
+      });
 }
 
 }  // namespace kendall::gui

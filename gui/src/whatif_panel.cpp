@@ -19,7 +19,9 @@ namespace {
 
 constexpr int slider_steps = 1000;
 
-bool is_open(const SpecDocument* d) { return d->system().workload == model::WorkloadType::open; }
+bool is_open(const SpecDocument* d) {
+  return d->system().workload == model::WorkloadType::open;
+}
 
 }  // namespace
 

@@ -69,8 +69,8 @@ ResponseHead read_response_head(std::string_view data, std::size_t header_limit,
   if (eol == stop)
     return head;
   const std::string_view line(begin, static_cast<std::size_t>(eol - begin));
-  if (line.size() < 13 || line.compare(0, 7, "HTTP/1.") != 0 || (line[7] != '0' && line[7] != '1') ||
-      line[8] != ' ' || line[12] != ' ')
+  if (line.size() < 13 || line.compare(0, 7, "HTTP/1.") != 0 ||
+      (line[7] != '0' && line[7] != '1') || line[8] != ' ' || line[12] != ' ')
     return head;
   for (std::size_t i = 9; i < 12; ++i) {
     if (line[i] < '0' || line[i] > '9')
@@ -94,7 +94,8 @@ ResponseHead read_response_head(std::string_view data, std::size_t header_limit,
       head.head_size = static_cast<std::size_t>(eol + 2 - begin);
       break;
     }
-    const char* colon = static_cast<const char*>(std::memchr(at, ':', static_cast<std::size_t>(eol - at)));
+    const char* colon =
+        static_cast<const char*>(std::memchr(at, ':', static_cast<std::size_t>(eol - at)));
     // No colon, an empty name, or a folded line (leading whitespace is not a token).
     if (colon == nullptr || colon == at || !all_of_class(at, colon, token_char))
       return head;
@@ -134,8 +135,8 @@ ResponseHead read_response_head(std::string_view data, std::size_t header_limit,
     return head;
   // As basic_parser::keep_alive: HTTP/1.1 unless "close", HTTP/1.0 only with "keep-alive".
   head.keep_alive = http11 ? !close : keep_alive;
-  head.kind = data.size() - head.head_size >= head.content_length ? Kind::complete
-                                                                  : Kind::need_more;
+  head.kind =
+      data.size() - head.head_size >= head.content_length ? Kind::complete : Kind::need_more;
   return head;
 }
 

@@ -68,10 +68,9 @@ void Session::do_connect(bool then_write) {
     timed_out_ = false;
     deadline_ = Clock::now() + timeout_;
   }
-  boost::asio::async_connect(socket_, address_,
-                             [this, then_write](error_code ec, const tcp::endpoint&) {
-                               on_connect(then_write, ec);
-                             });
+  boost::asio::async_connect(
+      socket_, address_,
+      [this, then_write](error_code ec, const tcp::endpoint&) { on_connect(then_write, ec); });
 }
 
 void Session::on_connect(bool then_write, error_code ec) {
@@ -117,9 +116,9 @@ void Session::use_beast_parser() {
 
 bool Session::read_fast() {
   const auto data = buffer_.data();
-  const ResponseHead head = read_response_head(
-      std::string_view(static_cast<const char*>(data.data()), data.size()), header_limit,
-      body_limit);
+  const ResponseHead head =
+      read_response_head(std::string_view(static_cast<const char*>(data.data()), data.size()),
+                         header_limit, body_limit);
   if (head.kind == ResponseHead::Kind::unsupported) {
     use_beast_parser();
     return false;

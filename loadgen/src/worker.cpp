@@ -52,9 +52,9 @@ Worker::Worker(Shared& shared, int index, int workers)
         static_cast<int>(share(static_cast<std::uint64_t>(options_.connections), index, workers));
   // Deadlines are checked every tenth of the timeout (1 ms to 100 ms): a request times out at
   // most that much late, and no timer is armed per request.
-  sweep_period_ = std::clamp<Clock::duration>(to_clock(options_.timeout / 10),
-                                              std::chrono::milliseconds(1),
-                                              std::chrono::milliseconds(100));
+  sweep_period_ =
+      std::clamp<Clock::duration>(to_clock(options_.timeout / 10), std::chrono::milliseconds(1),
+                                  std::chrono::milliseconds(100));
   if (options_.requests > 0) {
     has_quota_ = true;
     quota_ = share(options_.requests, index, workers);

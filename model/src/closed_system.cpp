@@ -121,8 +121,9 @@ SystemResult analyze_closed(const System& system, const AnalysisOptions& options
       const double mean_service = work / visits_per_second;
       out.waiting_time = std::max(0.0, *out.response_time - mean_service);
       if (service.type == ServiceType::queue) {
-        const int servers =
-            service.balancer == Balancer::least_request ? service.servers() : service.servers_per_replica();
+        const int servers = service.balancer == Balancer::least_request
+                                ? service.servers()
+                                : service.servers_per_replica();
         waits[s] = approximate_wait(*out.waiting_time, servers, work / copies);
       }
     }

@@ -41,10 +41,10 @@ void require_positive(const SpecReader& reader, const YAML::Node& node, const st
 }
 
 Service read_service(const SpecReader& reader, const YAML::Node& node, const std::string& path) {
-  reader.expect_map(node, path,
-                    {"name", "replicas", "workers", "service_time", "type", "balancer",
-                     "queue_limit", "cost", "resources", "min_replicas", "max_replicas", "port",
-                     "cores"});
+  reader.expect_map(
+      node, path,
+      {"name", "replicas", "workers", "service_time", "type", "balancer", "queue_limit", "cost",
+       "resources", "min_replicas", "max_replicas", "port", "cores"});
   Service s;
   s.location = reader.where(node);
   s.name = reader.string(reader.required(node, "name", path), path + ".name");

@@ -5,7 +5,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 
-
 namespace kendall::services {
 
 namespace beast = boost::beast;

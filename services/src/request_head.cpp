@@ -80,7 +80,8 @@ RequestHead read_request_head(std::string_view data, std::size_t header_limit) {
       head.kind = Kind::health_probe;
       return head;
     }
-    const char* colon = static_cast<const char*>(std::memchr(at, ':', static_cast<std::size_t>(eol - at)));
+    const char* colon =
+        static_cast<const char*>(std::memchr(at, ':', static_cast<std::size_t>(eol - at)));
     // No colon, an empty name, or a folded line (leading whitespace is not a token).
     if (colon == nullptr || colon == at || !all_of_class(at, colon, token_char)) {
       return head;

@@ -2,9 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <mutex>
@@ -143,8 +143,8 @@ unsigned short Server::start() {
   if (ec) {
     throw InputError("--bind: \"" + s.options.bind + "\" is not an IP address (e.g. 127.0.0.1)");
   }
-  s.listener = std::make_shared<Listener>(s.loops(),
-                                          net::ip::tcp::endpoint(address, s.options.port), s.context);
+  s.listener = std::make_shared<Listener>(
+      s.loops(), net::ip::tcp::endpoint(address, s.options.port), s.context);
   s.listener->run();
   for (auto* loop : s.loops()) {
     s.threads.emplace_back([&s, loop] {

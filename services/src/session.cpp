@@ -4,13 +4,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <algorithm>
-#include <boost/asio/write.hpp>
 #include <thread>
 
 namespace kendall::services {
@@ -42,8 +42,8 @@ Session::~Session() {
 }
 
 Session::Clock::duration Session::watchdog_period(const ServiceOptions& options) {
-  const Clock::duration shorter = std::min<Clock::duration>(options.header_timeout,
-                                                            options.body_timeout);
+  const Clock::duration shorter =
+      std::min<Clock::duration>(options.header_timeout, options.body_timeout);
   return std::clamp<Clock::duration>(shorter / 10, std::chrono::milliseconds(1),
                                      std::chrono::seconds(1));
 }
@@ -86,9 +86,9 @@ void Session::read_probe() {
   // the bytes read so far. While shutting down, every answer goes the general way (it closes).
   if (buffer_.size() > 0 && !context_.draining) {
     const auto data = buffer_.data();
-    const RequestHead head = read_request_head(
-        std::string_view(static_cast<const char*>(data.data()), data.size()),
-        context_.options->max_header_size);
+    const RequestHead head =
+        read_request_head(std::string_view(static_cast<const char*>(data.data()), data.size()),
+                          context_.options->max_header_size);
     if (head.kind == RequestHead::Kind::health_probe) {
       buffer_.consume(head.size);
       clear_deadline();

@@ -7,9 +7,9 @@
 // a time point per connection checked by a coarse watchdog timer, not a timer armed per read
 // and write: a request costs no timer operation at all.
 
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/basic_waitable_timer.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <chrono>

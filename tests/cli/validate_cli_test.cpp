@@ -46,8 +46,8 @@ TEST(KendallCalibrate, UpdatesTheServiceTimeOfTheExampleSpec) {
   validation::BundledServices config;
   config.work_model = "fixed:4ms";
   validation::BundledRun run(config);
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("kendall-calibrate-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("kendall-calibrate-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   {
     std::ofstream scenario(dir / "login.yaml");
@@ -93,8 +93,8 @@ TEST(KendallCalibrate, UpdatesTheServiceTimeOfTheExampleSpec) {
 }
 
 TEST(KendallValidate, OutWritesTheReportJsonAndASpecTheModelReads) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("kendall-validate-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("kendall-validate-" + std::to_string(::getpid()));
   const auto result = kendall(
       "validate --work-model exp:2ms --workers 2 --levels 0.3 --step-duration 2s "
       "--calibration-requests 60 -q --format json --out " +

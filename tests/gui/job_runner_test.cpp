@@ -2,10 +2,10 @@
 // dropped (oracle: which deliver callbacks ran).
 #include "kendall/gui/job_runner.hpp"
 
+#include <gtest/gtest.h>
 #include <QCoreApplication>
 #include <QTest>
 #include <QThread>
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <thread>
@@ -39,7 +39,8 @@ TEST(JobRunner, ANewerJobSupersedesTheRunningOneWithoutWaitingForIt) {
   bool older = false;
   bool newer = false;
   jobs.start("older", until_cancelled(older));
-  jobs.start("newer", [&](const JobContext&) { return std::function<void()>([&] { newer = true; }); });
+  jobs.start("newer",
+             [&](const JobContext&) { return std::function<void()>([&] { newer = true; }); });
   ASSERT_TRUE(QTest::qWaitFor([&] { return !jobs.busy(); }, 10'000));
   QTest::qWait(50);  // let the older job's (dropped) delivery arrive too
   EXPECT_TRUE(newer);

@@ -1,7 +1,7 @@
 // GoogleTest's main with a QApplication on the offscreen platform, for widget tests.
+#include <gtest/gtest.h>
 #include <QApplication>
 #include <QStandardPaths>
-#include <gtest/gtest.h>
 
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);

@@ -2,30 +2,30 @@
 // model::plan_replicas at the same inputs, model::load_system's message for a bad value).
 #include "kendall/gui/main_window.hpp"
 
-#include <QBarSet>
+#include <gtest/gtest.h>
 #include <QAbstractBarSeries>
+#include <QApplication>
+#include <QBarSet>
 #include <QChart>
 #include <QCheckBox>
 #include <QDoubleSpinBox>
-#include <QApplication>
 #include <QDropEvent>
 #include <QFile>
 #include <QFileInfo>
-#include <QMimeData>
-#include <QSettings>
-#include <QUrl>
 #include <QImage>
 #include <QLabel>
 #include <QLineSeries>
+#include <QMimeData>
 #include <QProcess>
 #include <QPushButton>
 #include <QScatterSeries>
+#include <QSettings>
 #include <QSlider>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
-#include <gtest/gtest.h>
+#include <QUrl>
 
 #include "kendall/base/error.hpp"
 #include "kendall/gui/job_runner.hpp"
@@ -200,10 +200,10 @@ TEST_F(Window, ASweepRunsOffTheUiThreadAndPlotsEveryOutput) {
   QXYSeries* login = find_series(sweep->latencyChart(), "login mean");
   model::AnalysisOptions options;
   options.rate_scale = r.to / 200;
-  EXPECT_NEAR(login->at(login->count() - 1).y(),
-              *model::analyze(window.document()->system(), options).classes[1].mean_response_time *
-                  1e3,
-              1e-9);
+  EXPECT_NEAR(
+      login->at(login->count() - 1).y(),
+      *model::analyze(window.document()->system(), options).classes[1].mean_response_time * 1e3,
+      1e-9);
 }
 
 TEST_F(Window, CancelDropsALongSweep) {
@@ -232,7 +232,8 @@ TEST_F(Window, SavedSpecsLoadBackAsTheEditedSystem) {
 
 TEST_F(Window, ABadSpecFileShowsTheLoadersMessage) {
   EXPECT_FALSE(window.openSpec(data + "/bad-unit-spec.yaml"));
-  EXPECT_TRUE(window.errorLabel()->text().contains("bad-unit-spec.yaml:6:19:")) << window.errorLabel()->text().toStdString();
+  EXPECT_TRUE(window.errorLabel()->text().contains("bad-unit-spec.yaml:6:19:"))
+      << window.errorLabel()->text().toStdString();
   EXPECT_TRUE(window.errorLabel()->text().contains("did you mean \"ms\""));
   EXPECT_EQ(window.document()->system().services.size(), 2u);  // the open spec stays
 }

@@ -81,7 +81,8 @@ TEST(ResponseHead, ReadsWhatBeastReadsForLengthFramedResponses) {
       "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
       "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok",
       "HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 2\r\n\r\nok",
-      "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok",
+      "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nConnection: close\r\nContent-Length: "
+      "2\r\n\r\nok",
       "HTTP/1.1 200 \r\nX-Empty:\r\nX-Tab:\tvalue\twith tabs\r\nContent-Length: 1\r\n\r\nx",
       "HTTP/1.1 200 OK\r\nX-Obs-Text: caf\xc3\xa9\r\nContent-Length: 1\r\n\r\nx",
   };
@@ -122,8 +123,7 @@ TEST(ResponseHead, DeclinesEverythingElseSoBeastDecides) {
   for (const auto& response : responses)
     EXPECT_EQ(fast(response).kind, Kind::unsupported) << response.substr(0, 120);
   // A head that grows past the limit without ending is Beast's to reject too.
-  EXPECT_EQ(fast("HTTP/1.1 200 OK\r\nX-Long: " + std::string(9000, 'a')).kind,
-            Kind::unsupported);
+  EXPECT_EQ(fast("HTTP/1.1 200 OK\r\nX-Long: " + std::string(9000, 'a')).kind, Kind::unsupported);
 }
 
 }  // namespace

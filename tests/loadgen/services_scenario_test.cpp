@@ -65,16 +65,18 @@ TEST(ServicesScenario, RegisterLoginExampleLogsInOnlyUsersItRegistered) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   ::setenv("KENDALL_TOKEN_SECRET", "kendall-loadgen-test-secret-0123456789", 1);
-  const std::vector<std::string> common{"--port",     "0", "--store", "sqlite:" + (dir / "u.db").string(),
-                                        "--hash-ops", "1", "--hash-mem", "8KiB", "--log-level", "info"};
+  const std::vector<std::string> common{
+      "--port",      "0",   "--store",    "sqlite:" + (dir / "u.db").string(),
+      "--hash-ops",  "1",   "--hash-mem", "8KiB",
+      "--log-level", "info"};
   testing::ChildService registrar(KENDALL_REGISTER_SERVICE, common);
   testing::ChildService login(KENDALL_LOGIN_SERVICE, common);
   const std::uint16_t register_port = registrar.wait_ready();
   const std::uint16_t login_port = login.wait_ready();
 
   // The example as written, with its fixed ports (5000, 5001) pointed at the spawned services.
-  const std::string path = std::string(KENDALL_SOURCE_DIR) +
-                           "/examples/loadtest/register-login-scenario.yaml";
+  const std::string path =
+      std::string(KENDALL_SOURCE_DIR) + "/examples/loadtest/register-login-scenario.yaml";
   std::string text = read_file(path);
   ASSERT_NE(text.find("127.0.0.1:5000/register"), std::string::npos);
   ASSERT_NE(text.find("127.0.0.1:5001/login"), std::string::npos);
@@ -111,8 +113,9 @@ TEST(ServicesScenario, RegisterLoginExampleLogsInOnlyUsersItRegistered) {
   // The services counted exactly the same answers.
   const std::string register_metrics = metrics_of(register_port);
   const std::string login_metrics = metrics_of(login_port);
-  EXPECT_EQ(counter(register_metrics, R"(kendall_http_requests_total{route="/register",status="201"})"),
-            registered);
+  EXPECT_EQ(
+      counter(register_metrics, R"(kendall_http_requests_total{route="/register",status="201"})"),
+      registered);
   EXPECT_EQ(counter(login_metrics, R"(kendall_http_requests_total{route="/login",status="200"})"),
             logged_in);
   EXPECT_EQ(counter(login_metrics, R"(kendall_http_requests_total{route="/login",status="401"})"),

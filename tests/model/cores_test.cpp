@@ -38,7 +38,8 @@ TEST(Cores, FewerCoresThanWorkersMeansCoresServers) {
 }
 
 TEST(Cores, MoreCoresThanWorkersChangeNothing) {
-  const SystemResult with = analyze(spec_with("{name: cpu, workers: 4, cores: 8, service_time: 3ms}"));
+  const SystemResult with =
+      analyze(spec_with("{name: cpu, workers: 4, cores: 8, service_time: 3ms}"));
   const SystemResult without = analyze(spec_with("{name: cpu, workers: 4, service_time: 3ms}"));
   EXPECT_EQ(*with.classes[0].mean_response_time, *without.classes[0].mean_response_time);
 }

@@ -72,8 +72,8 @@ TEST(Server, TwoIoThreadsServeManyKeepAliveConnectionsAndCountEveryAnswer) {
       stream.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), server.port()));
       beast::flat_buffer buffer;
       for (int r = 0; r < rounds; ++r) {
-        for (const auto& [target, status] : {std::pair{"/healthz", 200u}, {"/readyz", 200u},
-                                             {"/nope", 404u}}) {
+        for (const auto& [target, status] :
+             {std::pair{"/healthz", 200u}, {"/readyz", 200u}, {"/nope", 404u}}) {
           http::write(stream, json_request(http::verb::get, target, "", ""));
           Response response;
           http::read(stream, buffer, response);

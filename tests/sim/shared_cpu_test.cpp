@@ -65,8 +65,7 @@ TEST(SharedCpu, OneCoreWithManyWorkersIsProcessorSharingAndInsensitive) {
 
 TEST(SharedCpu, ALoneRequestRunsAtFullSpeed) {
   // λ tiny: requests almost never overlap, so a constant 10 ms stays 10 ms.
-  const auto result =
-      simulate(shared(Distribution::deterministic(0.010), 4, 2, 0.01), options(5));
+  const auto result = simulate(shared(Distribution::deterministic(0.010), 4, 2, 0.01), options(5));
   EXPECT_NEAR(result.classes[0].response_time.mean, 0.010, 0.0002);
   EXPECT_NEAR(result.classes[0].percentiles.p50, 0.010, 0.0002);
 }

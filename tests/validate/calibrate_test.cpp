@@ -36,7 +36,7 @@ TEST(Calibrate, FixedWorkIsReadFromMetricsWithNoQueueing) {
   // A 5 ms sleep plus the real work (a cheap Argon2id check, a SQLite read) and timer slack.
   EXPECT_GE(c.service_mean, 0.005);
   EXPECT_LE(c.service_mean, 0.0065);
-  EXPECT_LT(c.service_scv, 0.05);  // nearly constant
+  EXPECT_LT(c.service_scv, 0.05);    // nearly constant
   EXPECT_LT(c.queued_mean, 0.0005);  // one user never waits for a worker
   EXPECT_GT(c.overhead, 0.0);
   EXPECT_LT(c.overhead, 0.002);
@@ -62,8 +62,8 @@ TEST(Calibrate, WithoutServiceMetricsFallsBackToTheClient) {
   BundledRun run(config);
   const loadgen::Endpoint at = run.login_endpoint();
   // /healthz never reaches a worker, so the service-time histogram does not move.
-  const Calibration c = calibrate(
-      {"health", loadgen::url_scenario(fmt_url(at)), at}, CalibrationOptions{.requests = 50});
+  const Calibration c = calibrate({"health", loadgen::url_scenario(fmt_url(at)), at},
+                                  CalibrationOptions{.requests = 50});
   EXPECT_EQ(c.source, "client");
   EXPECT_DOUBLE_EQ(c.service_mean, c.client_mean);
   EXPECT_LT(c.service_mean, 0.001);  // no worker, no 1 ms sleep

@@ -9,7 +9,8 @@
 namespace kendall::validation {
 namespace {
 
-constexpr const char* first_scrape = R"(# HELP kendall_service_time_seconds Time a business request held its worker.
+constexpr const char* first_scrape =
+    R"(# HELP kendall_service_time_seconds Time a business request held its worker.
 # TYPE kendall_service_time_seconds histogram
 kendall_service_time_seconds_bucket{le="0.001"} 2
 kendall_service_time_seconds_bucket{le="0.005"} 6
@@ -59,10 +60,10 @@ TEST(Prometheus, AssemblesHistogramsByLabels) {
 }
 
 TEST(Prometheus, DifferenceBetweenScrapesIsWhatHappenedInBetween) {
-  const auto before = *find_histogram(parse_prometheus(first_scrape, "a"),
-                                      "kendall_service_time_seconds");
-  const auto after = *find_histogram(parse_prometheus(second_scrape, "b"),
-                                     "kendall_service_time_seconds");
+  const auto before =
+      *find_histogram(parse_prometheus(first_scrape, "a"), "kendall_service_time_seconds");
+  const auto after =
+      *find_histogram(parse_prometheus(second_scrape, "b"), "kendall_service_time_seconds");
   const PromHistogram between = after.since(before);
   EXPECT_DOUBLE_EQ(between.count, 10);
   EXPECT_NEAR(between.mean(), 0.004, 1e-12);
@@ -83,8 +84,7 @@ TEST(Prometheus, MalformedSampleNamesTheLine) {
     parse_prometheus("ok 1\nbroken_sample_without_value\n", "svc/metrics");
     FAIL() << "expected InputError";
   } catch (const InputError& error) {
-    EXPECT_NE(std::string(error.what()).find("svc/metrics:2"), std::string::npos)
-        << error.what();
+    EXPECT_NE(std::string(error.what()).find("svc/metrics:2"), std::string::npos) << error.what();
   }
   EXPECT_THROW(parse_prometheus("x{a=\"1\"} notanumber\n", "s"), InputError);
 }

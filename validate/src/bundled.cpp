@@ -35,21 +35,16 @@ std::string random_hex(std::size_t bytes) {
 
 std::vector<std::string> common_arguments(const BundledServices& config, const fs::path& dir,
                                           std::uint16_t port) {
-  std::vector<std::string> args{"--bind",          "127.0.0.1",
-                                "--port",          std::to_string(port),
-                                "--workers",       std::to_string(config.workers),
-                                "--io-threads",    std::to_string(config.io_threads),
-                                // Validation never wants 503s: the model has no queue limit.
-                                "--queue-limit",   "100000",
-                                "--max-connections", "4096",
-                                // The load generator keeps idle connections open across a long
-                                // step; the default 10 s idle close would turn them into errors.
-                                "--header-timeout", "1h",
-                                "--hash-ops",      std::to_string(config.hash_ops),
-                                "--hash-mem",      config.hash_mem,
-                                "--store",         "sqlite:" + (dir / "users.db").string(),
-                                "--token-secret-file", (dir / "secret").string(),
-                                "--log-level",     "warn"};
+  std::vector<std::string> args{
+      "--bind", "127.0.0.1", "--port", std::to_string(port), "--workers",
+      std::to_string(config.workers), "--io-threads", std::to_string(config.io_threads),
+      // Validation never wants 503s: the model has no queue limit.
+      "--queue-limit", "100000", "--max-connections", "4096",
+      // The load generator keeps idle connections open across a long
+      // step; the default 10 s idle close would turn them into errors.
+      "--header-timeout", "1h", "--hash-ops", std::to_string(config.hash_ops), "--hash-mem",
+      config.hash_mem, "--store", "sqlite:" + (dir / "users.db").string(), "--token-secret-file",
+      (dir / "secret").string(), "--log-level", "warn"};
   return args;
 }
 
@@ -105,8 +100,8 @@ BundledRun::BundledRun(const BundledServices& config) : directory_(make_private_
         "bundled user-login-service: {} worker{}, {} I/O thread{}, work model {}, Argon2id "
         "ops {} mem {}",
         config.workers, config.workers == 1 ? "" : "s", config.io_threads,
-        config.io_threads == 1 ? "" : "s",
-        config.work_model.empty() ? "none" : config.work_model, config.hash_ops, config.hash_mem);
+        config.io_threads == 1 ? "" : "s", config.work_model.empty() ? "none" : config.work_model,
+        config.hash_ops, config.hash_mem);
   } catch (...) {
     login_.reset();
     std::error_code ec;

@@ -93,7 +93,8 @@ double machine_busy_seconds() {
   in >> label;  // "cpu": the sum over cores
   double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
   in >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal;
-  return (user + nice + system + irq + softirq + steal) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+  return (user + nice + system + irq + softirq + steal) /
+         static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 double own_cpu_seconds() {
@@ -196,8 +197,7 @@ Calibration calibrate(const CalibrationTarget& target, const CalibrationOptions&
     // and, with one user, differs from the service time by a nearly constant overhead.
     result.service_scv = client_variance / (result.service_mean * result.service_mean);
     if (options.open_loop_requests > 0 && result.service_mean > 0) {
-      const double rate =
-          std::min(1000.0, 0.1 * result.workers.value_or(1) / result.service_mean);
+      const double rate = std::min(1000.0, 0.1 * result.workers.value_or(1) / result.service_mean);
       if (const auto overhead = open_loop_overhead(target, options, rate))
         result.overhead = std::max(0.0, *overhead + result.queued_mean);
       result.overhead_rate = rate;

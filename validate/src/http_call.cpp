@@ -3,12 +3,12 @@
 #include <chrono>
 #include <stdexcept>
 
+#include <fmt/format.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <fmt/format.h>
 
 namespace kendall::validation {
 
@@ -62,9 +62,8 @@ HttpReply http_call(const HttpCall& call) {
   io.run();
   if (result) {
     const bool timed_out = result == beast::error::timeout;
-    throw std::runtime_error(fmt::format("{} {}{}: {} failed ({})", call.method, where,
-                                         call.target, stage,
-                                         timed_out ? "timed out" : result.message()));
+    throw std::runtime_error(fmt::format("{} {}{}: {} failed ({})", call.method, where, call.target,
+                                         stage, timed_out ? "timed out" : result.message()));
   }
   stream.socket().shutdown(tcp::socket::shutdown_both, ec);
   return {response.result_int(), std::move(response.body())};

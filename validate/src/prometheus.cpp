@@ -71,13 +71,13 @@ Samples parse_prometheus(std::string_view text, const std::string& source) {
     if (line.empty() || line.front() == '#')
       continue;
     // The series ends at the closing brace of its labels, or at the first space.
-    std::size_t series_end = line.find('{') != std::string_view::npos &&
-                                     line.find('{') < line.find(' ')
-                                 ? line.find('}')
-                                 : line.find(' ');
+    std::size_t series_end =
+        line.find('{') != std::string_view::npos && line.find('{') < line.find(' ')
+            ? line.find('}')
+            : line.find(' ');
     if (series_end == std::string_view::npos)
-      throw InputError(fmt::format("{}:{}: not a Prometheus sample: \"{}\"", source, line_number,
-                                   line));
+      throw InputError(
+          fmt::format("{}:{}: not a Prometheus sample: \"{}\"", source, line_number, line));
     if (line[series_end] == '}')
       ++series_end;
     const std::string_view rest = trim(line.substr(series_end));
@@ -85,8 +85,8 @@ Samples parse_prometheus(std::string_view text, const std::string& source) {
     const std::string_view value_text = rest.substr(0, rest.find(' '));
     const auto value = parse_value(value_text);
     if (!value)
-      throw InputError(fmt::format("{}:{}: bad sample value \"{}\" in \"{}\"", source,
-                                   line_number, value_text, line));
+      throw InputError(fmt::format("{}:{}: bad sample value \"{}\" in \"{}\"", source, line_number,
+                                   value_text, line));
     samples[std::string(line.substr(0, series_end))] = *value;
   }
   return samples;
@@ -119,8 +119,8 @@ std::optional<PromHistogram> total_histogram(const Samples& samples, const std::
   bool found = false;
   const auto add = [&](const std::string& suffix, double& into) {
     const std::string prefix = name + suffix;
-    for (auto it = samples.lower_bound(prefix); it != samples.end() && it->first.starts_with(prefix);
-         ++it) {
+    for (auto it = samples.lower_bound(prefix);
+         it != samples.end() && it->first.starts_with(prefix); ++it) {
       const char next = it->first.size() > prefix.size() ? it->first[prefix.size()] : '\0';
       if (next == '{' || next == '\0') {
         into += it->second;

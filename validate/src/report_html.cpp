@@ -49,7 +49,9 @@ Chart latency_chart(const ValidationReport& r, bool p95) {
   ChartSeries model{"model (" + what + ")", model_color, {}, true, false, false};
   for (const CurvePoint& p : r.curve)
     model.points.push_back({r.mode == "open" ? p.rate : static_cast<double>(p.users),
-                            1e3 * (p95 ? p.p95 : p.mean), {}, {}});
+                            1e3 * (p95 ? p.p95 : p.mean),
+                            {},
+                            {}});
   ChartSeries simulated{"simulation (" + what + ")", sim_color, {}, true, true, true};
   ChartSeries measured{"measured (" + what + ")", measured_color, {}, false, true, false};
   for (const LevelResult& l : r.levels) {
@@ -105,8 +107,8 @@ std::string level_table(const ValidationReport& r) {
       "<th>p95 ms<br>meas.</th><th>p95 ms<br>model</th><th>p95 ms<br>sim.</th>"
       "<th>p99 ms<br>meas./model</th><th>error<br>mean</th><th>error<br>p95</th></tr>\n";
   for (const LevelResult& l : r.levels) {
-    const std::string load = r.mode == "open" ? fmt::format("{:.1f}/s", l.rate)
-                                              : fmt::format("{} users", l.users);
+    const std::string load =
+        r.mode == "open" ? fmt::format("{:.1f}/s", l.rate) : fmt::format("{} users", l.users);
     html += fmt::format(
         "<tr><td>{:.2f}</td><td>{}</td><td>{:.2f}</td><td>{:.1f} / {}</td><td>{} ({}–{})</td>"
         "<td>{}</td><td>{}</td><td>{} / {}</td><td>{}</td><td>{}</td><td>{}</td><td>{} / {}</td>"
@@ -117,8 +119,8 @@ std::string level_table(const ValidationReport& r) {
         l.predicted ? ms(l.predicted->mean) : "—", ms(l.simulated.mean), ms(l.measured.p50),
         l.predicted ? ms(l.predicted->p50) : "—", ms(l.measured.p95),
         l.predicted ? ms(l.predicted->p95) : "—", ms(l.simulated.p95), ms(l.measured.p99),
-        l.predicted ? ms(l.predicted->p99) : "—", l.mean_ok ? "ok" : "miss",
-        percent(l.error_mean), l.p95_ok ? "ok" : "miss", percent(l.error_p95));
+        l.predicted ? ms(l.predicted->p99) : "—", l.mean_ok ? "ok" : "miss", percent(l.error_mean),
+        l.p95_ok ? "ok" : "miss", percent(l.error_p95));
   }
   return html + "</table>\n";
 }
@@ -142,13 +144,14 @@ pre { background: #f7f7f7; padding: 8px; overflow-x: auto; }
 </style></head><body>
 )";
   html += "<h1>Kendall validation: predicted vs measured</h1>\n";
-  html += fmt::format("<p>{}<br>{} loop; {} cores shared by the service and the load generator.</p>\n",
-                      html_escape(r.configuration), r.mode, r.cores);
+  html +=
+      fmt::format("<p>{}<br>{} loop; {} cores shared by the service and the load generator.</p>\n",
+                  html_escape(r.configuration), r.mode, r.cores);
   html += fmt::format(
       "<p class=\"verdict\">{} — tolerances: mean ±{:.0f}%, p95 ±{:.0f}%; errors are (model − "
       "measured) / measured.</p>\n",
-      r.passed() ? "Every level within tolerance" : "Some levels missed",
-      100 * r.tolerance_mean, 100 * r.tolerance_p95);
+      r.passed() ? "Every level within tolerance" : "Some levels missed", 100 * r.tolerance_mean,
+      100 * r.tolerance_p95);
   html += "<div class=\"charts\">\n";
   html += detail::render_svg(latency_chart(r, false));
   html += detail::render_svg(latency_chart(r, true));
@@ -170,9 +173,10 @@ pre { background: #f7f7f7; padding: 8px; overflow-x: auto; }
     html += "</ul>\n";
   }
   html += "<h2>The calibrated model</h2>\n<pre>" + html_escape(r.spec_yaml) + "</pre>\n";
-  html += "<p>Measured latency counts from each request's intended send time (no coordinated "
-          "omission). The measured interval is a 95% batch-means interval over one-second "
-          "batches; the simulation's is over independent replications.</p>\n</body></html>\n";
+  html +=
+      "<p>Measured latency counts from each request's intended send time (no coordinated "
+      "omission). The measured interval is a 95% batch-means interval over one-second "
+      "batches; the simulation's is over independent replications.</p>\n</body></html>\n";
   return html;
 }
 

@@ -7,7 +7,10 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 Json stats_json(const Stats& s) {
-  return {{"throughput", s.throughput}, {"mean", s.mean}, {"p50", s.p50}, {"p95", s.p95},
+  return {{"throughput", s.throughput},
+          {"mean", s.mean},
+          {"p50", s.p50},
+          {"p95", s.p95},
           {"p99", s.p99}};
 }
 

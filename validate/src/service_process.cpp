@@ -13,9 +13,9 @@
 #include <stdexcept>
 #include <thread>
 
+#include <fmt/format.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <fmt/format.h>
 
 #include "kendall/base/error.hpp"
 #include "kendall/validate/http_call.hpp"
@@ -39,7 +39,8 @@ fs::path find_service_binary(const std::string& name, const std::string& service
     std::error_code ec;
     const fs::path self = fs::read_symlink("/proc/self/exe", ec);
     if (!ec) {
-      for (const fs::path& dir : {self.parent_path(), self.parent_path().parent_path() / "services"})
+      for (const fs::path& dir :
+           {self.parent_path(), self.parent_path().parent_path() / "services"})
         if (usable(dir / name))
           return dir / name;
     }
@@ -66,8 +67,7 @@ fs::path find_service_binary(const std::string& name, const std::string& service
 
 std::uint16_t free_loopback_port() {
   boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor acceptor(
-      io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
   return acceptor.local_endpoint().port();
 }
 
@@ -130,9 +130,9 @@ ServiceProcess::ServiceProcess(const fs::path& binary, const std::vector<std::st
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   stop(2);
-  throw std::runtime_error(fmt::format("{} was not ready on 127.0.0.1:{} within {} s ({}); its log:\n{}",
-                                       binary.filename().string(), port, ready_timeout,
-                                       last_problem, tail_of_file(log_file_)));
+  throw std::runtime_error(fmt::format(
+      "{} was not ready on 127.0.0.1:{} within {} s ({}); its log:\n{}", binary.filename().string(),
+      port, ready_timeout, last_problem, tail_of_file(log_file_)));
 }
 
 ServiceProcess::~ServiceProcess() {

@@ -160,8 +160,8 @@ std::string update_service_times(const std::string& text, const std::string& sou
     const auto update = pending.find(name);
     if (update == pending.end())
       continue;
-    const std::string value = fmt::format("{{mean: {}, scv: {:.4g}}}",
-                                          seconds(update->second.mean), update->second.scv);
+    const std::string value =
+        fmt::format("{{mean: {}, scv: {:.4g}}}", seconds(update->second.mean), update->second.scv);
     pending.erase(update);
     for (auto it = service.begin(); it != service.end(); ++it) {
       if (it->first.as<std::string>() != "service_time")
@@ -185,11 +185,13 @@ std::string update_service_times(const std::string& text, const std::string& sou
     std::string known;
     for (const auto& n : names)
       known += (known.empty() ? "" : ", ") + n;
-    throw InputError(fmt::format("{}: no service named \"{}\" (services: {}); name the target "
-                                 "with the spec's name or add the service to the spec",
-                                 source, pending.begin()->first, known));
+    throw InputError(
+        fmt::format("{}: no service named \"{}\" (services: {}); name the target "
+                    "with the spec's name or add the service to the spec",
+                    source, pending.begin()->first, known));
   }
-  std::sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) { return a.start > b.start; });
+  std::sort(edits.begin(), edits.end(),
+            [](const Edit& a, const Edit& b) { return a.start > b.start; });
   std::string result = text;
   for (const Edit& edit : edits)
     result.replace(edit.start, edit.end - edit.start, edit.replacement);

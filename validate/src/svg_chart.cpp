@@ -23,11 +23,20 @@ std::string escape(const std::string& text) {
   std::string out;
   for (const char c : text) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -68,24 +77,26 @@ std::string render_svg(const Chart& chart, int width, int height) {
       R"(font-family="sans-serif" font-size="12">)"
       "\n",
       width, height, width, height);
-  svg += fmt::format(R"(<text x="{}" y="20" font-size="14" font-weight="bold">{}</text>)" "\n",
+  svg += fmt::format(R"(<text x="{}" y="20" font-size="14" font-weight="bold">{}</text>)"
+                     "\n",
                      left, escape(chart.title));
   for (double y = 0; y <= y_max + y_step / 2; y += y_step) {
-    svg += fmt::format(
-        R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="#e3e3e3"/>)"
-        R"(<text x="{:.1f}" y="{:.1f}" text-anchor="end" fill="#555">{}</text>)" "\n",
-        left, sy(y), left + plot_w, sy(y), left - 6, sy(y) + 4, tick_text(y));
+    svg += fmt::format(R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="#e3e3e3"/>)"
+                       R"(<text x="{:.1f}" y="{:.1f}" text-anchor="end" fill="#555">{}</text>)"
+                       "\n",
+                       left, sy(y), left + plot_w, sy(y), left - 6, sy(y) + 4, tick_text(y));
   }
   for (double x = 0; x <= x_max + x_step / 2; x += x_step) {
-    svg += fmt::format(
-        R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="#f0f0f0"/>)"
-        R"(<text x="{:.1f}" y="{:.1f}" text-anchor="middle" fill="#555">{}</text>)" "\n",
-        sx(x), top, sx(x), top + plot_h, sx(x), top + plot_h + 16, tick_text(x));
+    svg += fmt::format(R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="#f0f0f0"/>)"
+                       R"(<text x="{:.1f}" y="{:.1f}" text-anchor="middle" fill="#555">{}</text>)"
+                       "\n",
+                       sx(x), top, sx(x), top + plot_h, sx(x), top + plot_h + 16, tick_text(x));
   }
-  svg += fmt::format(
-      R"(<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="#888"/>)" "\n", left, top,
-      plot_w, plot_h);
-  svg += fmt::format(R"(<text x="{:.1f}" y="{}" text-anchor="middle">{}</text>)" "\n",
+  svg += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="#888"/>)"
+                     "\n",
+                     left, top, plot_w, plot_h);
+  svg += fmt::format(R"(<text x="{:.1f}" y="{}" text-anchor="middle">{}</text>)"
+                     "\n",
                      left + plot_w / 2, height - 10, escape(chart.x_label));
   svg += fmt::format(
       "<text transform=\"translate(16 {:.1f}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
@@ -93,7 +104,8 @@ std::string render_svg(const Chart& chart, int width, int height) {
   if (chart.reference) {
     svg += fmt::format(
         R"(<line x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}" stroke="#c0392b" stroke-dasharray="6 4"/>)"
-        R"(<text x="{}" y="{:.1f}" text-anchor="end" fill="#c0392b">{}</text>)" "\n",
+        R"(<text x="{}" y="{:.1f}" text-anchor="end" fill="#c0392b">{}</text>)"
+        "\n",
         left, sy(*chart.reference), left + plot_w, sy(*chart.reference), left + plot_w - 4,
         sy(*chart.reference) - 5, escape(chart.reference_label));
   }
@@ -105,8 +117,9 @@ std::string render_svg(const Chart& chart, int width, int height) {
           break;
         path += fmt::format("{}{:.1f},{:.1f}", path.empty() ? "M" : " L", sx(p.x), sy(p.y));
       }
-      svg += fmt::format(R"(<path d="{}" fill="none" stroke="{}" stroke-width="2"{}/>)" "\n", path,
-                         s.color, s.dashed ? R"( stroke-dasharray="5 4")" : "");
+      svg += fmt::format(R"(<path d="{}" fill="none" stroke="{}" stroke-width="2"{}/>)"
+                         "\n",
+                         path, s.color, s.dashed ? R"( stroke-dasharray="5 4")" : "");
     }
     if (s.markers) {
       for (const auto& p : s.points) {
@@ -114,7 +127,8 @@ std::string render_svg(const Chart& chart, int width, int height) {
           svg += fmt::format(
               R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="{}" stroke-width="1.5"/>)",
               sx(p.x), sy(std::max(0.0, *p.low)), sx(p.x), sy(std::min(y_max, *p.high)), s.color);
-        svg += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="4.5" fill="{}" stroke="white"/>)" "\n",
+        svg += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="4.5" fill="{}" stroke="white"/>)"
+                           "\n",
                            sx(p.x), sy(p.y), s.color);
       }
     }
@@ -123,14 +137,16 @@ std::string render_svg(const Chart& chart, int width, int height) {
   for (const auto& s : chart.series) {
     const double lx = left + 12;
     if (s.line)
-      svg += fmt::format(R"(<line x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}" stroke="{}" stroke-width="2"{}/>)",
-                         lx, legend_y - 4, lx + 22, legend_y - 4, s.color,
-                         s.dashed ? R"( stroke-dasharray="5 4")" : "");
+      svg += fmt::format(
+          R"(<line x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}" stroke="{}" stroke-width="2"{}/>)", lx,
+          legend_y - 4, lx + 22, legend_y - 4, s.color,
+          s.dashed ? R"( stroke-dasharray="5 4")" : "");
     if (s.markers)
       svg += fmt::format(R"(<circle cx="{}" cy="{:.1f}" r="4" fill="{}"/>)", lx + 11, legend_y - 4,
                          s.color);
-    svg += fmt::format(R"(<text x="{}" y="{:.1f}">{}</text>)" "\n", lx + 28, legend_y,
-                       escape(s.name));
+    svg += fmt::format(R"(<text x="{}" y="{:.1f}">{}</text>)"
+                       "\n",
+                       lx + 28, legend_y, escape(s.name));
     legend_y += 16;
   }
   svg += "</svg>\n";

@@ -6,15 +6,15 @@
 #include <stdexcept>
 #include <thread>
 
-#include <boost/math/distributions/students_t.hpp>
 #include <fmt/format.h>
+#include <boost/math/distributions/students_t.hpp>
 
-#include "kendall/validate/bundled.hpp"
 #include "kendall/base/duration.hpp"
 #include "kendall/base/error.hpp"
 #include "kendall/loadgen/run.hpp"
 #include "kendall/model/system_model.hpp"
 #include "kendall/sim/simulate.hpp"
+#include "kendall/validate/bundled.hpp"
 #include "kendall/validate/http_call.hpp"
 #include "kendall/validate/prometheus.hpp"
 #include "kendall/validate/spec_text.hpp"
@@ -116,7 +116,9 @@ struct LevelModel {
   double background_cpu = 0;  // seconds of other CPU work per request
   double cores = 0;           // 0: not CPU-bound
 
-  model::System at(double load) const { return at(load, base.services[0].service_time.mean, background_cpu); }
+  model::System at(double load) const {
+    return at(load, base.services[0].service_time.mean, background_cpu);
+  }
 
   // The same with the service time and the background CPU per request given (measured).
   model::System at(double load, double service_mean, double background_cpu_now) const {
@@ -138,8 +140,8 @@ struct LevelModel {
         throughput = model::analyze(system, options).throughput;
       }
       const double background = std::min(0.95, throughput * background_cpu_now / cores);
-      system.services[0].service_time = Distribution::from_moments(
-          service_time.mean / (1 - background), service_time.scv);
+      system.services[0].service_time =
+          Distribution::from_moments(service_time.mean / (1 - background), service_time.scv);
     }
     return system;
   }
@@ -174,8 +176,9 @@ std::pair<Stats, std::pair<double, double>> simulate_level(const model::System& 
   const sim::ClassResult& c = result.classes.at(0);
   Stats stats{c.throughput.mean, c.response_time.mean, c.percentiles.p50, c.percentiles.p95,
               c.percentiles.p99};
-  return {stats, {c.response_time.mean - c.response_time.half_width,
-                  c.response_time.mean + c.response_time.half_width}};
+  return {stats,
+          {c.response_time.mean - c.response_time.half_width,
+           c.response_time.mean + c.response_time.half_width}};
 }
 
 std::optional<PromHistogram> service_histogram(const loadgen::Endpoint& at) {
@@ -247,9 +250,9 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
                                               : loadgen::load_scenario(o.scenario_file);
     const auto endpoints = target.scenario.endpoints();
     if (endpoints.size() != 1)
-      throw InputError(fmt::format(
-          "{}: validation measures one service; the scenario sends to {} endpoints",
-          target.scenario.source, endpoints.size()));
+      throw InputError(
+          fmt::format("{}: validation measures one service; the scenario sends to {} endpoints",
+                      target.scenario.source, endpoints.size()));
     target.metrics = endpoints[0];
     target.service = o.service;
     report.configuration = "running service at " + target.scenario.source;
@@ -266,9 +269,9 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
       if (o.spec->services[i].port && *o.spec->services[i].port == target.metrics.port)
         spec_service = i;
     if (!spec_service)
-      throw InputError(fmt::format(
-          "{}: no service named \"{}\" or on port {}; name it with --service", o.spec->source,
-          target.service, target.metrics.port));
+      throw InputError(
+          fmt::format("{}: no service named \"{}\" or on port {}; name it with --service",
+                      o.spec->source, target.service, target.metrics.port));
     const model::Service& s = o.spec->services[*spec_service];
     target.service = s.name;
     // The bundled run starts one replica with the chosen workers; a running target is what the
@@ -300,9 +303,10 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     levels.cores = std::min(workers, cores);
     // Whatever else runs per request: the load generator, the service's I/O thread and the
     // kernel's network stack (the whole machine's busy time, less the work in service).
-    levels.background_cpu = std::max(
-        c.client_cpu_per_request + std::max(0.0, c.server_cpu_per_request.value_or(0) - c.service_mean),
-        c.machine_cpu_per_request - c.service_mean);
+    levels.background_cpu =
+        std::max(c.client_cpu_per_request +
+                     std::max(0.0, c.server_cpu_per_request.value_or(0) - c.service_mean),
+                 c.machine_cpu_per_request - c.service_mean);
     report.notes.push_back(fmt::format(
         "CPU-bound: the service used {} of CPU per request (time in service {}); its {} workers "
         "share {} cores with the load generator ({} CPU per request elsewhere)",
@@ -326,7 +330,8 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
   // work included.
   const int servers = system.services[0].servers();
   const double saturation_rate =
-      servers / (c.service_mean + (levels.cores > 0 ? levels.background_cpu * servers / levels.cores : 0));
+      servers /
+      (c.service_mean + (levels.cores > 0 ? levels.background_cpu * servers / levels.cores : 0));
   if (o.closed) {
     system.workload = model::WorkloadType::closed;
     system.classes[0].population = 1;
@@ -350,8 +355,8 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
       level.rate = level.load_fraction * saturation_rate;
     const model::System at_level = levels.at(o.closed ? level.users : level.rate);
     level.utilization = predicted_utilization(at_level);
-    say(o.closed ? fmt::format("level {}/{}: {} users for {}", i + 1, o.levels.size(),
-                               level.users, format_duration(level.duration))
+    say(o.closed ? fmt::format("level {}/{}: {} users for {}", i + 1, o.levels.size(), level.users,
+                               format_duration(level.duration))
                  : fmt::format("level {}/{}: {:.1f} requests/s for {}", i + 1, o.levels.size(),
                                level.rate, format_duration(level.duration)));
 
@@ -397,8 +402,7 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
       const double io_cpu = std::max(0.0, c.server_cpu_per_request.value_or(0) - c.service_mean);
       level.model_service_time =
           std::max(1e-6, (*server_cpu_after - *server_cpu_before) / served - io_cpu);
-      level.model_background_cpu =
-          std::max(0.0, machine_cpu / served - level.model_service_time);
+      level.model_background_cpu = std::max(0.0, machine_cpu / served - level.model_service_time);
       level.model_inputs = "this level";
     } else if (level.server_service_mean) {
       level.model_service_time = *level.server_service_mean;
@@ -406,7 +410,7 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     }
     // Open loop: the arrival rate the level really offered (a Poisson count differs from the
     // target by chance), as the utilization law wants it.
-    const double offered = o.closed ? level.users
+    const double offered = o.closed        ? level.users
                            : step.sent > 0 ? step.achieved_rate()
                                            : level.rate;
     const model::System measured_inputs =

@@ -8,14 +8,14 @@
 namespace kendall::sim::detail {
 
 enum class EventKind : std::uint32_t {
-  arrival,     // target: class index (open classes)
-  departure,   // target: request index; it finishes service at its current visit
+  arrival,        // target: class index (open classes)
+  departure,      // target: request index; it finishes service at its current visit
   cpu_departure,  // target: replica index of a shared-CPU station; stale unless its time is
                   // the replica's next_completion
-  think_end,   // target: request index (a closed user starts a request)
-  warmup_end,  // time-based warm-up is over
-  batch_end,   // time-based batch boundary
-  stop,        // time-based end of the measured window
+  think_end,      // target: request index (a closed user starts a request)
+  warmup_end,     // time-based warm-up is over
+  batch_end,      // time-based batch boundary
+  stop,           // time-based end of the measured window
 };
 
 struct Event {

@@ -18,8 +18,8 @@ namespace kendall::gui {
 /// "<class> SLO", "<class> p95 now", "<class> mean now", "<set> mean", "<set> p95".
 void update_latency_chart(QChart* chart, const Curves& curves,
                           const std::vector<MeasuredSet>& measured);
-/// Stacked bars per service, one set per headroom ("ample", "tight": over 75% of the cap, "over cap"),
-/// and the cap as a line.
+/// Stacked bars per service, one set per headroom ("ample", "tight": over 75% of the cap, "over
+/// cap"), and the cap as a line.
 void update_utilization_chart(QChart* chart, const Curves& curves);
 /// "throughput" and "throughput now", plus measured throughput.
 void update_throughput_chart(QChart* chart, const Curves& curves,

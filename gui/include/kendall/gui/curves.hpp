@@ -20,10 +20,10 @@ struct Point {
 
 struct ClassCurves {
   std::string name;
-  std::vector<Point> mean;  ///< mean response time (s) against the load
-  std::vector<Point> p95;   ///< 95th percentile (s) against the load
-  std::optional<double> slo;  ///< the class's first SLO target, seconds
-  std::string slo_statistic;  ///< "p95", "mean", ...
+  std::vector<Point> mean;        ///< mean response time (s) against the load
+  std::vector<Point> p95;         ///< 95th percentile (s) against the load
+  std::optional<double> slo;      ///< the class's first SLO target, seconds
+  std::string slo_statistic;      ///< "p95", "mean", ...
   std::optional<Point> now_mean;  ///< at the operating point; empty when unstable there
   std::optional<Point> now_p95;
 };

@@ -18,7 +18,7 @@ struct MeasuredPoint {
 };
 
 struct MeasuredSet {
-  std::string label;  ///< "loadtest run.json", "validate levels.json"
+  std::string label;    ///< "loadtest run.json", "validate levels.json"
   bool closed = false;  ///< a closed-loop load test: load is users
   std::vector<MeasuredPoint> points;
 };

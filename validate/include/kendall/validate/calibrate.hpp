@@ -26,8 +26,8 @@ struct CalibrationTarget {
 
 struct CalibrationOptions {
   std::uint64_t requests = 2000;  ///< measured requests (the SCV of a skewed time needs many)
-  std::uint64_t warmup = 30;     ///< sent first and not measured (connections, caches)
-  double timeout = 10;           ///< per request, seconds
+  std::uint64_t warmup = 30;      ///< sent first and not measured (connections, caches)
+  double timeout = 10;            ///< per request, seconds
   std::uint64_t seed = 1;
   /// The service's process, when it runs on this machine: its CPU time per request is then
   /// measured too (/proc), which tells CPU-bound work from waiting.
@@ -39,15 +39,15 @@ struct CalibrationOptions {
 
 struct Calibration {
   std::string service;
-  std::string target;        ///< host:port
-  std::string source;        ///< "metrics" or "client" (no usable /metrics)
+  std::string target;         ///< host:port
+  std::string source;         ///< "metrics" or "client" (no usable /metrics)
   std::uint64_t samples = 0;  ///< requests measured
-  double service_mean = 0;   ///< seconds a request holds a worker
-  double service_scv = 1;    ///< squared coefficient of variation of that time
-  double queued_mean = 0;    ///< server-side wait at low load: the hand-off to a worker
-  double client_mean = 0;    ///< what the client saw, end to end
+  double service_mean = 0;    ///< seconds a request holds a worker
+  double service_scv = 1;     ///< squared coefficient of variation of that time
+  double queued_mean = 0;     ///< server-side wait at low load: the hand-off to a worker
+  double client_mean = 0;     ///< what the client saw, end to end
   double client_scv = 0;
-  double overhead = 0;       ///< client_mean − service_mean: network, parsing, hand-off, client
+  double overhead = 0;         ///< client_mean − service_mean: network, parsing, hand-off, client
   std::optional<int> workers;  ///< the service's kendall_workers gauge
   double overhead_rate = 0;    ///< requests/s of the open-loop overhead phase (0: none)
   /// CPU seconds per request used by the service process (with service_pid) and by this
@@ -56,10 +56,12 @@ struct Calibration {
   double client_cpu_per_request = 0;
   /// Busy CPU of the whole machine per request while calibrating.
   double machine_cpu_per_request = 0;
-  std::uint64_t errors = 0;    ///< failed requests during calibration
+  std::uint64_t errors = 0;  ///< failed requests during calibration
 
   /// The service time as a spec distribution (mean and SCV).
-  Distribution service_time() const { return Distribution::from_moments(service_mean, service_scv); }
+  Distribution service_time() const {
+    return Distribution::from_moments(service_mean, service_scv);
+  }
 };
 
 /// CPU seconds (user + system) a process has used, from /proc/PID/stat; nothing if unreadable.

@@ -23,6 +23,6 @@ struct MeasuredServiceTime {
 /// Throws InputError (naming `source`) when a name is not a service of the spec or the text is
 /// not a spec.
 std::string update_service_times(const std::string& text, const std::string& source,
-                                  const std::map<std::string, MeasuredServiceTime>& updates);
+                                 const std::map<std::string, MeasuredServiceTime>& updates);
 
 }  // namespace kendall::validation

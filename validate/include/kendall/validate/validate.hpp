@@ -83,7 +83,7 @@ struct LevelResult {
   double model_service_time = 0;
   double model_background_cpu = 0;
   std::string model_inputs = "calibration";  ///< or "this level"
-  std::optional<Stats> predicted;  ///< empty when the model says the level is unstable
+  std::optional<Stats> predicted;            ///< empty when the model says the level is unstable
   /// The forward prediction from the low-load calibration alone, and its errors.
   std::optional<Stats> predicted_from_calibration;
   std::optional<double> error_mean_from_calibration;
@@ -110,9 +110,9 @@ struct ValidationReport {
   std::string configuration;  ///< what ran, in one line
   std::string mode;           ///< "open" or "closed"
   Calibration calibration;
-  model::System system;        ///< the calibrated model that made the predictions
-  std::string spec_yaml;       ///< the same, as a spec file
-  double saturation = 0;       ///< open: requests/s; closed: users at the knee
+  model::System system;   ///< the calibrated model that made the predictions
+  std::string spec_yaml;  ///< the same, as a spec file
+  double saturation = 0;  ///< open: requests/s; closed: users at the knee
   double tolerance_mean = 0;
   double tolerance_p95 = 0;
   int cores = 0;  ///< of this machine, shared by the service and the load generator
