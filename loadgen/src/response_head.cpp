@@ -4,43 +4,17 @@
 #include <array>
 #include <cstring>
 
+#include "kendall/base/http_chars.hpp"
+
 namespace kendall::loadgen::detail {
 namespace {
 
 using Kind = ResponseHead::Kind;
 
-// Character classes by table, one load per byte: RFC 7230 §3.2.6 tchar for names; HTAB, SP,
-// VCHAR and obs-text (§3.2) for values and reason phrases.
-constexpr unsigned char token_char = 1, text_char = 2;
-constexpr auto char_classes = [] {
-  std::array<unsigned char, 256> table{};
-  for (int c = 0; c < 256; ++c) {
-    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    const bool mark = c == '!' || c == '#' || c == '$' || c == '%' || c == '&' || c == '\'' ||
-                      c == '*' || c == '+' || c == '-' || c == '.' || c == '^' || c == '_' ||
-                      c == '`' || c == '|' || c == '~';
-    table[static_cast<std::size_t>(c)] = static_cast<unsigned char>(
-        (alnum || mark ? token_char : 0) | (c == '\t' || (c >= 0x20 && c != 0x7f) ? text_char : 0));
-  }
-  return table;
-}();
-
-bool all_of_class(const char* first, const char* last, unsigned char wanted) {
-  for (; first != last; ++first)
-    if ((char_classes[static_cast<unsigned char>(*first)] & wanted) == 0)
-      return false;
-  return true;
-}
-
-/// Case-insensitive comparison with a lower-case name of the same length.
-bool is_name(const char* first, std::size_t size, std::string_view lower) {
-  if (size != lower.size())
-    return false;
-  for (std::size_t i = 0; i < size; ++i)
-    if ((first[i] | 0x20) != lower[i])  // names are tokens: |0x20 folds letters, keeps '-'
-      return false;
-  return true;
-}
+using http_chars::all_of_class;
+using http_chars::equals_lower;
+using http_chars::text_char;
+using http_chars::token_char;
 
 }  // namespace
 
@@ -109,7 +83,7 @@ ResponseHead read_response_head(std::string_view data, std::size_t header_limit,
       return head;
     const auto name_size = static_cast<std::size_t>(colon - at);
     const auto value_size = static_cast<std::size_t>(value_end - value);
-    if (is_name(at, name_size, "content-length")) {
+    if (equals_lower(at, name_size, "content-length")) {
       if (has_length || value_size == 0 || value_size > 18)
         return head;
       std::uint64_t length = 0;
@@ -120,12 +94,12 @@ ResponseHead read_response_head(std::string_view data, std::size_t header_limit,
       }
       has_length = true;
       head.content_length = length;
-    } else if (is_name(at, name_size, "transfer-encoding")) {
+    } else if (equals_lower(at, name_size, "transfer-encoding")) {
       return head;
-    } else if (is_name(at, name_size, "connection")) {
-      if (is_name(value, value_size, "close"))
+    } else if (equals_lower(at, name_size, "connection")) {
+      if (equals_lower(value, value_size, "close"))
         close = true;
-      else if (is_name(value, value_size, "keep-alive"))
+      else if (equals_lower(value, value_size, "keep-alive"))
         keep_alive = true;
       else
         return head;  // token lists, upgrades: Beast's to read

@@ -4,48 +4,17 @@
 #include <array>
 #include <cstring>
 
+#include "kendall/base/http_chars.hpp"
+
 namespace kendall::services {
 namespace {
 
 using Kind = RequestHead::Kind;
 
-// Character classes by table: RFC 7230 §3.2.6 tchar for names; HTAB, SP, VCHAR and obs-text
-// (§3.2) for values.
-constexpr unsigned char token_char = 1, text_char = 2;
-constexpr auto char_classes = [] {
-  std::array<unsigned char, 256> table{};
-  for (int c = 0; c < 256; ++c) {
-    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    const bool mark = c == '!' || c == '#' || c == '$' || c == '%' || c == '&' || c == '\'' ||
-                      c == '*' || c == '+' || c == '-' || c == '.' || c == '^' || c == '_' ||
-                      c == '`' || c == '|' || c == '~';
-    table[static_cast<std::size_t>(c)] = static_cast<unsigned char>(
-        (alnum || mark ? token_char : 0) | (c == '\t' || (c >= 0x20 && c != 0x7f) ? text_char : 0));
-  }
-  return table;
-}();
-
-bool all_of_class(const char* first, const char* last, unsigned char wanted) {
-  for (; first != last; ++first) {
-    if ((char_classes[static_cast<unsigned char>(*first)] & wanted) == 0) {
-      return false;
-    }
-  }
-  return true;
-}
-
-/// Case-insensitive comparison of a token with a lower-case word.
-bool is_word(const char* first, std::size_t size, std::string_view lower) {
-  if (size != lower.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < size; ++i) {
-    if ((first[i] | 0x20) != lower[i]) {  // tokens only: |0x20 folds letters, keeps '-'
-      return false;
-    }
-  }
-  return true;
-}
+using http_chars::all_of_class;
+using http_chars::equals_lower;
+using http_chars::text_char;
+using http_chars::token_char;
 
 }  // namespace
 
@@ -99,17 +68,17 @@ RequestHead read_request_head(std::string_view data, std::size_t header_limit) {
     }
     const auto name = static_cast<std::size_t>(colon - at);
     const auto size = static_cast<std::size_t>(value_end - value);
-    if (is_word(at, name, "content-length")) {
+    if (equals_lower(at, name, "content-length")) {
       if (has_length || size != 1 || *value != '0') {
         return head;
       }
       has_length = true;
-    } else if (is_word(at, name, "connection")) {
-      if (!is_word(value, size, "keep-alive")) {
+    } else if (equals_lower(at, name, "connection")) {
+      if (!equals_lower(value, size, "keep-alive")) {
         return head;  // close, upgrade, token lists: Beast's to read
       }
-    } else if (is_word(at, name, "transfer-encoding") || is_word(at, name, "upgrade") ||
-               is_word(at, name, "expect")) {
+    } else if (equals_lower(at, name, "transfer-encoding") || equals_lower(at, name, "upgrade") ||
+               equals_lower(at, name, "expect")) {
       return head;
     }
     at = eol + 2;
