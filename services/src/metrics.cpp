@@ -113,6 +113,18 @@ std::string Metrics::render(const Gauges& gauges) const {
   fmt::format_to(std::back_inserter(out), "kendall_connections_refused_total {}\n",
                  refused_connections_.load());
 
+  line(
+      "# HELP kendall_worker_jobs_total Business requests the workers finished (with "
+      "kendall_worker_busy_seconds_total: the service time the queue sees).");
+  line("# TYPE kendall_worker_jobs_total counter");
+  fmt::format_to(std::back_inserter(out), "kendall_worker_jobs_total {}\n", gauges.worker_jobs);
+  line(
+      "# HELP kendall_worker_busy_seconds_total Time workers were held by jobs: service plus "
+      "handing the answer back.");
+  line("# TYPE kendall_worker_busy_seconds_total counter");
+  fmt::format_to(std::back_inserter(out), "kendall_worker_busy_seconds_total {}\n",
+                 gauges.worker_busy_seconds);
+
   const std::pair<const char*, std::size_t> gauge_values[] = {
       {"kendall_http_requests_in_flight", gauges.in_flight},
       {"kendall_queue_length", gauges.queue_length},

@@ -60,8 +60,13 @@ struct Server::State {
   }
 
   Gauges gauges() const {
-    return {context.in_flight.load(), pool ? pool->queue_length() : 0, pool ? pool->busy() : 0,
-            context.connections.load()};
+    const WorkerPool::Usage usage = pool ? pool->usage() : WorkerPool::Usage{};
+    return {context.in_flight.load(),
+            pool ? pool->queue_length() : 0,
+            pool ? pool->busy() : 0,
+            context.connections.load(),
+            usage.jobs,
+            usage.busy_seconds};
   }
 
   void begin_shutdown() {

@@ -59,6 +59,11 @@ std::size_t WorkerPool::busy() const {
   return busy_;
 }
 
+WorkerPool::Usage WorkerPool::usage() const {
+  std::lock_guard lock(mutex_);
+  return usage_;
+}
+
 void WorkerPool::run() {
   if (nice_ != 0) {
     // Only this thread: on Linux a thread id names one thread for setpriority. Raising nice needs
@@ -67,6 +72,7 @@ void WorkerPool::run() {
   }
   for (;;) {
     Entry entry;
+    std::chrono::steady_clock::time_point taken_at;
     {
       std::unique_lock lock(mutex_);
       ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
@@ -76,10 +82,15 @@ void WorkerPool::run() {
       entry = std::move(queue_.front());
       queue_.pop_front();
       ++busy_;
+      taken_at = std::chrono::steady_clock::now();
     }
-    entry.job(std::chrono::steady_clock::now() - entry.queued_at);
+    entry.job(taken_at - entry.queued_at);
+    entry = Entry{};  // releasing what the job captured is part of its hold
+    const auto held = std::chrono::steady_clock::now() - taken_at;
     std::lock_guard lock(mutex_);
     --busy_;
+    ++usage_.jobs;
+    usage_.busy_seconds += std::chrono::duration<double>(held).count();
   }
 }
 

@@ -8,7 +8,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <future>
+#include <memory>
+#include <thread>
 
 namespace kendall::services {
 namespace {
@@ -44,6 +47,28 @@ TEST(WorkerPool, ZeroQueueLimitStillServesIdleWorkers) {
   EXPECT_TRUE(pool.try_submit([&](auto) { ++ran; }));
   pool.shutdown();
   EXPECT_EQ(ran.load(), 1);
+}
+
+// The hold counts everything a job keeps its worker for: the job itself and the release of what
+// it captured (the services' jobs drop their request and session there). A capture whose
+// destructor sleeps 30 ms after a 20 ms job must show up as at least 50 ms held.
+TEST(WorkerPool, UsageCountsTheWholeHoldOfEachJob) {
+  struct SlowToRelease {
+    ~SlowToRelease() { std::this_thread::sleep_for(std::chrono::milliseconds(30)); }
+  };
+  WorkerPool pool(2, 4);
+  EXPECT_EQ(pool.usage().jobs, 0u);
+  EXPECT_EQ(pool.usage().busy_seconds, 0.0);
+  auto slow = std::make_shared<SlowToRelease>();
+  ASSERT_TRUE(pool.try_submit(
+      [slow](auto) { std::this_thread::sleep_for(std::chrono::milliseconds(20)); }));
+  slow.reset();  // the job now holds the only reference
+  ASSERT_TRUE(pool.try_submit([](auto) {}));
+  pool.shutdown();
+  const WorkerPool::Usage usage = pool.usage();
+  EXPECT_EQ(usage.jobs, 2u);
+  EXPECT_GE(usage.busy_seconds, 0.050);
+  EXPECT_LT(usage.busy_seconds, 5.0);
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 #pragma once
 /// Service metrics in the Prometheus text exposition format (version 0.0.4): requests by route
 /// and status, a latency histogram per route, time queued and time in service, rejections.
-/// Gauges (in flight, queue length, busy workers) are sampled by the caller at render time.
+/// Gauges (in flight, queue length, busy workers) and the worker pool's own counters are sampled
+/// by the caller at render time.
 ///
 /// Units: seconds.
 
@@ -40,6 +41,8 @@ struct Gauges {
   std::size_t queue_length = 0;  ///< requests waiting for a worker
   std::size_t busy_workers = 0;
   std::size_t connections = 0;
+  std::uint64_t worker_jobs = 0;   ///< counter: jobs the workers finished
+  double worker_busy_seconds = 0;  ///< counter: time the workers were held by them
 };
 
 /// Thread-safe and lock-free: counters are atomics indexed by route and status code.

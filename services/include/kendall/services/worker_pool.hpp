@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -41,6 +42,17 @@ class WorkerPool {
   /// Workers running a job now.
   std::size_t busy() const;
 
+  /// What the workers have done since the start: jobs finished, and the time they were held by
+  /// them. The hold runs from taking a job off the queue until the worker is free for the next
+  /// one, so it includes handing the answer back to the I/O thread and releasing the request:
+  /// work the job's own timing (kendall_service_time_seconds) leaves out but the queue still
+  /// waits for. busy_seconds / jobs is the service time the queue really sees (U = X·S).
+  struct Usage {
+    std::uint64_t jobs = 0;
+    double busy_seconds = 0;
+  };
+  Usage usage() const;
+
  private:
   struct Entry {
     Job job;
@@ -54,6 +66,7 @@ class WorkerPool {
   std::condition_variable ready_;
   std::deque<Entry> queue_;
   std::size_t busy_ = 0;
+  Usage usage_;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };
