@@ -154,6 +154,7 @@ int run_calibrate(const CalibrateOptions& o, std::ostream& out, std::ostream& er
            {"samples", c.samples},
            {"errors", c.errors},
            {"service_time", {{"mean", c.service_mean}, {"scv", c.service_scv}}},
+           {"job_mean", c.job_mean},
            {"queued_mean", c.queued_mean},
            {"client_mean", c.client_mean},
            {"overhead", c.overhead},

@@ -36,7 +36,11 @@ TEST(Calibrate, FixedWorkIsReadFromMetricsWithNoQueueing) {
   // A 5 ms sleep plus the real work (a cheap Argon2id check, a SQLite read) and timer slack.
   EXPECT_GE(c.service_mean, 0.005);
   EXPECT_LE(c.service_mean, 0.0065);
-  EXPECT_LT(c.service_scv, 0.05);    // nearly constant
+  EXPECT_LT(c.service_scv, 0.05);  // nearly constant
+  // The worker is held a little longer than the job's own 5 ms: it also hands the answer back.
+  EXPECT_GE(c.job_mean, 0.005);
+  EXPECT_GT(c.service_mean, c.job_mean);
+  EXPECT_LT(c.service_mean - c.job_mean, 0.0005);
   EXPECT_LT(c.queued_mean, 0.0005);  // one user never waits for a worker
   EXPECT_GT(c.overhead, 0.0);
   EXPECT_LT(c.overhead, 0.002);

@@ -32,6 +32,7 @@ Json to_json(const ValidationReport& report) {
                          {"source", c.source},
                          {"samples", c.samples},
                          {"service_time", {{"mean", c.service_mean}, {"scv", c.service_scv}}},
+                         {"job_mean", c.job_mean},
                          {"queued_mean", c.queued_mean},
                          {"client_mean", c.client_mean},
                          {"overhead", c.overhead},
@@ -58,6 +59,7 @@ Json to_json(const ValidationReport& report) {
     measured["errors"] = l.errors;
     measured["late_sends"] = l.late_sends;
     measured["server_service_time"] = optional_number(l.server_service_mean);
+    measured["server_hold_time"] = optional_number(l.server_hold_mean);
     level["measured"] = measured;
     level["model_inputs"] = {{"from", l.model_inputs},
                              {"service_time", l.model_service_time},

@@ -181,11 +181,20 @@ std::pair<Stats, std::pair<double, double>> simulate_level(const model::System& 
            c.response_time.mean + c.response_time.half_width}};
 }
 
-std::optional<PromHistogram> service_histogram(const loadgen::Endpoint& at) {
+// What the service's /metrics say about its workers at one instant.
+struct WorkerCounters {
+  std::optional<PromHistogram> service;  // time in the job's own work
+  std::optional<double> jobs;            // jobs finished
+  std::optional<double> busy_seconds;    // time workers were held by them
+};
+
+WorkerCounters worker_counters(const loadgen::Endpoint& at) {
   const auto samples = scrape_metrics(at.host, at.port);
   if (!samples)
-    return std::nullopt;
-  return find_histogram(*samples, "kendall_service_time_seconds");
+    return {};
+  return {find_histogram(*samples, "kendall_service_time_seconds"),
+          find_sample(*samples, "kendall_worker_jobs_total"),
+          find_sample(*samples, "kendall_worker_busy_seconds_total")};
 }
 
 double relative_error(double predicted, double measured) {
@@ -372,7 +381,7 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
       load.steps = {{level.rate}};
       load.connections = o.connections;
     }
-    const auto before = service_histogram(target.metrics);
+    const WorkerCounters before = worker_counters(target.metrics);
     const auto server_cpu_before =
         bundled ? process_cpu_seconds(bundled->login_pid()) : std::nullopt;
     const double machine_before = machine_busy_seconds();
@@ -380,15 +389,19 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     const double machine_cpu = machine_busy_seconds() - machine_before;
     const auto server_cpu_after =
         bundled ? process_cpu_seconds(bundled->login_pid()) : std::nullopt;
-    const auto after = service_histogram(target.metrics);
+    const WorkerCounters after = worker_counters(target.metrics);
     const loadgen::StepResult& step = run.steps.at(0);
     level.measured = stats_of(step);
     level.measured_mean_ci = batch_mean_interval(step);
     level.requests = step.sent;
     level.errors = step.errors.total();
     level.late_sends = step.late_sends;
-    if (before && after && after->count > before->count)
-      level.server_service_mean = after->since(*before).mean();
+    if (before.service && after.service && after.service->count > before.service->count)
+      level.server_service_mean = after.service->since(*before.service).mean();
+    if (before.jobs && after.jobs && before.busy_seconds && after.busy_seconds &&
+        *after.jobs > *before.jobs)
+      level.server_hold_mean =
+          (*after.busy_seconds - *before.busy_seconds) / (*after.jobs - *before.jobs);
 
     // The model's inputs measured over this level, as operational analysis does (Lazowska et
     // al., Quantitative System Performance, 1984, §2.5): a 1% error in the service time moves the
@@ -404,8 +417,9 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
           std::max(1e-6, (*server_cpu_after - *server_cpu_before) / served - io_cpu);
       level.model_background_cpu = std::max(0.0, machine_cpu / served - level.model_service_time);
       level.model_inputs = "this level";
-    } else if (level.server_service_mean) {
-      level.model_service_time = *level.server_service_mean;
+    } else if (level.server_hold_mean || level.server_service_mean) {
+      // The time a worker is held, as calibration measured it (see Calibration::service_mean).
+      level.model_service_time = level.server_hold_mean.value_or(*level.server_service_mean);
       level.model_inputs = "this level";
     }
     // Open loop: the arrival rate the level really offered (a Poisson count differs from the

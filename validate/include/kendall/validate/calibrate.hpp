@@ -42,10 +42,13 @@ struct Calibration {
   std::string target;         ///< host:port
   std::string source;         ///< "metrics" or "client" (no usable /metrics)
   std::uint64_t samples = 0;  ///< requests measured
-  double service_mean = 0;    ///< seconds a request holds a worker
-  double service_scv = 1;     ///< squared coefficient of variation of that time
-  double queued_mean = 0;     ///< server-side wait at low load: the hand-off to a worker
-  double client_mean = 0;     ///< what the client saw, end to end
+  /// Seconds a request holds a worker: from kendall_worker_busy_seconds_total when the service
+  /// has it (the job plus handing its answer back), else the job's own time.
+  double service_mean = 0;
+  double job_mean = 0;     ///< kendall_service_time_seconds: the job's own work
+  double service_scv = 1;  ///< squared coefficient of variation of that time
+  double queued_mean = 0;  ///< server-side wait at low load: the hand-off to a worker
+  double client_mean = 0;  ///< what the client saw, end to end
   double client_scv = 0;
   double overhead = 0;         ///< client_mean − service_mean: network, parsing, hand-off, client
   std::optional<int> workers;  ///< the service's kendall_workers gauge

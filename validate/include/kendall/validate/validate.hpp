@@ -76,6 +76,9 @@ struct LevelResult {
   std::uint64_t errors = 0;
   std::uint64_t late_sends = 0;
   std::optional<double> server_service_mean;  ///< from /metrics during the step
+  /// Time a worker was held per job during the step (kendall_worker_busy_seconds_total over
+  /// kendall_worker_jobs_total): the service time plus handing the answer back.
+  std::optional<double> server_hold_mean;
 
   /// The model's inputs for this level, measured over the level itself (docs/validate.md):
   /// the service time (time holding a worker from /metrics, or for CPU-bound work the CPU time
