@@ -10,7 +10,7 @@ packages=(
   libeigen3-dev libglpk-dev libboost-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   libfmt-dev libspdlog-dev
   # services: store, password hashing
-  libsqlite3-dev libsodium-dev
+  libsqlite3-dev libsodium-dev libargon2-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3-simpy clang-format
   # peers for side-by-side benchmarks (bench/compare_*.sh) and kubectl-free checks

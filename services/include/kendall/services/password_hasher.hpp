@@ -1,7 +1,10 @@
 #pragma once
-/// Argon2id password hashing through libsodium (crypto_pwhash_str_alg with
-/// crypto_pwhash_ALG_ARGON2ID13). The cost (operations and memory) sets the service time of
-/// /register and /login, so it is a tuning knob of the services.
+/// Argon2id password hashing: libargon2 (the reference implementation) hashing into memory each
+/// worker thread keeps between hashes, salts from libsodium's randombytes, and the PHC string
+/// format crypto_pwhash_str writes and reads, so either library verifies the other's hashes.
+/// The cost (operations and memory) sets the service time of /register and /login, so it is a
+/// tuning knob of the services. Each thread that hashes keeps the memory of its largest hash
+/// (`--hash-mem`): W workers hold W times that.
 
 #include <cstddef>
 #include <string>
@@ -16,14 +19,15 @@ struct HashCost {
 
 class PasswordHasher {
  public:
-  /// Throws InputError when the cost is outside libsodium's Argon2id limits (the message names
-  /// the limits), std::runtime_error when libsodium cannot be initialised.
+  /// Throws InputError when the cost is outside Argon2id's limits (the message names the
+  /// limits), std::runtime_error when libsodium cannot be initialised.
   explicit PasswordHasher(HashCost cost);
 
   /// The encoded hash ("$argon2id$v=19$m=...,t=...,p=1$salt$hash"), salted at random.
-  /// Throws std::runtime_error when libsodium runs out of memory.
+  /// Throws std::runtime_error when the hash's memory cannot be allocated.
   std::string hash(std::string_view password) const;
-  /// Constant-time check of `password` against an encoded hash (crypto_pwhash_str_verify).
+  /// Constant-time check of `password` against an encoded Argon2id hash, at the cost the hash
+  /// names; false for a wrong password or anything that is not such a hash.
   bool verify(std::string_view password, const std::string& encoded) const;
   /// Verifies against a hash of a random password made at construction, so that a login for
   /// an unknown user costs what a real verification costs (no user enumeration by timing).
