@@ -38,19 +38,47 @@ loadgen::RunResult one_user(const loadgen::Scenario& scenario, std::uint64_t req
   return loadgen::run_load(scenario, load);
 }
 
-// Back-to-back requests keep the cores awake; Poisson arrivals at a low rate let them idle between
-// requests, and waking costs tens of microseconds at both ends. So the overhead the validation
-// sees is measured the way it loads: open loop, client latency minus the server's own time
-// (kendall_http_request_duration_seconds: from the request read to its answer).
-std::optional<double> open_loop_overhead(const CalibrationTarget& target,
-                                         const CalibrationOptions& options, double rate) {
+// Back-to-back requests keep the cores awake and the caches warm; Poisson arrivals at a low rate
+// let the cores idle between requests, and waking costs tens of microseconds at both ends (and
+// for CPU-heavy work, time in service too). So the overhead and the variability the validation
+// sees are measured the way it loads: open loop.
+// The variance with values above the `quantile` counted as that quantile (winsorized): one stall
+// of the machine among a thousand requests would otherwise set the whole service's variability.
+double clipped_variance(const Histogram& histogram, double quantile) {
+  const std::uint64_t n = histogram.count();
+  if (n < 2)
+    return 0;
+  const double cap = histogram.value_at_quantile(quantile);
+  double sum = 0, squares = 0;
+  const std::size_t last = Histogram::bucket_index(histogram.max());
+  for (std::size_t i = Histogram::bucket_index(histogram.min()); i <= last; ++i) {
+    if (const std::uint64_t count = histogram.bucket_at(i)) {
+      const double value =
+          std::min(cap, (Histogram::bucket_lower(i) + Histogram::bucket_upper(i)) / 2);
+      sum += static_cast<double>(count) * value;
+      squares += static_cast<double>(count) * value * value;
+    }
+  }
+  const double mean = sum / static_cast<double>(n);
+  return std::max(0.0,
+                  (squares - static_cast<double>(n) * mean * mean) / static_cast<double>(n - 1));
+}
+
+struct OpenLoopPhase {
+  double outside = 0;           // client latency − the server's own request time, mean
+  double queued = 0;            // server-side wait for a worker: at this load, the hand-off
+  double latency_variance = 0;  // of the client's latency
+};
+
+std::optional<OpenLoopPhase> open_loop_phase(const CalibrationTarget& target,
+                                             const CalibrationOptions& options, double rate) {
   const auto before = scrape(target.metrics);
   loadgen::LoadOptions load;
   load.steps = {{rate}};
   load.duration = 0;
-  // About two seconds of it, and at least 50 requests.
+  // About three seconds of it, and at least 50 requests.
   load.requests = std::max<std::uint64_t>(
-      50, std::min(options.open_loop_requests, static_cast<std::uint64_t>(rate * 2)));
+      50, std::min(options.open_loop_requests, static_cast<std::uint64_t>(rate * 3)));
   load.connections = 8;
   load.timeout = options.timeout;
   load.seed = options.seed + 1;
@@ -60,13 +88,20 @@ std::optional<double> open_loop_overhead(const CalibrationTarget& target,
     return std::nullopt;
   const auto server_after = total_histogram(*after, "kendall_http_request_duration_seconds");
   const auto server_before = total_histogram(*before, "kendall_http_request_duration_seconds");
+  const auto queued_after = find_histogram(*after, queue_metric);
+  const auto queued_before = find_histogram(*before, queue_metric);
   const loadgen::StepResult& step = run.steps.at(0);
   if (!server_after || !server_before || step.responses == 0)
     return std::nullopt;
   const PromHistogram server = server_after->since(*server_before);
   if (server.count < static_cast<double>(step.responses) / 2)
     return std::nullopt;
-  return step.latency.mean() - server.mean();
+  OpenLoopPhase phase;
+  phase.outside = step.latency.mean() - server.mean();
+  if (queued_after && queued_before)
+    phase.queued = queued_after->since(*queued_before).mean();
+  phase.latency_variance = clipped_variance(step.latency.histogram, 0.999);
+  return phase;
 }
 
 }  // namespace
@@ -208,8 +243,17 @@ Calibration calibrate(const CalibrationTarget& target, const CalibrationOptions&
     result.service_scv = client_variance / (result.service_mean * result.service_mean);
     if (options.open_loop_requests > 0 && result.service_mean > 0) {
       const double rate = std::min(1000.0, 0.1 * result.workers.value_or(1) / result.service_mean);
-      if (const auto overhead = open_loop_overhead(target, options, rate))
-        result.overhead = std::max(0.0, *overhead + result.queued_mean);
+      if (const auto phase = open_loop_phase(target, options, rate)) {
+        // The hand-off to a worker as Poisson arrivals meet it (an idle worker must be woken),
+        // not as back-to-back requests do; at a tenth of capacity almost nothing truly queues.
+        result.queued_mean = phase->queued;
+        result.overhead = std::max(0.0, phase->outside + phase->queued);
+        // Open-loop latencies vary more than back-to-back ones (cold cores and caches); the
+        // extra variability is the service's as load sees it.
+        result.open_loop_scv =
+            phase->latency_variance / (result.service_mean * result.service_mean);
+        result.service_scv = std::max(result.service_scv, result.open_loop_scv);
+      }
       result.overhead_rate = rate;
     }
   } else {

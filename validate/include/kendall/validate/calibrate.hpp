@@ -33,8 +33,9 @@ struct CalibrationOptions {
   /// measured too (/proc), which tells CPU-bound work from waiting.
   std::optional<int> service_pid{};
   /// Then Poisson requests at a tenth of the estimated capacity (at most 1000/s, for about
-  /// two seconds) measure the overhead as open-loop load sees it; 0 skips this phase.
-  std::uint64_t open_loop_requests = 400;
+  /// three seconds) measure the overhead, the hand-off to a worker and the variability as
+  /// open-loop load sees them; 0 skips this phase.
+  std::uint64_t open_loop_requests = 2000;
 };
 
 struct Calibration {
@@ -47,12 +48,17 @@ struct Calibration {
   double service_mean = 0;
   double job_mean = 0;     ///< kendall_service_time_seconds: the job's own work
   double service_scv = 1;  ///< squared coefficient of variation of that time
-  double queued_mean = 0;  ///< server-side wait at low load: the hand-off to a worker
+  /// Server-side wait at low load: the hand-off to a worker (from the open-loop phase when it
+  /// ran, where an idle worker must be woken; else from the back-to-back requests).
+  double queued_mean = 0;
   double client_mean = 0;  ///< what the client saw, end to end
   double client_scv = 0;
   double overhead = 0;         ///< client_mean − service_mean: network, parsing, hand-off, client
   std::optional<int> workers;  ///< the service's kendall_workers gauge
   double overhead_rate = 0;    ///< requests/s of the open-loop overhead phase (0: none)
+  /// The open-loop phase's latency variance over service_mean²; service_scv is the larger of
+  /// this and the back-to-back one (0: no phase).
+  double open_loop_scv = 0;
   /// CPU seconds per request used by the service process (with service_pid) and by this
   /// process, the load generator, while calibrating.
   std::optional<double> server_cpu_per_request;
