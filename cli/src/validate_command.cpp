@@ -29,6 +29,7 @@ struct ValidateCommandOptions {
   std::string service;
   int workers = 4;
   int io_threads = 1;
+  int worker_nice = 0;
   std::string work_model;
   int hash_ops = 1;
   std::string hash_mem = "8KiB";
@@ -84,6 +85,7 @@ validation::ValidationOptions to_options(const ValidateCommandOptions& o) {
     validation::BundledServices bundled;
     bundled.workers = o.workers;
     bundled.io_threads = o.io_threads;
+    bundled.worker_nice = o.worker_nice;
     // The default is the controlled experiment: exponential work that holds the worker.
     bundled.work_model = o.work_model.empty()     ? "exp:2ms"
                          : o.work_model == "none" ? ""
@@ -233,6 +235,12 @@ void add_validate_command(CLI::App& app, Action& action) {
   command->add_option("--service", o->service, "Name of the target service in the spec");
   command->add_option("--workers", o->workers, "Bundled: worker threads (default 4)");
   command->add_option("--io-threads", o->io_threads, "Bundled: I/O threads (default 1)");
+  command
+      ->add_option("--worker-nice", o->worker_nice,
+                   "Bundled: the workers' CPU priority below the I/O thread's, 0-19 (default 0: "
+                   "the same; CPU-bound work at 19 yields the cores to the I/O thread and the "
+                   "load generator)")
+      ->check(CLI::Range(0, 19));
   command->add_option("--work-model", o->work_model,
                       "Bundled: extra sampled service time per request (default exp:2ms; none: "
                       "only the real work, e.g. with --hash-mem 4MiB for CPU-bound hashing)");

@@ -31,6 +31,9 @@ TEST(KendallValidate, BadLevelsAndDurationsExitTwo) {
   const auto bad_number = kendall("validate --levels 0.2,half -q");
   EXPECT_EQ(bad_number.exit_code, 2);
   EXPECT_THAT(bad_number.err, HasSubstr("\"half\" is not a number"));
+  const auto nice = kendall("validate --worker-nice 20 -q");
+  EXPECT_EQ(nice.exit_code, 2);
+  EXPECT_THAT(nice.err, HasSubstr("--worker-nice"));
 }
 
 TEST(KendallCalibrate, NeedsATargetAndSaysWhereItFailed) {
@@ -96,7 +99,7 @@ TEST(KendallValidate, OutWritesTheReportJsonAndASpecTheModelReads) {
   const auto dir =
       std::filesystem::temp_directory_path() / ("kendall-validate-" + std::to_string(::getpid()));
   const auto result = kendall(
-      "validate --work-model exp:2ms --workers 2 --levels 0.3 --step-duration 2s "
+      "validate --work-model exp:2ms --workers 2 --worker-nice 5 --levels 0.3 --step-duration 2s "
       "--calibration-requests 60 -q --format json --out " +
       dir.string());
   ASSERT_TRUE(result.exit_code == 0 || result.exit_code == 4) << result.err;
@@ -104,6 +107,12 @@ TEST(KendallValidate, OutWritesTheReportJsonAndASpecTheModelReads) {
   EXPECT_EQ(result.exit_code == 0, json["passed"].get<bool>());
   ASSERT_EQ(json["levels"].size(), 1u);
   EXPECT_NEAR(json["levels"][0]["load_fraction"].get<double>(), 0.3, 1e-12);
+  EXPECT_THAT(json["configuration"].get<std::string>(), HasSubstr("2 workers at nice 5"));
+  // The worker is held for the job and the hand-back: never less than the job's own time.
+  const auto& measured = json["levels"][0]["measured"];
+  ASSERT_TRUE(measured["server_hold_time"].is_number()) << measured;
+  EXPECT_GE(measured["server_hold_time"].get<double>(),
+            measured["server_service_time"].get<double>());
   EXPECT_TRUE(std::filesystem::exists(dir / "report.html"));
   EXPECT_TRUE(std::filesystem::exists(dir / "validation.json"));
   const auto model = kendall("model " + (dir / "calibrated.yaml").string());

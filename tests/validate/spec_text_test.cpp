@@ -71,6 +71,7 @@ TEST(SpecText, CalibratedSystemWritesAndReadsBack) {
   calibration.service_mean = 0.0021;
   calibration.service_scv = 0.76;
   calibration.overhead = 0.0001;
+  calibration.overhead_scv = 2.5;  // the path varies: waking idle cores, threads, the client
   const model::System system = calibrated_system(calibration, 4, 2);
   const model::System read = model::parse_system(spec_yaml(system), "written.yaml");
   ASSERT_EQ(read.services.size(), 2u);
@@ -81,6 +82,10 @@ TEST(SpecText, CalibratedSystemWritesAndReadsBack) {
   EXPECT_NEAR(read.services[0].service_time.scv, 0.76, 1e-6);
   EXPECT_EQ(read.services[1].type, model::ServiceType::delay);
   EXPECT_NEAR(read.services[1].service_time.mean, 0.0001, 1e-12);
+  EXPECT_NEAR(read.services[1].service_time.scv, 2.5, 1e-6);
+  // No extra variability measured: a constant delay.
+  calibration.overhead_scv = 0;
+  EXPECT_EQ(calibrated_system(calibration, 4, 2).services[1].service_time.scv, 0.0);
   ASSERT_EQ(read.classes.size(), 1u);
   EXPECT_EQ(read.classes[0].visits.size(), 2u);
 }

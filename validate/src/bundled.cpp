@@ -38,6 +38,7 @@ std::vector<std::string> common_arguments(const BundledServices& config, const f
   std::vector<std::string> args{
       "--bind", "127.0.0.1", "--port", std::to_string(port), "--workers",
       std::to_string(config.workers), "--io-threads", std::to_string(config.io_threads),
+      "--worker-nice", std::to_string(config.worker_nice),
       // Validation never wants 503s: the model has no queue limit.
       "--queue-limit", "100000", "--max-connections", "4096",
       // The load generator keeps idle connections open across a long
@@ -97,11 +98,12 @@ BundledRun::BundledRun(const BundledServices& config) : directory_(make_private_
     scenario_.index_endpoints();
 
     description_ = fmt::format(
-        "bundled user-login-service: {} worker{}, {} I/O thread{}, work model {}, Argon2id "
+        "bundled user-login-service: {} worker{}{}, {} I/O thread{}, work model {}, Argon2id "
         "ops {} mem {}",
-        config.workers, config.workers == 1 ? "" : "s", config.io_threads,
-        config.io_threads == 1 ? "" : "s", config.work_model.empty() ? "none" : config.work_model,
-        config.hash_ops, config.hash_mem);
+        config.workers, config.workers == 1 ? "" : "s",
+        config.worker_nice != 0 ? fmt::format(" at nice {}", config.worker_nice) : "",
+        config.io_threads, config.io_threads == 1 ? "" : "s",
+        config.work_model.empty() ? "none" : config.work_model, config.hash_ops, config.hash_mem);
   } catch (...) {
     login_.reset();
     std::error_code ec;

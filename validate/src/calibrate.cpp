@@ -248,11 +248,14 @@ Calibration calibrate(const CalibrationTarget& target, const CalibrationOptions&
         // not as back-to-back requests do; at a tenth of capacity almost nothing truly queues.
         result.queued_mean = phase->queued;
         result.overhead = std::max(0.0, phase->outside + phase->queued);
-        // Open-loop latencies vary more than back-to-back ones (cold cores and caches); the
-        // extra variability is the service's as load sees it.
+        // Open-loop latencies vary more than back-to-back ones: waking an idle core, a worker,
+        // the client. That extra variability belongs to the path, not to the work in service,
+        // whose queue forms when the cores are awake anyway.
         result.open_loop_scv =
             phase->latency_variance / (result.service_mean * result.service_mean);
-        result.service_scv = std::max(result.service_scv, result.open_loop_scv);
+        const double extra = phase->latency_variance - client_variance;
+        result.overhead_scv =
+            extra > 0 && result.overhead > 0 ? extra / (result.overhead * result.overhead) : 0;
       }
       result.overhead_rate = rate;
     }

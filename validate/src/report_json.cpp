@@ -36,6 +36,7 @@ Json to_json(const ValidationReport& report) {
                          {"queued_mean", c.queued_mean},
                          {"client_mean", c.client_mean},
                          {"overhead", c.overhead},
+                         {"overhead_scv", c.overhead_scv},
                          {"workers", c.workers ? Json(*c.workers) : Json(nullptr)}};
   json["saturation"] = report.saturation;
   json["saturation_unit"] = report.mode == "open" ? "requests/s" : "users";

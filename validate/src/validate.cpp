@@ -222,7 +222,9 @@ model::System calibrated_system(const Calibration& calibration, int workers, int
   model::Service overhead;
   overhead.name = overhead_name;
   overhead.type = model::ServiceType::delay;
-  overhead.service_time = Distribution::deterministic(std::max(calibration.overhead, 1e-9));
+  // Its variability is what open-loop latency varies beyond back-to-back (waking idle cores).
+  overhead.service_time =
+      Distribution::from_moments(std::max(calibration.overhead, 1e-9), calibration.overhead_scv);
   system.services.push_back(overhead);
   model::WorkloadClass requests;
   requests.name = class_name;

@@ -56,9 +56,11 @@ struct Calibration {
   double overhead = 0;         ///< client_mean − service_mean: network, parsing, hand-off, client
   std::optional<int> workers;  ///< the service's kendall_workers gauge
   double overhead_rate = 0;    ///< requests/s of the open-loop overhead phase (0: none)
-  /// The open-loop phase's latency variance over service_mean²; service_scv is the larger of
-  /// this and the back-to-back one (0: no phase).
+  /// The open-loop phase's latency variance over service_mean² (0: no phase).
   double open_loop_scv = 0;
+  /// The overhead's SCV: what the open-loop latency varies beyond the back-to-back one
+  /// (waking idle cores and threads), over overhead² (0: constant).
+  double overhead_scv = 0;
   /// CPU seconds per request used by the service process (with service_pid) and by this
   /// process, the load generator, while calibrating.
   std::optional<double> server_cpu_per_request;

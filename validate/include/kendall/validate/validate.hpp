@@ -20,6 +20,8 @@ namespace kendall::validation {
 struct BundledServices {
   int workers = 4;
   int io_threads = 1;
+  /// The workers' CPU priority below the I/O thread's (the services' --worker-nice; 0 = same).
+  int worker_nice = 0;
   std::string work_model;  ///< e.g. "exp:1ms"; empty: only the real work (hashing, SQLite)
   int hash_ops = 1;
   std::string hash_mem = "8KiB";
