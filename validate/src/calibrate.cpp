@@ -38,10 +38,6 @@ loadgen::RunResult one_user(const loadgen::Scenario& scenario, std::uint64_t req
   return loadgen::run_load(scenario, load);
 }
 
-// Back-to-back requests keep the cores awake and the caches warm; Poisson arrivals at a low rate
-// let the cores idle between requests, and waking costs tens of microseconds at both ends (and
-// for CPU-heavy work, time in service too). So the overhead and the variability the validation
-// sees are measured the way it loads: open loop.
 // The variance with values above the `quantile` counted as that quantile (winsorized): one stall
 // of the machine among a thousand requests would otherwise set the whole service's variability.
 double clipped_variance(const Histogram& histogram, double quantile) {
@@ -64,6 +60,10 @@ double clipped_variance(const Histogram& histogram, double quantile) {
                   (squares - static_cast<double>(n) * mean * mean) / static_cast<double>(n - 1));
 }
 
+// Back-to-back requests keep the cores awake and the caches warm; Poisson arrivals at a low rate
+// let the cores idle between requests, and waking costs tens of microseconds at both ends (and
+// for CPU-heavy work, time in service too). So the overhead and the variability the validation
+// sees are measured the way it loads: open loop.
 struct OpenLoopPhase {
   double outside = 0;           // client latency − the server's own request time, mean
   double queued = 0;            // server-side wait for a worker: at this load, the hand-off
