@@ -421,7 +421,8 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
       level.model_inputs = "this level";
     } else if (level.server_hold_mean || level.server_service_mean) {
       // The time a worker is held, as calibration measured it (see Calibration::service_mean).
-      level.model_service_time = level.server_hold_mean.value_or(*level.server_service_mean);
+      level.model_service_time =
+          level.server_hold_mean ? *level.server_hold_mean : *level.server_service_mean;
       level.model_inputs = "this level";
     }
     // Open loop: the arrival rate the level really offered (a Poisson count differs from the
