@@ -159,6 +159,7 @@ int run_calibrate(const CalibrateOptions& o, std::ostream& out, std::ostream& er
            {"client_mean", c.client_mean},
            {"overhead", c.overhead},
            {"overhead_scv", c.overhead_scv},
+           {"open_loop_scv", c.open_loop_scv},
            {"workers", c.workers ? nlohmann::ordered_json(*c.workers) : nullptr}});
     json["spec"] = written;
     if (!o.out.empty())

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -36,28 +37,6 @@ loadgen::RunResult one_user(const loadgen::Scenario& scenario, std::uint64_t req
   load.timeout = options.timeout;
   load.seed = options.seed;
   return loadgen::run_load(scenario, load);
-}
-
-// The variance with values above the `quantile` counted as that quantile (winsorized): one stall
-// of the machine among a thousand requests would otherwise set the whole service's variability.
-double clipped_variance(const Histogram& histogram, double quantile) {
-  const std::uint64_t n = histogram.count();
-  if (n < 2)
-    return 0;
-  const double cap = histogram.value_at_quantile(quantile);
-  double sum = 0, squares = 0;
-  const std::size_t last = Histogram::bucket_index(histogram.max());
-  for (std::size_t i = Histogram::bucket_index(histogram.min()); i <= last; ++i) {
-    if (const std::uint64_t count = histogram.bucket_at(i)) {
-      const double value =
-          std::min(cap, (Histogram::bucket_lower(i) + Histogram::bucket_upper(i)) / 2);
-      sum += static_cast<double>(count) * value;
-      squares += static_cast<double>(count) * value * value;
-    }
-  }
-  const double mean = sum / static_cast<double>(n);
-  return std::max(0.0,
-                  (squares - static_cast<double>(n) * mean * mean) / static_cast<double>(n - 1));
 }
 
 // Back-to-back requests keep the cores awake and the caches warm; Poisson arrivals at a low rate
@@ -100,7 +79,8 @@ std::optional<OpenLoopPhase> open_loop_phase(const CalibrationTarget& target,
   phase.outside = step.latency.mean() - server.mean();
   if (queued_after && queued_before)
     phase.queued = queued_after->since(*queued_before).mean();
-  phase.latency_variance = clipped_variance(step.latency.histogram, 0.999);
+  // Winsorized at p99.9: one stall of the machine must not set the path's whole spread.
+  phase.latency_variance = histogram_variance(step.latency.histogram, 0.999);
   return phase;
 }
 
@@ -144,20 +124,43 @@ bool cpu_bound(const Calibration& calibration) {
          *calibration.server_cpu_per_request >= 0.5 * calibration.service_mean;
 }
 
-double histogram_variance(const Histogram& histogram) {
+double histogram_variance(const Histogram& histogram, double clip_quantile) {
   const std::uint64_t n = histogram.count();
   if (n < 2)
     return 0;
-  const double mean = histogram.mean();
-  double squares = 0;
+  const double cap = clip_quantile < 1 ? histogram.value_at_quantile(clip_quantile)
+                                       : std::numeric_limits<double>::infinity();
+  auto value_of = [cap](std::size_t bucket) {
+    return std::min(cap, (Histogram::bucket_lower(bucket) + Histogram::bucket_upper(bucket)) / 2);
+  };
+  const std::size_t first = Histogram::bucket_index(histogram.min());
   const std::size_t last = Histogram::bucket_index(histogram.max());
-  for (std::size_t i = Histogram::bucket_index(histogram.min()); i <= last; ++i) {
+  // Unclipped, the exact recorded mean; clipped, the mean of the clipped values.
+  double mean = histogram.mean();
+  if (clip_quantile < 1) {
+    double sum = 0;
+    for (std::size_t i = first; i <= last; ++i)
+      sum += static_cast<double>(histogram.bucket_at(i)) * value_of(i);
+    mean = sum / static_cast<double>(n);
+  }
+  double squares = 0;
+  for (std::size_t i = first; i <= last; ++i) {
     if (const std::uint64_t count = histogram.bucket_at(i)) {
-      const double mid = (Histogram::bucket_lower(i) + Histogram::bucket_upper(i)) / 2;
-      squares += static_cast<double>(count) * (mid - mean) * (mid - mean);
+      const double deviation = value_of(i) - mean;
+      squares += static_cast<double>(count) * deviation * deviation;
     }
   }
   return squares / static_cast<double>(n - 1);
+}
+
+std::optional<double> worker_hold_per_job(const Samples& before, const Samples& after) {
+  const auto jobs_before = find_sample(before, "kendall_worker_jobs_total");
+  const auto jobs_after = find_sample(after, "kendall_worker_jobs_total");
+  const auto busy_before = find_sample(before, "kendall_worker_busy_seconds_total");
+  const auto busy_after = find_sample(after, "kendall_worker_busy_seconds_total");
+  if (!jobs_before || !jobs_after || !busy_before || !busy_after || *jobs_after <= *jobs_before)
+    return std::nullopt;
+  return (*busy_after - *busy_before) / (*jobs_after - *jobs_before);
 }
 
 Calibration calibrate(const CalibrationTarget& target, const CalibrationOptions& options) {
@@ -221,12 +224,7 @@ Calibration calibrate(const CalibrationTarget& target, const CalibrationOptions&
       queued = queued_after->since(*queued_before);
     if (const auto workers = find_sample(*after, "kendall_workers"))
       result.workers = static_cast<int>(*workers);
-    const auto jobs_after = find_sample(*after, "kendall_worker_jobs_total");
-    const auto jobs_before = find_sample(*before, "kendall_worker_jobs_total");
-    const auto busy_after = find_sample(*after, "kendall_worker_busy_seconds_total");
-    const auto busy_before = find_sample(*before, "kendall_worker_busy_seconds_total");
-    if (jobs_after && jobs_before && busy_after && busy_before && *jobs_after > *jobs_before)
-      held = (*busy_after - *busy_before) / (*jobs_after - *jobs_before);
+    held = worker_hold_per_job(*before, *after);
   }
   if (served && served->count >= static_cast<double>(result.samples) / 2) {
     result.source = "metrics";

@@ -37,6 +37,7 @@ Json to_json(const ValidationReport& report) {
                          {"client_mean", c.client_mean},
                          {"overhead", c.overhead},
                          {"overhead_scv", c.overhead_scv},
+                         {"open_loop_scv", c.open_loop_scv},
                          {"workers", c.workers ? Json(*c.workers) : Json(nullptr)}};
   json["saturation"] = report.saturation;
   json["saturation_unit"] = report.mode == "open" ? "requests/s" : "users";

@@ -181,22 +181,6 @@ std::pair<Stats, std::pair<double, double>> simulate_level(const model::System& 
            c.response_time.mean + c.response_time.half_width}};
 }
 
-// What the service's /metrics say about its workers at one instant.
-struct WorkerCounters {
-  std::optional<PromHistogram> service;  // time in the job's own work
-  std::optional<double> jobs;            // jobs finished
-  std::optional<double> busy_seconds;    // time workers were held by them
-};
-
-WorkerCounters worker_counters(const loadgen::Endpoint& at) {
-  const auto samples = scrape_metrics(at.host, at.port);
-  if (!samples)
-    return {};
-  return {find_histogram(*samples, "kendall_service_time_seconds"),
-          find_sample(*samples, "kendall_worker_jobs_total"),
-          find_sample(*samples, "kendall_worker_busy_seconds_total")};
-}
-
 double relative_error(double predicted, double measured) {
   return (predicted - measured) / measured;
 }
@@ -383,7 +367,7 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
       load.steps = {{level.rate}};
       load.connections = o.connections;
     }
-    const WorkerCounters before = worker_counters(target.metrics);
+    const auto before = scrape_metrics(target.metrics.host, target.metrics.port);
     const auto server_cpu_before =
         bundled ? process_cpu_seconds(bundled->login_pid()) : std::nullopt;
     const double machine_before = machine_busy_seconds();
@@ -391,19 +375,20 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     const double machine_cpu = machine_busy_seconds() - machine_before;
     const auto server_cpu_after =
         bundled ? process_cpu_seconds(bundled->login_pid()) : std::nullopt;
-    const WorkerCounters after = worker_counters(target.metrics);
+    const auto after = scrape_metrics(target.metrics.host, target.metrics.port);
     const loadgen::StepResult& step = run.steps.at(0);
     level.measured = stats_of(step);
     level.measured_mean_ci = batch_mean_interval(step);
     level.requests = step.sent;
     level.errors = step.errors.total();
     level.late_sends = step.late_sends;
-    if (before.service && after.service && after.service->count > before.service->count)
-      level.server_service_mean = after.service->since(*before.service).mean();
-    if (before.jobs && after.jobs && before.busy_seconds && after.busy_seconds &&
-        *after.jobs > *before.jobs)
-      level.server_hold_mean =
-          (*after.busy_seconds - *before.busy_seconds) / (*after.jobs - *before.jobs);
+    if (before && after) {
+      const auto served_before = find_histogram(*before, "kendall_service_time_seconds");
+      const auto served_after = find_histogram(*after, "kendall_service_time_seconds");
+      if (served_before && served_after && served_after->count > served_before->count)
+        level.server_service_mean = served_after->since(*served_before).mean();
+      level.server_hold_mean = worker_hold_per_job(*before, *after);
+    }
 
     // The model's inputs measured over this level, as operational analysis does (Lazowska et
     // al., Quantitative System Performance, 1984, §2.5): a 1% error in the service time moves the

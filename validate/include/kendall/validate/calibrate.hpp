@@ -15,6 +15,7 @@
 #include "kendall/base/distribution.hpp"
 #include "kendall/base/histogram.hpp"
 #include "kendall/loadgen/scenario.hpp"
+#include "kendall/validate/prometheus.hpp"
 
 namespace kendall::validation {
 
@@ -92,6 +93,13 @@ bool cpu_bound(const Calibration& calibration);
 Calibration calibrate(const CalibrationTarget& target, const CalibrationOptions& options);
 
 /// Variance of the values recorded in a histogram (bucket midpoints; within its 0.4% error).
-double histogram_variance(const Histogram& histogram);
+/// Values above the `clip_quantile` count as that quantile (winsorized: one stall among a
+/// thousand requests must not set the whole spread); 1 clips nothing.
+double histogram_variance(const Histogram& histogram, double clip_quantile = 1.0);
+
+/// Time a worker was held per job between two scrapes of a Kendall service's /metrics
+/// (kendall_worker_busy_seconds_total over kendall_worker_jobs_total): the service time the
+/// queue sees. Nothing when the counters are absent or no job finished in between.
+std::optional<double> worker_hold_per_job(const Samples& before, const Samples& after);
 
 }  // namespace kendall::validation
