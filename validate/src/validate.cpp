@@ -16,6 +16,7 @@
 #include "kendall/sim/simulate.hpp"
 #include "kendall/validate/bundled.hpp"
 #include "kendall/validate/http_call.hpp"
+#include "kendall/validate/level_model.hpp"
 #include "kendall/validate/prometheus.hpp"
 #include "kendall/validate/spec_text.hpp"
 
@@ -105,47 +106,6 @@ double predicted_utilization(const model::System& system) {
     busiest = std::max(busiest, service.utilization);
   return busiest;
 }
-
-// The calibrated model at one load. CPU-bound services share the machine's cores with the
-// load generator and their own I/O threads: that background CPU work (per request, measured
-// during calibration) leaves the workers a fraction 1 − U_bg of the cores, so their service
-// time stretches by 1 / (1 − U_bg) — the "shadow server" approximation.
-struct LevelModel {
-  model::System base;
-  bool closed = false;
-  double background_cpu = 0;  // seconds of other CPU work per request
-  double cores = 0;           // 0: not CPU-bound
-
-  model::System at(double load) const {
-    return at(load, base.services[0].service_time.mean, background_cpu);
-  }
-
-  // The same with the service time and the background CPU per request given (measured).
-  model::System at(double load, double service_mean, double background_cpu_now) const {
-    model::System system = base;
-    system.services[0].service_time =
-        Distribution::from_moments(service_mean, base.services[0].service_time.scv);
-    if (closed)
-      system.classes[0].population = static_cast<int>(load);
-    else
-      system.classes[0].rate = load;
-    if (cores <= 0 || background_cpu_now <= 0)
-      return system;
-    const Distribution service_time = base.services[0].service_time;
-    double throughput = closed ? 0 : load;
-    for (int round = 0; round < (closed ? 20 : 1); ++round) {
-      if (closed) {
-        model::AnalysisOptions options;
-        options.percentiles = false;
-        throughput = model::analyze(system, options).throughput;
-      }
-      const double background = std::min(0.95, throughput * background_cpu_now / cores);
-      system.services[0].service_time =
-          Distribution::from_moments(service_time.mean / (1 - background), service_time.scv);
-    }
-    return system;
-  }
-};
 
 // Closed: the population whose predicted utilization is nearest `fraction` (at least 1).
 int population_for(const LevelModel& levels, double fraction) {

@@ -1,0 +1,68 @@
+// The model at each load level: the service time measured over the level replaces the calibrated
+// one, and CPU-bound services stretch it by the background CPU's share of the cores (hand-derived).
+#include <gtest/gtest.h>
+
+#include "kendall/model/system_model.hpp"
+#include "kendall/validate/calibrate.hpp"
+#include "kendall/validate/level_model.hpp"
+#include "kendall/validate/validate.hpp"
+
+namespace kendall::validation {
+namespace {
+
+LevelModel cpu_bound_levels(bool closed) {
+  Calibration calibration;
+  calibration.service = "login";
+  calibration.service_mean = 0.002;
+  calibration.service_scv = 0.05;
+  calibration.overhead = 0.0005;
+  LevelModel levels;
+  levels.base = calibrated_system(calibration, 2, 1);
+  levels.closed = closed;
+  levels.cores = 2;
+  levels.background_cpu = 0.0001;
+  if (closed) {
+    levels.base.workload = model::WorkloadType::closed;
+    levels.base.classes[0].think_time = Distribution::exponential(0.01);
+  }
+  return levels;
+}
+
+TEST(LevelModel, CalibratedInputsStretchByTheBackgroundShareOfTheCores) {
+  const model::System system = cpu_bound_levels(false).at(500);
+  EXPECT_DOUBLE_EQ(system.classes[0].rate, 500);
+  // U_bg = 500/s × 0.1 ms / 2 cores = 0.025.
+  EXPECT_NEAR(system.services[0].service_time.mean, 0.002 / 0.975, 1e-12);
+  EXPECT_NEAR(system.services[0].service_time.scv, 0.05, 1e-12);
+}
+
+TEST(LevelModel, TheLevelsOwnServiceTimeIsTheOneStretched) {
+  // The hashes ran faster at this level (1.5 ms, not the calibrated 2 ms) and the machine did
+  // 0.2 ms of other work per request: U_bg = 500 × 0.2 ms / 2 = 0.05.
+  const model::System system = cpu_bound_levels(false).at(500, 0.0015, 0.0002);
+  EXPECT_NEAR(system.services[0].service_time.mean, 0.0015 / 0.95, 1e-12);
+  EXPECT_NEAR(system.services[0].service_time.scv, 0.05, 1e-12);
+}
+
+TEST(LevelModel, ServicesThatAreNotCpuBoundTakeTheMeasuredTimeAsItIs) {
+  LevelModel levels = cpu_bound_levels(false);
+  levels.cores = 0;
+  const model::System system = levels.at(500, 0.0015, 0.0002);
+  EXPECT_DOUBLE_EQ(system.services[0].service_time.mean, 0.0015);
+  EXPECT_DOUBLE_EQ(levels.at(500).services[0].service_time.mean, 0.002);
+}
+
+TEST(LevelModel, ClosedLevelsStretchByTheThroughputTheyReach) {
+  // A fixed point: the stretch uses the throughput the stretched system itself predicts.
+  const model::System system = cpu_bound_levels(true).at(20, 0.0015, 0.0002);
+  EXPECT_EQ(system.classes[0].population, 20);
+  model::AnalysisOptions options;
+  options.percentiles = false;
+  const double throughput = model::analyze(system, options).throughput;
+  ASSERT_GT(throughput, 100);
+  const double background = throughput * 0.0002 / 2;
+  EXPECT_NEAR(system.services[0].service_time.mean, 0.0015 / (1 - background), 1e-8);
+}
+
+}  // namespace
+}  // namespace kendall::validation
