@@ -12,6 +12,20 @@ void Latencies::merge(const Latencies& other) {
   sum += other.sum;
 }
 
+void SendGaps::merge(const SendGaps& other) {
+  count += other.count;
+  sum += other.sum;
+  sum_squares += other.sum_squares;
+}
+
+std::optional<double> SendGaps::scv() const {
+  if (count < 2 || !(sum > 0))
+    return std::nullopt;
+  const double n = static_cast<double>(count);
+  const double m = sum / n;
+  return std::max(0.0, sum_squares / n - m * m) / (m * m);
+}
+
 void ErrorCounts::merge(const ErrorCounts& o) {
   connect += o.connect;
   timeout += o.timeout;
@@ -35,6 +49,7 @@ void StepResult::merge(const StepResult& o) {
   latency.merge(o.latency);
   service_time.merge(o.service_time);
   send_lag.merge(o.send_lag);
+  send_gaps.merge(o.send_gaps);
   if (series.size() < o.series.size())
     series.resize(o.series.size());
   for (std::size_t i = 0; i < o.series.size(); ++i) {

@@ -85,6 +85,12 @@ Json step_json(const StepResult& s, bool with_histograms) {
   json["latency"] = summary_json(s.latency);
   json["service_time"] = summary_json(s.service_time);
   json["send_lag"] = summary_json(s.send_lag);
+  const auto gap_scv = s.send_gaps.scv();
+  json["send_gaps"] = Json{{"count", s.send_gaps.count},
+                           {"mean", s.send_gaps.mean()},
+                           {"scv", gap_scv ? Json(*gap_scv) : Json(nullptr)},
+                           {"sum", s.send_gaps.sum},
+                           {"sum_squares", s.send_gaps.sum_squares}};
   Json codes = Json::object();
   for (const auto& [code, count] : s.status_codes)
     codes[std::to_string(code)] = count;
@@ -127,6 +133,12 @@ StepResult step_from_json(const Json& json, const std::string& where) {
   s.errors.status_5xx = errors.at("5xx").get<std::uint64_t>();
   for (const auto& [code, count] : json.at("status_codes").items())
     s.status_codes[std::stoi(code)] = count.get<std::uint64_t>();
+  if (json.contains("send_gaps")) {  // absent in files from before 2026-11-24
+    const Json& gaps = json.at("send_gaps");
+    s.send_gaps.count = gaps.at("count").get<std::uint64_t>();
+    s.send_gaps.sum = gaps.at("sum").get<double>();
+    s.send_gaps.sum_squares = gaps.at("sum_squares").get<double>();
+  }
   for (const Json& b : json.at("series"))
     s.series.push_back({b.at("responses").get<std::uint64_t>(), b.at("errors").get<std::uint64_t>(),
                         b.at("latency_sum").get<double>(), b.at("max_latency").get<double>()});

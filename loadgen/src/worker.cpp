@@ -150,6 +150,7 @@ void Worker::sweep() {
 
 void Worker::start_step(std::size_t step) {
   step_ = step;
+  last_send_.reset();  // a gap spans sends of one step only
   generating_ = true;
   step_start_ = duration_mode() ? shared_.t0 + static_cast<long>(step) * to_clock(options_.duration)
                                 : Clock::now();
@@ -276,7 +277,11 @@ void Worker::send(Session& session, const Pending& pending) {
   }
   StepResult& result = results[pending.step];
   ++result.sent;
-  const double lag = std::max(0.0, seconds(Clock::now() - pending.intended));
+  const Clock::time_point now = Clock::now();
+  if (last_send_)
+    result.send_gaps.record(seconds(now - *last_send_));
+  last_send_ = now;
+  const double lag = std::max(0.0, seconds(now - pending.intended));
   result.send_lag.record(lag);
   if (lag > options_.late_threshold)
     ++result.late_sends;

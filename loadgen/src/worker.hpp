@@ -10,6 +10,7 @@
 #include <latch>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -121,6 +122,7 @@ class Worker final : public SessionOwner {
   std::uint64_t quota_ = 0;  // --requests: arrivals this thread still may create
   bool has_quota_ = false;
   std::size_t busy_ = 0;
+  std::optional<Clock::time_point> last_send_;  // this step's previous send, for SendGaps
   std::size_t connect_pending_ = 0;
   std::vector<std::size_t> connect_ok_;  // by endpoint
   std::string connect_error_;

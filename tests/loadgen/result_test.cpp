@@ -28,6 +28,8 @@ RunResult fake_run(std::uint64_t seed, Histogram& all) {
     step.send_lag.record(1e-6);
     all.record(latency);
   }
+  for (const double gap : {0.001, 0.002, 0.003})
+    step.send_gaps.record(gap);
   step.sent = step.responses = 5000;
   step.status_codes[200] = 5000;
   step.series = {{2500, 0, 50, 0.2}, {2500, 0, 50, 0.3}};
@@ -57,6 +59,27 @@ TEST(Result, MergingTwoRunsJsonEqualsOneHistogramOfBoth) {
   EXPECT_EQ(json["requests"]["responses"], 10000);
   EXPECT_DOUBLE_EQ(json["throughput"].get<double>(), 1000);
   EXPECT_DOUBLE_EQ(json["latency"]["p99"].get<double>(), both.value_at_quantile(0.99));
+  // Gaps 1, 2, 3 ms from each run: mean 2 ms, variance 2/3 ms², SCV 1/6.
+  EXPECT_EQ(json["send_gaps"]["count"], 6);
+  EXPECT_NEAR(json["send_gaps"]["mean"].get<double>(), 0.002, 1e-15);
+  EXPECT_NEAR(json["send_gaps"]["scv"].get<double>(), 1.0 / 6, 1e-9);
+}
+
+TEST(Result, SendGapScvNeedsTwoGapsAndReadsFilesWithoutGaps) {
+  SendGaps gaps;
+  EXPECT_FALSE(gaps.scv());
+  gaps.record(0.004);
+  EXPECT_FALSE(gaps.scv());
+  gaps.record(0.004);
+  EXPECT_NEAR(*gaps.scv(), 0.0, 1e-12);  // a uniform schedule
+  Histogram unused;
+  Json old = to_json(fake_run(3, unused));
+  old.erase("send_gaps");  // as written before the field existed
+  for (Json& step : old["steps"])
+    step.erase("send_gaps");
+  const RunResult read = from_json(old, "old.json");
+  EXPECT_EQ(read.steps[0].send_gaps.count, 0u);
+  EXPECT_TRUE(to_json(read)["send_gaps"]["scv"].is_null());
 }
 
 TEST(Result, RefusesJsonThatIsNotALoadtestResult) {

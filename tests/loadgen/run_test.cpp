@@ -43,6 +43,22 @@ TEST(OpenLoop, AchievesTheTargetRateWithin1PercentAndCountsEveryRequest) {
   EXPECT_NEAR(static_cast<double>(step.sent), 2000, 20);
 }
 
+TEST(OpenLoop, SendGapsShowThePoissonScheduleAndTheUniformOne) {
+  // The gaps as sent: exponential (SCV 1) for Poisson arrivals, constant (SCV 0) for uniform.
+  // About 1,000 gaps per thread: the sample SCV of exponential gaps is within ±0.1 (σ ≈ 0.09 for
+  // the fourth moment 9) about two times in three, within ±0.3 nearly always.
+  TestServer server;
+  LoadOptions options = open_loop(500, 4);
+  const StepResult poisson = run_load(url_scenario(server.url()), options).steps[0];
+  ASSERT_GT(poisson.send_gaps.count, 1500u);
+  EXPECT_NEAR(*poisson.send_gaps.scv(), 1.0, 0.3);
+  // The mean gap per thread: 2 threads at 250/s each.
+  EXPECT_NEAR(poisson.send_gaps.mean(), 0.004, 0.0004);
+  options.arrival = Arrival::uniform;
+  const StepResult uniform = run_load(url_scenario(server.url()), options).steps[0];
+  EXPECT_LT(*uniform.send_gaps.scv(), 0.1);
+}
+
 TEST(OpenLoop, PercentilesMatchAnInjectedDelay) {
   TestServer server(20ms);
   LoadOptions options = open_loop(200, 2);

@@ -35,6 +35,25 @@ struct Latencies {
   double quantile(double q) const { return histogram.value_at_quantile(q); }
 };
 
+/// Gaps between consecutive sends of one load-generator thread, as they really left (not as
+/// intended): their SCV is the arrival variability the server saw. A Poisson schedule gives 1;
+/// sends held back and then released together (the generator short of CPU) give more.
+struct SendGaps {
+  std::uint64_t count = 0;
+  double sum = 0;
+  double sum_squares = 0;
+
+  void record(double seconds) {
+    ++count;
+    sum += seconds;
+    sum_squares += seconds * seconds;
+  }
+  void merge(const SendGaps& other);
+  double mean() const { return count ? sum / static_cast<double>(count) : 0.0; }
+  /// Squared coefficient of variation; nothing below two gaps.
+  std::optional<double> scv() const;
+};
+
 /// Failures by kind. connect/timeout/io are requests without a response; 4xx/5xx are responses.
 struct ErrorCounts {
   std::uint64_t connect = 0;
@@ -74,6 +93,7 @@ struct StepResult {
   Latencies service_time;
   /// From the intended send time to the write: timer lag plus waiting for a free connection.
   Latencies send_lag;
+  SendGaps send_gaps;
   std::vector<SecondStats> series;
 
   double throughput() const { return duration > 0 ? static_cast<double>(responses) / duration : 0; }
