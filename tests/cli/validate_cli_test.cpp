@@ -113,6 +113,9 @@ TEST(KendallValidate, OutWritesTheReportJsonAndASpecTheModelReads) {
   ASSERT_TRUE(measured["server_hold_time"].is_number()) << measured;
   EXPECT_GE(measured["server_hold_time"].get<double>(),
             measured["server_service_time"].get<double>());
+  // Poisson sends as they left (about 600 gaps): SCV 1 within the sample's spread (σ ≈ 0.12).
+  ASSERT_TRUE(measured["send_gap_scv"].is_number()) << measured;
+  EXPECT_NEAR(measured["send_gap_scv"].get<double>(), 1.0, 0.45);
   EXPECT_TRUE(std::filesystem::exists(dir / "report.html"));
   EXPECT_TRUE(std::filesystem::exists(dir / "validation.json"));
   const auto model = kendall("model " + (dir / "calibrated.yaml").string());

@@ -60,6 +60,7 @@ Json to_json(const ValidationReport& report) {
     measured["requests"] = l.requests;
     measured["errors"] = l.errors;
     measured["late_sends"] = l.late_sends;
+    measured["send_gap_scv"] = optional_number(l.send_gap_scv);
     measured["server_service_time"] = optional_number(l.server_service_mean);
     measured["server_hold_time"] = optional_number(l.server_hold_mean);
     level["measured"] = measured;

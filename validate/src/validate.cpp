@@ -342,6 +342,8 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     level.requests = step.sent;
     level.errors = step.errors.total();
     level.late_sends = step.late_sends;
+    if (!o.closed)
+      level.send_gap_scv = step.send_gaps.scv();
     if (before && after) {
       const auto served_before = find_histogram(*before, "kendall_service_time_seconds");
       const auto served_after = find_histogram(*after, "kendall_service_time_seconds");

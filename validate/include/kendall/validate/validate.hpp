@@ -77,6 +77,9 @@ struct LevelResult {
   std::uint64_t requests = 0;
   std::uint64_t errors = 0;
   std::uint64_t late_sends = 0;
+  /// SCV of the gaps between sends as they left the load generator (open loop): 1 when the
+  /// server really saw Poisson arrivals, more when held-back sends went out together.
+  std::optional<double> send_gap_scv;
   std::optional<double> server_service_mean;  ///< from /metrics during the step
   /// Time a worker was held per job during the step (kendall_worker_busy_seconds_total over
   /// kendall_worker_jobs_total): the service time plus handing the answer back.
