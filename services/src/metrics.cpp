@@ -124,6 +124,12 @@ std::string Metrics::render(const Gauges& gauges) const {
   line("# TYPE kendall_worker_busy_seconds_total counter");
   fmt::format_to(std::back_inserter(out), "kendall_worker_busy_seconds_total {}\n",
                  gauges.worker_busy_seconds);
+  line(
+      "# HELP kendall_worker_busy_seconds_squared_total Sum of each job's hold squared (s^2): "
+      "with the two counters above, the holds' variance.");
+  line("# TYPE kendall_worker_busy_seconds_squared_total counter");
+  fmt::format_to(std::back_inserter(out), "kendall_worker_busy_seconds_squared_total {}\n",
+                 gauges.worker_busy_seconds_squared);
 
   const std::pair<const char*, std::size_t> gauge_values[] = {
       {"kendall_http_requests_in_flight", gauges.in_flight},

@@ -66,7 +66,8 @@ struct Server::State {
             pool ? pool->busy() : 0,
             context.connections.load(),
             usage.jobs,
-            usage.busy_seconds};
+            usage.busy_seconds,
+            usage.busy_seconds_squared};
   }
 
   void begin_shutdown() {

@@ -86,11 +86,13 @@ void WorkerPool::run() {
     }
     entry.job(taken_at - entry.queued_at);
     entry = Entry{};  // releasing what the job captured is part of its hold
-    const auto held = std::chrono::steady_clock::now() - taken_at;
+    const double held =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - taken_at).count();
     std::lock_guard lock(mutex_);
     --busy_;
     ++usage_.jobs;
-    usage_.busy_seconds += std::chrono::duration<double>(held).count();
+    usage_.busy_seconds += held;
+    usage_.busy_seconds_squared += held * held;
   }
 }
 

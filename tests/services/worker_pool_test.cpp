@@ -69,6 +69,24 @@ TEST(WorkerPool, UsageCountsTheWholeHoldOfEachJob) {
   EXPECT_EQ(usage.jobs, 2u);
   EXPECT_GE(usage.busy_seconds, 0.050);
   EXPECT_LT(usage.busy_seconds, 5.0);
+  // Holds h1 ≥ 50 ms and h2 ≥ 0: the squares sum to at least 50², and never exceed the holds'
+  // sum squared (h1² + h2² ≤ (h1 + h2)²).
+  EXPECT_GE(usage.busy_seconds_squared, 0.050 * 0.050);
+  EXPECT_LE(usage.busy_seconds_squared, usage.busy_seconds * usage.busy_seconds);
+}
+
+// Holds of known lengths: 10 ms and 30 ms sleeps on one worker. Sleeps overshoot by scheduling
+// latency only, so the sum of squares is 0.01² + 0.03² = 0.001 s² plus a little.
+TEST(WorkerPool, UsageSumsTheSquaresOfTheHolds) {
+  WorkerPool pool(1, 4);
+  for (const int ms : {10, 30})
+    ASSERT_TRUE(pool.try_submit(
+        [ms](auto) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }));
+  pool.shutdown();
+  const WorkerPool::Usage usage = pool.usage();
+  EXPECT_EQ(usage.jobs, 2u);
+  EXPECT_GE(usage.busy_seconds_squared, 0.001);
+  EXPECT_LT(usage.busy_seconds_squared, 0.0015);  // each hold under 35 ms even when late
 }
 
 }  // namespace

@@ -41,8 +41,9 @@ struct Gauges {
   std::size_t queue_length = 0;  ///< requests waiting for a worker
   std::size_t busy_workers = 0;
   std::size_t connections = 0;
-  std::uint64_t worker_jobs = 0;   ///< counter: jobs the workers finished
-  double worker_busy_seconds = 0;  ///< counter: time the workers were held by them
+  std::uint64_t worker_jobs = 0;           ///< counter: jobs the workers finished
+  double worker_busy_seconds = 0;          ///< counter: time the workers were held by them
+  double worker_busy_seconds_squared = 0;  ///< counter: the sum of those holds squared
 };
 
 /// Thread-safe and lock-free: counters are atomics indexed by route and status code.

@@ -46,10 +46,12 @@ class WorkerPool {
   /// them. The hold runs from taking a job off the queue until the worker is free for the next
   /// one, so it includes handing the answer back to the I/O thread and releasing the request:
   /// work the job's own timing (kendall_service_time_seconds) leaves out but the queue still
-  /// waits for. busy_seconds / jobs is the service time the queue really sees (U = X·S).
+  /// waits for. busy_seconds / jobs is the service time the queue really sees (U = X·S); the
+  /// sum of squared holds gives its variance, which the queue's wait is proportional to.
   struct Usage {
     std::uint64_t jobs = 0;
     double busy_seconds = 0;
+    double busy_seconds_squared = 0;
   };
   Usage usage() const;
 
