@@ -44,6 +44,12 @@ TEST(LevelModel, TheLevelsOwnServiceTimeIsTheOneStretched) {
   EXPECT_NEAR(system.services[0].service_time.scv, 0.05, 1e-12);
 }
 
+TEST(LevelModel, AMeasuredScvReplacesTheCalibratedOne) {
+  const model::System system = cpu_bound_levels(false).at(500, 0.0015, 0.0002, 0.3);
+  EXPECT_NEAR(system.services[0].service_time.mean, 0.0015 / 0.95, 1e-12);
+  EXPECT_NEAR(system.services[0].service_time.scv, 0.3, 1e-12);
+}
+
 TEST(LevelModel, ServicesThatAreNotCpuBoundTakeTheMeasuredTimeAsItIs) {
   LevelModel levels = cpu_bound_levels(false);
   levels.cores = 0;

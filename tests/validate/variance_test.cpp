@@ -1,8 +1,10 @@
-// Tests for histogram_variance (kendall/validate/calibrate.hpp), against hand-derived values.
+// Tests for histogram_variance and worker_hold_scv (kendall/validate/calibrate.hpp), against
+// hand-derived values.
 #include <gtest/gtest.h>
 
 #include "kendall/base/histogram.hpp"
 #include "kendall/validate/calibrate.hpp"
+#include "kendall/validate/prometheus.hpp"
 
 namespace kendall::validation {
 namespace {
@@ -26,6 +28,38 @@ TEST(HistogramVariance, ClippingAtAQuantileStopsOneStallSettingTheSpread) {
   EXPECT_NEAR(histogram_variance(h), 0.998e-3, 0.02e-3);
   EXPECT_LT(histogram_variance(h, 0.99), 1e-10);
   EXPECT_EQ(histogram_variance(Histogram{}, 0.99), 0.0);
+}
+
+// Three holds of 1, 2 and 3 ms between the scrapes: mean 2 ms, mean square 14/3 ms², variance
+// 2/3 ms², SCV 1/6 (the population variance: the model wants the holds' own spread).
+TEST(WorkerHoldScv, IsTheVarianceOfTheHoldsBetweenScrapesOverTheirMeanSquared) {
+  const Samples before = parse_prometheus(
+      "kendall_worker_jobs_total 10\nkendall_worker_busy_seconds_total 0.02\n"
+      "kendall_worker_busy_seconds_squared_total 0.00004\n",
+      "before");
+  const Samples after = parse_prometheus(
+      "kendall_worker_jobs_total 13\nkendall_worker_busy_seconds_total 0.026\n"
+      "kendall_worker_busy_seconds_squared_total 0.000054\n",
+      "after");
+  ASSERT_TRUE(worker_hold_scv(before, after));
+  EXPECT_NEAR(*worker_hold_scv(before, after), 1.0 / 6, 1e-9);
+  EXPECT_NEAR(*worker_hold_per_job(before, after), 0.002, 1e-12);
+}
+
+TEST(WorkerHoldScv, NothingWithoutTheSquaresCounterOrTwoJobs) {
+  const Samples older = parse_prometheus(
+      "kendall_worker_jobs_total 10\nkendall_worker_busy_seconds_total 0.02\n", "older service");
+  const Samples one_more = parse_prometheus(
+      "kendall_worker_jobs_total 11\nkendall_worker_busy_seconds_total 0.022\n"
+      "kendall_worker_busy_seconds_squared_total 0.000044\n",
+      "after");
+  EXPECT_FALSE(worker_hold_scv(older, older));
+  EXPECT_FALSE(worker_hold_scv(older, one_more));  // no squares before
+  const Samples with_squares = parse_prometheus(
+      "kendall_worker_jobs_total 10\nkendall_worker_busy_seconds_total 0.02\n"
+      "kendall_worker_busy_seconds_squared_total 0.00004\n",
+      "before");
+  EXPECT_FALSE(worker_hold_scv(with_squares, one_more));  // one job: no spread to speak of
 }
 
 }  // namespace

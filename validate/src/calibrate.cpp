@@ -163,6 +163,23 @@ std::optional<double> worker_hold_per_job(const Samples& before, const Samples& 
   return (*busy_after - *busy_before) / (*jobs_after - *jobs_before);
 }
 
+std::optional<double> worker_hold_scv(const Samples& before, const Samples& after) {
+  const auto delta = [&](const char* name) -> std::optional<double> {
+    const auto b = find_sample(before, name);
+    const auto a = find_sample(after, name);
+    if (!a || !b)
+      return std::nullopt;
+    return *a - *b;
+  };
+  const auto jobs = delta("kendall_worker_jobs_total");
+  const auto busy = delta("kendall_worker_busy_seconds_total");
+  const auto squares = delta("kendall_worker_busy_seconds_squared_total");
+  if (!jobs || !busy || !squares || *jobs < 2 || !(*busy > 0))
+    return std::nullopt;
+  const double mean = *busy / *jobs;
+  return std::max(0.0, *squares / *jobs - mean * mean) / (mean * mean);
+}
+
 Calibration calibrate(const CalibrationTarget& target, const CalibrationOptions& options) {
   if (options.requests < 10)
     throw std::invalid_argument("calibration needs at least 10 requests");
@@ -212,7 +229,8 @@ Calibration calibrate(const CalibrationTarget& target, const CalibrationOptions&
       result.client_mean > 0 ? client_variance / (result.client_mean * result.client_mean) : 0;
 
   std::optional<PromHistogram> served, queued;
-  std::optional<double> held;  // worker hold per job
+  std::optional<double> held;      // worker hold per job
+  std::optional<double> held_scv;  // and the holds' SCV
   if (before && after) {
     const auto served_after = find_histogram(*after, service_metric);
     const auto served_before = find_histogram(*before, service_metric);
@@ -225,6 +243,7 @@ Calibration calibrate(const CalibrationTarget& target, const CalibrationOptions&
     if (const auto workers = find_sample(*after, "kendall_workers"))
       result.workers = static_cast<int>(*workers);
     held = worker_hold_per_job(*before, *after);
+    held_scv = worker_hold_scv(*before, *after);
   }
   if (served && served->count >= static_cast<double>(result.samples) / 2) {
     result.source = "metrics";
@@ -236,9 +255,12 @@ Calibration calibrate(const CalibrationTarget& target, const CalibrationOptions&
     // The hand-off to a worker (kendall_queue_wait_seconds at one user) happens at every load,
     // so it belongs to the fixed overhead; the model's queueing starts from zero.
     result.overhead = std::max(0.0, result.client_mean - result.service_mean);
-    // The server's buckets are too coarse for a variance; the client's histogram is fine-grained
-    // and, with one user, differs from the service time by a nearly constant overhead.
-    result.service_scv = client_variance / (result.service_mean * result.service_mean);
+    // Exact from the holds' sum of squares when the service counts it. Else from the client's
+    // fine-grained histogram, which with one user differs from the service time by a nearly
+    // constant overhead (the server's Prometheus buckets are too coarse for a variance).
+    result.service_scv = held && held_scv && *held >= result.job_mean
+                             ? *held_scv
+                             : client_variance / (result.service_mean * result.service_mean);
     if (options.open_loop_requests > 0 && result.service_mean > 0) {
       const double rate = std::min(1000.0, 0.1 * result.workers.value_or(1) / result.service_mean);
       if (const auto phase = open_loop_phase(target, options, rate)) {

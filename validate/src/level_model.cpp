@@ -10,10 +10,11 @@ model::System LevelModel::at(double load) const {
   return at(load, base.services[0].service_time.mean, background_cpu);
 }
 
-model::System LevelModel::at(double load, double service_mean, double background_cpu_now) const {
+model::System LevelModel::at(double load, double service_mean, double background_cpu_now,
+                             std::optional<double> service_scv) const {
   model::System system = base;
-  const Distribution service_time =
-      Distribution::from_moments(service_mean, base.services[0].service_time.scv);
+  const Distribution service_time = Distribution::from_moments(
+      service_mean, service_scv.value_or(base.services[0].service_time.scv));
   system.services[0].service_time = service_time;
   if (closed)
     system.classes[0].population = static_cast<int>(load);

@@ -63,10 +63,14 @@ Json to_json(const ValidationReport& report) {
     measured["send_gap_scv"] = optional_number(l.send_gap_scv);
     measured["server_service_time"] = optional_number(l.server_service_mean);
     measured["server_hold_time"] = optional_number(l.server_hold_mean);
+    measured["server_hold_scv"] = optional_number(l.server_hold_scv);
     level["measured"] = measured;
-    level["model_inputs"] = {{"from", l.model_inputs},
-                             {"service_time", l.model_service_time},
-                             {"background_cpu", l.model_background_cpu}};
+    level["model_inputs"] = {
+        {"from", l.model_inputs},
+        {"service_time", l.model_service_time},
+        {"service_scv",
+         l.model_service_scv ? *l.model_service_scv : report.system.services[0].service_time.scv},
+        {"background_cpu", l.model_background_cpu}};
     level["predicted"] = l.predicted ? stats_json(*l.predicted) : Json(nullptr);
     level["predicted_from_calibration"] =
         l.predicted_from_calibration ? stats_json(*l.predicted_from_calibration) : Json(nullptr);

@@ -350,6 +350,7 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
       if (served_before && served_after && served_after->count > served_before->count)
         level.server_service_mean = served_after->since(*served_before).mean();
       level.server_hold_mean = worker_hold_per_job(*before, *after);
+      level.server_hold_scv = worker_hold_scv(*before, *after);
     }
 
     // The model's inputs measured over this level, as operational analysis does (Lazowska et
@@ -357,6 +358,13 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     // wait at 90% utilization by about 10%, more than any queueing formula's own error.
     level.model_service_time = c.service_mean;
     level.model_background_cpu = levels.background_cpu;
+    // The holds' spread under this load, not back to back: under load a job shares its core with
+    // the I/O thread, the load generator and the kernel, and the wait grows with (1 + SCV). Not
+    // when more workers than cores time-share them: then a hold includes waiting for a core,
+    // which the model puts in the queue.
+    const auto& service_cores = levels.base.services[0].cores;
+    if (!service_cores || workers <= *service_cores)
+      level.model_service_scv = level.server_hold_scv;
     const double served = step.responses > 0 ? static_cast<double>(step.responses) : 1.0;
     if (levels.cores > 0 && server_cpu_before && server_cpu_after) {
       // The work in service: the service's CPU per request less its I/O thread's share
@@ -377,8 +385,8 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     const double offered = o.closed        ? level.users
                            : step.sent > 0 ? step.achieved_rate()
                                            : level.rate;
-    const model::System measured_inputs =
-        levels.at(offered, level.model_service_time, level.model_background_cpu);
+    const model::System measured_inputs = levels.at(
+        offered, level.model_service_time, level.model_background_cpu, level.model_service_scv);
     level.predicted = predict(measured_inputs);
     level.predicted_from_calibration = predict(at_level);
     std::tie(level.simulated, level.simulated_mean_ci) =

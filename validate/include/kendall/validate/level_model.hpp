@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include "kendall/model/spec.hpp"
 
 namespace kendall::validation {
@@ -17,9 +19,10 @@ struct LevelModel {
   /// The system at `load` (a rate, or a population when closed) with the calibrated inputs.
   model::System at(double load) const;
 
-  /// The same with the service time and the background CPU per request given (measured over the
-  /// level); the service time keeps the calibrated SCV.
-  model::System at(double load, double service_mean, double background_cpu_now) const;
+  /// The same with the service time's mean (and SCV, else the calibrated one) and the background
+  /// CPU per request given (measured over the level).
+  model::System at(double load, double service_mean, double background_cpu_now,
+                   std::optional<double> service_scv = std::nullopt) const;
 };
 
 }  // namespace kendall::validation

@@ -84,12 +84,14 @@ struct LevelResult {
   /// Time a worker was held per job during the step (kendall_worker_busy_seconds_total over
   /// kendall_worker_jobs_total): the service time plus handing the answer back.
   std::optional<double> server_hold_mean;
+  std::optional<double> server_hold_scv;  ///< the holds' SCV during the step
 
   /// The model's inputs for this level, measured over the level itself (docs/validate.md):
   /// the service time (time holding a worker from /metrics, or for CPU-bound work the CPU time
   /// per request) and the other CPU work per request; calibration's values when not measurable.
   double model_service_time = 0;
   double model_background_cpu = 0;
+  std::optional<double> model_service_scv;   ///< the holds' SCV; empty: calibration's
   std::string model_inputs = "calibration";  ///< or "this level"
   std::optional<Stats> predicted;            ///< empty when the model says the level is unstable
   /// The forward prediction from the low-load calibration alone, and its errors.
