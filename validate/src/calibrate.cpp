@@ -153,31 +153,34 @@ double histogram_variance(const Histogram& histogram, double clip_quantile) {
   return squares / static_cast<double>(n - 1);
 }
 
-std::optional<double> worker_hold_per_job(const Samples& before, const Samples& after) {
-  const auto jobs_before = find_sample(before, "kendall_worker_jobs_total");
-  const auto jobs_after = find_sample(after, "kendall_worker_jobs_total");
-  const auto busy_before = find_sample(before, "kendall_worker_busy_seconds_total");
-  const auto busy_after = find_sample(after, "kendall_worker_busy_seconds_total");
-  if (!jobs_before || !jobs_after || !busy_before || !busy_after || *jobs_after <= *jobs_before)
+namespace {
+
+// How much a counter grew between two scrapes; nothing when either lacks it.
+std::optional<double> counter_delta(const Samples& before, const Samples& after, const char* name) {
+  const auto b = find_sample(before, name);
+  const auto a = find_sample(after, name);
+  if (!a || !b)
     return std::nullopt;
-  return (*busy_after - *busy_before) / (*jobs_after - *jobs_before);
+  return *a - *b;
+}
+
+}  // namespace
+
+std::optional<double> worker_hold_per_job(const Samples& before, const Samples& after) {
+  const auto jobs = counter_delta(before, after, "kendall_worker_jobs_total");
+  const auto busy = counter_delta(before, after, "kendall_worker_busy_seconds_total");
+  if (!jobs || !busy || !(*jobs > 0))
+    return std::nullopt;
+  return *busy / *jobs;
 }
 
 std::optional<double> worker_hold_scv(const Samples& before, const Samples& after) {
-  const auto delta = [&](const char* name) -> std::optional<double> {
-    const auto b = find_sample(before, name);
-    const auto a = find_sample(after, name);
-    if (!a || !b)
-      return std::nullopt;
-    return *a - *b;
-  };
-  const auto jobs = delta("kendall_worker_jobs_total");
-  const auto busy = delta("kendall_worker_busy_seconds_total");
-  const auto squares = delta("kendall_worker_busy_seconds_squared_total");
-  if (!jobs || !busy || !squares || *jobs < 2 || !(*busy > 0))
+  const auto jobs = counter_delta(before, after, "kendall_worker_jobs_total");
+  const auto squares = counter_delta(before, after, "kendall_worker_busy_seconds_squared_total");
+  const auto mean = worker_hold_per_job(before, after);
+  if (!jobs || !squares || !mean || *jobs < 2 || !(*mean > 0))
     return std::nullopt;
-  const double mean = *busy / *jobs;
-  return std::max(0.0, *squares / *jobs - mean * mean) / (mean * mean);
+  return std::max(0.0, *squares / *jobs - *mean * *mean) / (*mean * *mean);
 }
 
 Calibration calibrate(const CalibrationTarget& target, const CalibrationOptions& options) {
