@@ -111,7 +111,8 @@ TEST(Validation, CpuBoundHashingIsDetectedAndModelledOnTheCores) {
   options.levels = {0.1};
   options.step_durations = {1.0};
   // CPU times come in 10 ms ticks (/proc): 1000 hashes of ~0.6 ms are ~60 ticks, so the machine's
-  // and the service's totals are each within ~3%, enough for the 0.9 ratio below (300 were not).
+  // and the service's totals are each within ~3%, enough for the 0.9 ratio below; with 300
+  // (~18 ticks) rounding alone could break it, the likely cause of one failure seen.
   options.calibration.requests = 1000;
   options.simulated_requests = 20'000;
   options.simulated_replications = 2;
