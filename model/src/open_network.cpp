@@ -40,7 +40,7 @@ ServiceSolution solve_service(const Service& service, double rate, const Distrib
   if (rate <= 0)
     return {idle_station(time), 1};
   if (service.type == ServiceType::delay) {
-    StationInput input{rate, time, 1, std::nullopt, 1.0, false};
+    StationInput input{rate, time, 1, std::nullopt, 1.0, false, {}};
     StationMetrics m = solve_station(QueueModel::mminf, input);
     m.method = "M/G/inf (delay: no queueing), exact";
     m.waiting_time = WaitingTimeDistribution{};
@@ -58,9 +58,12 @@ ServiceSolution solve_service(const Service& service, double rate, const Distrib
   // Round-robin hands each replica every r-th arrival of a Poisson stream: Erlang-r gaps, SCV 1/r.
   input.scv_arrival = service.balancer == Balancer::round_robin ? 1.0 / service.replicas : 1.0;
   input.percentiles = false;  // classes convolve their own sojourns
-  const bool markovian = is_exponential(time) && input.scv_arrival == 1.0;
+  const bool markovian =
+      is_exponential(time) && input.scv_arrival == 1.0 && service.service_dispersion.empty();
   const QueueModel model =
       input.capacity ? QueueModel::mmck : (markovian ? QueueModel::mmc : QueueModel::ggc);
+  if (model == QueueModel::ggc)
+    input.service_dispersion = service.service_dispersion;
   StationMetrics m = solve_station(model, input);
   if (input.capacity && !markovian) {
     // No closed form for G/G/c/K: blocking from M/M/c/K, and the wait of admitted requests from
@@ -68,6 +71,7 @@ ServiceSolution solve_service(const Service& service, double rate, const Distrib
     // split); under overload, where G/G/c has no steady state, M/M/c/K for everything.
     StationInput admitted = input;
     admitted.capacity.reset();
+    admitted.service_dispersion = service.service_dispersion;
     admitted.arrival_rate = m.throughput;
     if (admitted.arrival_rate * time.mean < admitted.servers) {
       const StationMetrics waiting = solve_station(QueueModel::ggc, admitted);

@@ -115,6 +115,13 @@ void check_input(QueueModel model, const StationInput& input) {
         "{}: arrival SCV is {}; it must be a finite number >= 0 (1 for Poisson arrivals)", name,
         input.scv_arrival));
   }
+  if (!input.service_dispersion.empty()) {
+    if (model != QueueModel::ggc)
+      throw InputError(fmt::format(
+          "{}: a service-time dispersion is given but only ggc reads it; use ggc", name));
+    if (const auto problem = dispersion_problem(input.service_dispersion))
+      throw InputError(fmt::format("{}: {}", name, *problem));
+  }
 }
 
 /// The outcome when λ E[S] >= c: the queue grows without bound, so there are no latencies.
@@ -318,7 +325,10 @@ StationMetrics solve_pollaczek_khinchine(QueueModel model, const StationInput& i
 
 StationMetrics solve_ggc(const StationInput& input) {
   const std::string method =
-      "Allen–Cunneen approximation (Allen 1990) for G/G/c: W_q ≈ W_q(M/M/c) (c_a² + c_s²) / 2";
+      input.service_dispersion.empty()
+          ? "Allen–Cunneen approximation (Allen 1990) for G/G/c: W_q ≈ W_q(M/M/c) (c_a² + c_s²) / 2"
+          : "G/G/c with correlated service times: W_q ≈ W_q(M/M/c) times the robust-queueing "
+            "factor of the measured dispersion (Whitt & You 2018): approximate";
   const double mean_service = input.service.mean;
   const int c = input.servers;
   const double a = input.arrival_rate * mean_service;
@@ -333,7 +343,12 @@ StationMetrics solve_ggc(const StationInput& input) {
   out.throughput = input.arrival_rate;
   // W_q ≈ C(c, a) / (cμ - λ) · (c_a² + c_s²) / 2 (Allen, Probability, Statistics and Queueing
   // Theory, 2nd ed., 1990, §6; exact for M/M/c, and for M/G/1 it is the P-K formula).
-  const double variability = (input.scv_arrival + input.service.scv) / 2.0;
+  // With correlated service times the factor is the robust-queueing one, which equals this
+  // whenever the dispersion is flat (see dispersion.hpp).
+  const double variability = input.service_dispersion.empty()
+                                 ? (input.scv_arrival + input.service.scv) / 2.0
+                                 : robust_wait_factor(a / c, input.scv_arrival, input.service.scv,
+                                                      input.service_dispersion);
   const double erlang_c_value = erlang_c(c, a);
   const double mean_wait = erlang_c_value * mean_service / (c - a) * variability;
   fill_means(out, input.arrival_rate, mean_wait, mean_service);

@@ -10,6 +10,7 @@
 
 #include "kendall/base/distribution.hpp"
 #include "kendall/base/error.hpp"
+#include "kendall/model/dispersion.hpp"
 
 namespace kendall::model {
 
@@ -50,6 +51,11 @@ struct Service {
   /// CPU cores one replica's workers can use at once, for CPU-bound work (the service time is
   /// then CPU time). Workers beyond the cores add no capacity: they share the cores.
   std::optional<int> cores;
+
+  /// The service times' index of dispersion when they are correlated over time (a machine
+  /// slower for seconds at a time), as `kendall validate` measures it; empty: independent.
+  /// Open networks then use the robust-queueing wait (dispersion.hpp); not read from spec files.
+  std::vector<DispersionPoint> service_dispersion;
 
   /// Requests one replica serves at once at full speed: workers, or the cores if fewer.
   int servers_per_replica() const { return cores ? std::min(workers, *cores) : workers; }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kendall/base/distribution.hpp"
+#include "kendall/model/dispersion.hpp"
 
 namespace kendall::model {
 
@@ -40,6 +41,9 @@ struct StationInput {
   /// Compute response-time percentiles. Off for callers that only need the means and the
   /// waiting-time distribution (networks convolve their own), since grid percentiles cost.
   bool percentiles = true;
+  /// G/G/c only: the service times' index of dispersion I_s(m) when they are correlated over
+  /// time (see dispersion.hpp); empty means independent (I_s = c_s² at every m).
+  std::vector<DispersionPoint> service_dispersion;
 };
 
 struct ResponsePercentiles {
