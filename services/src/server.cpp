@@ -67,7 +67,8 @@ struct Server::State {
             context.connections.load(),
             usage.jobs,
             usage.busy_seconds,
-            usage.busy_seconds_squared};
+            usage.busy_seconds_squared,
+            usage.blocks.scales()};
   }
 
   void begin_shutdown() {

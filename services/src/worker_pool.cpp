@@ -93,6 +93,7 @@ void WorkerPool::run() {
     ++usage_.jobs;
     usage_.busy_seconds += held;
     usage_.busy_seconds_squared += held * held;
+    usage_.blocks.add(held);
   }
 }
 

@@ -21,7 +21,12 @@ class HandlersTest : public ::testing::Test {
         signer_(test_secret, std::chrono::seconds(3600)),
         metrics_(2, 8),
         register_(ServiceKind::register_user, *store_, hasher_, nullptr, metrics_,
-                  [] { return Gauges{1, 2, 3, 4, 5, 0.25, 0.0125}; }),
+                  [] {
+                    HoldBlocks blocks;  // holds 0.1 s and 0.15 s: one block of two, 0.25² s²
+                    blocks.add(0.1);
+                    blocks.add(0.15);
+                    return Gauges{1, 2, 3, 4, 5, 0.25, 0.0125, blocks.scales()};
+                  }),
         login_(ServiceKind::login, *store_, hasher_, &signer_, metrics_, [] { return Gauges{}; }) {}
 
   Response post(const Handlers& handlers, const std::string& target, const std::string& body,
@@ -216,7 +221,11 @@ TEST_F(HandlersTest, MetricsArePrometheusTextWithTheGauges) {
         "kendall_workers_busy 3\n", "kendall_connections 4\n", "kendall_workers 2\n",
         "kendall_queue_limit 8\n", "kendall_worker_jobs_total 5\n",
         "kendall_worker_busy_seconds_total 0.25\n",
-        "kendall_worker_busy_seconds_squared_total 0.0125\n"}) {
+        "kendall_worker_busy_seconds_squared_total 0.0125\n",
+        "kendall_worker_hold_blocks_total{jobs=\"2\"} 1\n",
+        "kendall_worker_hold_block_seconds_squared_total{jobs=\"2\"} 0.0625\n",
+        "kendall_worker_hold_blocks_total{jobs=\"4\"} 0\n",
+        "kendall_worker_hold_blocks_total{jobs=\"4096\"} 0\n"}) {
     EXPECT_NE(text.find(line), std::string::npos) << line;
   }
   EXPECT_NE(text.find("kendall_queue_wait_seconds_count 0\n"), std::string::npos);

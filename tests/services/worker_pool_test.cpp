@@ -88,6 +88,12 @@ TEST(WorkerPool, UsageSumsTheSquaresOfTheHolds) {
   EXPECT_EQ(usage.jobs, 2u);
   EXPECT_GE(usage.busy_seconds_squared, 0.001);
   EXPECT_LE(usage.busy_seconds_squared, usage.busy_seconds * usage.busy_seconds - 0.0006 + 1e-12);
+  // The two holds in order make one block of two: its square is the holds' sum squared.
+  const auto scales = usage.blocks.scales();
+  EXPECT_EQ(scales[0].jobs_per_block, 2u);
+  EXPECT_EQ(scales[0].blocks, 1u);
+  EXPECT_NEAR(scales[0].block_seconds_squared, usage.busy_seconds * usage.busy_seconds, 1e-12);
+  EXPECT_EQ(scales[1].blocks, 0u);
 }
 
 }  // namespace

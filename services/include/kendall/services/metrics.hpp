@@ -13,6 +13,7 @@
 #include <string>
 #include <utility>
 
+#include "kendall/services/hold_blocks.hpp"
 #include "kendall/services/route.hpp"
 
 namespace kendall::services {
@@ -44,6 +45,8 @@ struct Gauges {
   std::uint64_t worker_jobs = 0;           ///< counter: jobs the workers finished
   double worker_busy_seconds = 0;          ///< counter: time the workers were held by them
   double worker_busy_seconds_squared = 0;  ///< counter: the sum of those holds squared
+  /// counters: consecutive holds summed in blocks, squared (their dispersion over time)
+  std::array<HoldBlocks::Scale, HoldBlocks::kScales> worker_hold_blocks{};
 };
 
 /// Thread-safe and lock-free: counters are atomics indexed by route and status code.

@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include "kendall/services/hold_blocks.hpp"
+
 namespace kendall::services {
 
 class WorkerPool {
@@ -52,6 +54,7 @@ class WorkerPool {
     std::uint64_t jobs = 0;
     double busy_seconds = 0;
     double busy_seconds_squared = 0;
+    HoldBlocks blocks;  ///< the holds in order, summed in blocks (hold_blocks.hpp)
   };
   Usage usage() const;
 

@@ -1,0 +1,38 @@
+#pragma once
+/// Sums of consecutive worker holds in blocks of 2, 4, … 4096 jobs, and their squares. Between
+/// two scrapes they give the index of dispersion of the holds' sums, Var(S_1+…+S_m)/(m E[S]²):
+/// c_s² at every m when holds are independent, growing with m when a slower machine makes slow
+/// holds come in runs, which lengthens the queue far beyond what c_s² predicts.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+namespace kendall::services {
+
+class HoldBlocks {
+ public:
+  static constexpr std::size_t kScales = 12;  ///< blocks of 2^1 … 2^12 jobs
+
+  struct Scale {
+    std::uint64_t jobs_per_block = 0;
+    std::uint64_t blocks = 0;          ///< blocks completed
+    double block_seconds_squared = 0;  ///< Σ (sum of the block's holds)²
+  };
+
+  HoldBlocks();
+  /// One more job finished, held for `seconds`.
+  void add(double seconds);
+  /// Completed blocks only: a block in progress counts once it is full.
+  std::array<Scale, kScales> scales() const;
+
+ private:
+  struct Running {
+    Scale done;
+    std::uint64_t jobs = 0;  ///< in the block in progress
+    double seconds = 0;      ///< its sum so far
+  };
+  std::array<Running, kScales> running_;
+};
+
+}  // namespace kendall::services
