@@ -44,6 +44,20 @@ TEST(LevelModel, TheLevelsOwnServiceTimeIsTheOneStretched) {
   EXPECT_NEAR(system.services[0].service_time.scv, 0.05, 1e-12);
 }
 
+// The holds' dispersion reaches the service, and the model's wait with it: flat at the SCV it
+// changes nothing (Allen–Cunneen), rising to 5 over 256 holds it lengthens the wait at ρ ≈ 0.8.
+TEST(LevelModel, AMeasuredDispersionReachesTheWait) {
+  const LevelModel levels = cpu_bound_levels(false);
+  const auto wait = [&](const std::vector<model::DispersionPoint>& dispersion) {
+    const model::System system = levels.at(750, 0.002, 0.0001, 0.05, dispersion);
+    EXPECT_EQ(system.services[0].service_dispersion.size(), dispersion.size());
+    return *model::analyze(system).services[0].waiting_time;
+  };
+  const double independent = wait({});
+  EXPECT_NEAR(wait({{4, 0.05}, {256, 0.05}}), independent, independent * 1e-6);
+  EXPECT_GT(wait({{4, 0.3}, {256, 5.0}}), 1.5 * independent);
+}
+
 TEST(LevelModel, AMeasuredScvReplacesTheCalibratedOne) {
   const model::System system = cpu_bound_levels(false).at(500, 0.0015, 0.0002, 0.3);
   EXPECT_NEAR(system.services[0].service_time.mean, 0.0015 / 0.95, 1e-12);

@@ -1,4 +1,5 @@
-// Tests for histogram_variance and worker_hold_scv (kendall/validate/calibrate.hpp), against
+// Tests for histogram_variance, worker_hold_scv and worker_hold_dispersion
+// (kendall/validate/calibrate.hpp), against
 // hand-derived values.
 #include <gtest/gtest.h>
 
@@ -60,6 +61,45 @@ TEST(WorkerHoldScv, NothingWithoutTheSquaresCounterOrTwoJobs) {
       "kendall_worker_busy_seconds_squared_total 0.00004\n",
       "before");
   EXPECT_FALSE(worker_hold_scv(with_squares, one_more));  // one job: no spread to speak of
+}
+
+// 256 holds between the scrapes, 0.512 s: mean 2 ms. 128 blocks of two, mean square 16.8e-6 s²
+// around a mean of 4 ms: variance 0.8e-6 s², I(2) = 0.8e-6 / (2 × 4e-6) = 0.1. 64 blocks of
+// four, mean square 67.2e-6 around 8 ms: variance 3.2e-6, I(4) = 3.2e-6 / (4 × 4e-6) = 0.2.
+// Only 32 blocks of eight: too few to report, and no larger block is read after it.
+TEST(WorkerHoldDispersion, IsTheVarianceOfTheBlockSumsOverTheirSizeTimesTheMeanSquared) {
+  const Samples before = parse_prometheus(
+      "kendall_worker_jobs_total 1000\nkendall_worker_busy_seconds_total 2.0\n"
+      "kendall_worker_hold_blocks_total{jobs=\"2\"} 500\n"
+      "kendall_worker_hold_block_seconds_squared_total{jobs=\"2\"} 0.008\n"
+      "kendall_worker_hold_blocks_total{jobs=\"4\"} 250\n"
+      "kendall_worker_hold_block_seconds_squared_total{jobs=\"4\"} 0.016\n"
+      "kendall_worker_hold_blocks_total{jobs=\"8\"} 125\n"
+      "kendall_worker_hold_block_seconds_squared_total{jobs=\"8\"} 0.032\n",
+      "before");
+  const Samples after = parse_prometheus(
+      "kendall_worker_jobs_total 1256\nkendall_worker_busy_seconds_total 2.512\n"
+      "kendall_worker_hold_blocks_total{jobs=\"2\"} 628\n"
+      "kendall_worker_hold_block_seconds_squared_total{jobs=\"2\"} 0.0101504\n"
+      "kendall_worker_hold_blocks_total{jobs=\"4\"} 314\n"
+      "kendall_worker_hold_block_seconds_squared_total{jobs=\"4\"} 0.0203008\n"
+      "kendall_worker_hold_blocks_total{jobs=\"8\"} 157\n"
+      "kendall_worker_hold_block_seconds_squared_total{jobs=\"8\"} 0.04\n",
+      "after");
+  const auto points = worker_hold_dispersion(before, after);
+  ASSERT_EQ(points.size(), 2u);
+  EXPECT_EQ(points[0].jobs, 2.0);
+  EXPECT_NEAR(points[0].index, 0.1, 1e-9);
+  EXPECT_EQ(points[1].jobs, 4.0);
+  EXPECT_NEAR(points[1].index, 0.2, 1e-9);
+}
+
+TEST(WorkerHoldDispersion, NothingFromAServiceWithoutBlockCounters) {
+  const Samples before = parse_prometheus(
+      "kendall_worker_jobs_total 10\nkendall_worker_busy_seconds_total 0.02\n", "before");
+  const Samples after = parse_prometheus(
+      "kendall_worker_jobs_total 1010\nkendall_worker_busy_seconds_total 2.02\n", "after");
+  EXPECT_TRUE(worker_hold_dispersion(before, after).empty());
 }
 
 }  // namespace

@@ -156,7 +156,8 @@ double histogram_variance(const Histogram& histogram, double clip_quantile) {
 namespace {
 
 // How much a counter grew between two scrapes; nothing when either lacks it.
-std::optional<double> counter_delta(const Samples& before, const Samples& after, const char* name) {
+std::optional<double> counter_delta(const Samples& before, const Samples& after,
+                                    const std::string& name) {
   const auto b = find_sample(before, name);
   const auto a = find_sample(after, name);
   if (!a || !b)
@@ -181,6 +182,28 @@ std::optional<double> worker_hold_scv(const Samples& before, const Samples& afte
   if (!jobs || !squares || !mean || *jobs < 2 || !(*mean > 0))
     return std::nullopt;
   return std::max(0.0, *squares / *jobs - *mean * *mean) / (*mean * *mean);
+}
+
+std::vector<model::DispersionPoint> worker_hold_dispersion(const Samples& before,
+                                                           const Samples& after) {
+  std::vector<model::DispersionPoint> points;
+  const auto mean = worker_hold_per_job(before, after);
+  if (!mean || !(*mean > 0))
+    return points;
+  // The service writes the block sizes 2, 4, … 4096; read whichever it has.
+  for (std::uint64_t jobs = 2; jobs <= 4096; jobs *= 2) {
+    const std::string label = fmt::format("{{jobs=\"{}\"}}", jobs);
+    const auto blocks = counter_delta(before, after, "kendall_worker_hold_blocks_total" + label);
+    const auto squares =
+        counter_delta(before, after, "kendall_worker_hold_block_seconds_squared_total" + label);
+    if (!blocks || !squares || *blocks < kMinDispersionBlocks)
+      break;
+    const double m = static_cast<double>(jobs);
+    const double block_mean = m * *mean;
+    const double variance = std::max(0.0, *squares / *blocks - block_mean * block_mean);
+    points.push_back({m, variance / (m * *mean * *mean)});
+  }
+  return points;
 }
 
 Calibration calibrate(const CalibrationTarget& target, const CalibrationOptions& options) {

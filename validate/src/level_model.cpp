@@ -11,8 +11,10 @@ model::System LevelModel::at(double load) const {
 }
 
 model::System LevelModel::at(double load, double service_mean, double background_cpu_now,
-                             std::optional<double> service_scv) const {
+                             std::optional<double> service_scv,
+                             const std::vector<model::DispersionPoint>& dispersion) const {
   model::System system = base;
+  system.services[0].service_dispersion = dispersion;
   const Distribution service_time = Distribution::from_moments(
       service_mean, service_scv.value_or(base.services[0].service_time.scv));
   system.services[0].service_time = service_time;

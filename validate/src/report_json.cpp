@@ -18,6 +18,13 @@ Json optional_number(const std::optional<double>& value) {
   return value ? Json(*value) : Json(nullptr);
 }
 
+Json dispersion_json(const std::vector<model::DispersionPoint>& points) {
+  Json out = Json::array();
+  for (const model::DispersionPoint& p : points)
+    out.push_back({{"jobs", p.jobs}, {"index", p.index}});
+  return out;
+}
+
 }  // namespace
 
 Json to_json(const ValidationReport& report) {
@@ -64,13 +71,16 @@ Json to_json(const ValidationReport& report) {
     measured["server_service_time"] = optional_number(l.server_service_mean);
     measured["server_hold_time"] = optional_number(l.server_hold_mean);
     measured["server_hold_scv"] = optional_number(l.server_hold_scv);
+    measured["server_hold_dispersion"] = dispersion_json(l.server_hold_dispersion);
     level["measured"] = measured;
     level["model_inputs"] = {
         {"from", l.model_inputs},
         {"service_time", l.model_service_time},
         {"service_scv",
          l.model_service_scv ? *l.model_service_scv : report.system.services[0].service_time.scv},
-        {"background_cpu", l.model_background_cpu}};
+        {"background_cpu", l.model_background_cpu},
+        {"service_dispersion", dispersion_json(l.model_service_dispersion)},
+        {"dispersion_factor", optional_number(l.model_dispersion_factor)}};
     level["predicted"] = l.predicted ? stats_json(*l.predicted) : Json(nullptr);
     level["predicted_from_calibration"] =
         l.predicted_from_calibration ? stats_json(*l.predicted_from_calibration) : Json(nullptr);

@@ -12,6 +12,7 @@
 #include "kendall/base/duration.hpp"
 #include "kendall/base/error.hpp"
 #include "kendall/loadgen/run.hpp"
+#include "kendall/model/dispersion.hpp"
 #include "kendall/model/system_model.hpp"
 #include "kendall/sim/simulate.hpp"
 #include "kendall/validate/bundled.hpp"
@@ -105,6 +106,20 @@ double predicted_utilization(const model::System& system) {
   for (const auto& service : result.services)
     busiest = std::max(busiest, service.utilization);
   return busiest;
+}
+
+// How much the service times' runs lengthen the model's wait: the robust-queueing factor over
+// Allen–Cunneen's at the service's utilization (open systems; nothing without a dispersion).
+std::optional<double> dispersion_factor(const model::System& system) {
+  const model::Service& service = system.services[0];
+  if (service.service_dispersion.empty() || system.workload != model::WorkloadType::open)
+    return std::nullopt;
+  const double utilization = predicted_utilization(system);
+  if (!(utilization > 0 && utilization < 1))
+    return std::nullopt;
+  const double scv = service.service_time.scv;
+  return model::robust_wait_factor(utilization, 1.0, scv, service.service_dispersion) /
+         ((1.0 + scv) / 2);
 }
 
 // Closed: the population whose predicted utilization is nearest `fraction` (at least 1).
@@ -351,6 +366,7 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
         level.server_service_mean = served_after->since(*served_before).mean();
       level.server_hold_mean = worker_hold_per_job(*before, *after);
       level.server_hold_scv = worker_hold_scv(*before, *after);
+      level.server_hold_dispersion = worker_hold_dispersion(*before, *after);
     }
 
     // The model's inputs measured over this level, as operational analysis does (Lazowska et
@@ -363,8 +379,13 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     // when more workers than cores time-share them: then a hold includes waiting for a core,
     // which the model puts in the queue.
     const auto& service_cores = levels.base.services[0].cores;
-    if (!service_cores || workers <= *service_cores)
+    if (!service_cores || workers <= *service_cores) {
       level.model_service_scv = level.server_hold_scv;
+      // And their runs: a machine slower for a second serves hundreds of holds slowly in a row,
+      // and the queue that builds meanwhile is what the wait at high load is mostly made of.
+      if (level.model_service_scv && !o.closed)
+        level.model_service_dispersion = level.server_hold_dispersion;
+    }
     const double served = step.responses > 0 ? static_cast<double>(step.responses) : 1.0;
     if (levels.cores > 0 && server_cpu_before && server_cpu_after) {
       // The work in service: the service's CPU per request less its I/O thread's share
@@ -385,8 +406,10 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     const double offered = o.closed        ? level.users
                            : step.sent > 0 ? step.achieved_rate()
                                            : level.rate;
-    const model::System measured_inputs = levels.at(
-        offered, level.model_service_time, level.model_background_cpu, level.model_service_scv);
+    const model::System measured_inputs =
+        levels.at(offered, level.model_service_time, level.model_background_cpu,
+                  level.model_service_scv, level.model_service_dispersion);
+    level.model_dispersion_factor = dispersion_factor(measured_inputs);
     level.predicted = predict(measured_inputs);
     level.predicted_from_calibration = predict(at_level);
     std::tie(level.simulated, level.simulated_mean_ci) =
@@ -408,6 +431,14 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
           "level {}: {} of {} requests failed (connect {}, timeout {}, io {}, 4xx {}, 5xx {})",
           i + 1, level.errors, level.requests, step.errors.connect, step.errors.timeout,
           step.errors.io, step.errors.status_4xx, step.errors.status_5xx));
+    if (level.model_dispersion_factor && *level.model_dispersion_factor > 1.1) {
+      const model::DispersionPoint& widest = level.model_service_dispersion.back();
+      report.notes.push_back(fmt::format(
+          "level {}: slow holds came in runs (dispersion {:.2f} over {:.0f} jobs against an SCV "
+          "of {:.2f}): the model's wait is {:.1f}× what independent holds would give",
+          i + 1, widest.index, widest.jobs, level.model_service_scv.value_or(0),
+          *level.model_dispersion_factor));
+    }
     if (!o.closed && level.late_sends * 100 > level.requests)
       report.notes.push_back(fmt::format(
           "level {}: {} sends started over 1 ms late: the load generator was short of CPU", i + 1,

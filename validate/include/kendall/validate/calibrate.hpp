@@ -11,10 +11,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "kendall/base/distribution.hpp"
 #include "kendall/base/histogram.hpp"
 #include "kendall/loadgen/scenario.hpp"
+#include "kendall/model/dispersion.hpp"
 #include "kendall/validate/prometheus.hpp"
 
 namespace kendall::validation {
@@ -105,5 +107,15 @@ std::optional<double> worker_hold_per_job(const Samples& before, const Samples& 
 /// The SCV of those holds (variance over mean², from kendall_worker_busy_seconds_squared_total):
 /// nothing without that counter or with fewer than two jobs in between.
 std::optional<double> worker_hold_scv(const Samples& before, const Samples& after);
+
+/// Fewest blocks a scale needs between two scrapes before its dispersion is reported: the
+/// variance of 64 block sums is within about ±18% (one standard error).
+inline constexpr double kMinDispersionBlocks = 64;
+
+/// The index of dispersion of the holds' sums, I(m) = Var(S_1+…+S_m) / (m E[S]²), at each block
+/// size m whose kendall_worker_hold_blocks_total grew by at least kMinDispersionBlocks between
+/// two scrapes (ascending m). Empty for services without those counters.
+std::vector<model::DispersionPoint> worker_hold_dispersion(const Samples& before,
+                                                           const Samples& after);
 
 }  // namespace kendall::validation

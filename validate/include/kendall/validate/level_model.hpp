@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <vector>
 
 #include "kendall/model/spec.hpp"
 
@@ -20,9 +21,11 @@ struct LevelModel {
   model::System at(double load) const;
 
   /// The same with the service time's mean (and SCV, else the calibrated one) and the background
-  /// CPU per request given (measured over the level).
+  /// CPU per request given (measured over the level), and the service times' dispersion over
+  /// time when measured (empty: independent).
   model::System at(double load, double service_mean, double background_cpu_now,
-                   std::optional<double> service_scv = std::nullopt) const;
+                   std::optional<double> service_scv = std::nullopt,
+                   const std::vector<model::DispersionPoint>& dispersion = {}) const;
 };
 
 }  // namespace kendall::validation

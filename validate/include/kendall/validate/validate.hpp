@@ -85,13 +85,21 @@ struct LevelResult {
   /// kendall_worker_jobs_total): the service time plus handing the answer back.
   std::optional<double> server_hold_mean;
   std::optional<double> server_hold_scv;  ///< the holds' SCV during the step
+  /// The holds' index of dispersion I(m) at block sizes m during the step: c_s² at every m when
+  /// holds are independent, more when slow holds come in runs (a machine slower for a while).
+  std::vector<model::DispersionPoint> server_hold_dispersion;
 
   /// The model's inputs for this level, measured over the level itself (docs/validate.md):
   /// the service time (time holding a worker from /metrics, or for CPU-bound work the CPU time
   /// per request) and the other CPU work per request; calibration's values when not measurable.
   double model_service_time = 0;
   double model_background_cpu = 0;
-  std::optional<double> model_service_scv;   ///< the holds' SCV; empty: calibration's
+  std::optional<double> model_service_scv;  ///< the holds' SCV; empty: calibration's
+  /// The holds' dispersion the model's wait uses; empty: independent service times.
+  std::vector<model::DispersionPoint> model_service_dispersion;
+  /// The model's wait over Allen–Cunneen's for the same inputs: above 1 when runs of slow
+  /// holds lengthen the queue (robust queueing, docs/validate.md).
+  std::optional<double> model_dispersion_factor;
   std::string model_inputs = "calibration";  ///< or "this level"
   std::optional<Stats> predicted;            ///< empty when the model says the level is unstable
   /// The forward prediction from the low-load calibration alone, and its errors.
