@@ -31,6 +31,7 @@ void Session::connect() {
 }
 
 void Session::send(const std::string& request) {
+  ++generation_;
   request_ = &request;
   busy_ = true;
   outcome_ = {};
@@ -45,6 +46,7 @@ void Session::send(const std::string& request) {
 }
 
 void Session::close() {
+  ++generation_;
   error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
@@ -57,6 +59,26 @@ void Session::check_deadline(Clock::time_point now) {
   deadline_ = Clock::time_point::max();
   timed_out_ = true;
   close();  // the pending operation completes with operation_aborted: a timeout
+}
+
+void Session::watch_idle() {
+  if (watching_ || busy_ || !connected_)
+    return;
+  watching_ = true;
+  socket_.async_wait(tcp::socket::wait_read, [this, generation = generation_](error_code ec) {
+    on_idle_readable(generation, ec);
+  });
+}
+
+void Session::on_idle_readable(std::uint64_t generation, error_code ec) {
+  watching_ = false;
+  // A send since the watch began owns the socket now: its response is what became readable.
+  if (ec || generation != generation_ || busy_ || !connected_)
+    return;
+  // Readable with no request out: HTTP/1.1 servers send nothing unasked, so this is the server
+  // closing the connection (perhaps after a 408). Drop it; the next send reconnects.
+  close();
+  buffer_.clear();
 }
 
 Failure Session::classify(error_code) const {

@@ -6,6 +6,7 @@
 // outcome back to it.
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -93,6 +94,11 @@ class Session {
   /// Called by the owner's sweep: past the deadline of the connect or request in progress, the
   /// socket is closed and the outcome is a timeout.
   void check_deadline(Clock::time_point now);
+  /// Called by the owner's sweep between requests: notices when the server closes this idle
+  /// keep-alive connection (as a server's idle timeout does), so that the next send connects
+  /// afresh instead of failing on a dead socket. Not armed per request: that would cost every
+  /// response a second completion.
+  void watch_idle();
 
   /// Owner's bookkeeping for the request in flight (index into its pending table).
   std::size_t slot = 0;
@@ -110,6 +116,7 @@ class Session {
   void use_beast_parser();
   void finish(Failure failure, unsigned status);
   Failure classify(error_code ec) const;
+  void on_idle_readable(std::uint64_t generation, error_code ec);
 
   /// The io_context's own executor type rather than the type-erased any_io_executor: no
   /// executor is wrapped and copied through a table of functions per operation.
@@ -129,6 +136,8 @@ class Session {
   bool fast_ = true;  // reading this response with read_response_head, not Beast's parser
   bool connected_ = false;
   bool busy_ = false;
+  bool watching_ = false;         // an idle watch is pending
+  std::uint64_t generation_ = 0;  // bumped by every send and close: a stale watch is ignored
   Outcome outcome_;
 };
 

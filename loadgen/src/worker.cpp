@@ -74,6 +74,7 @@ void Worker::run() {
   shared_.go.wait();
   if (!shared_.abort) {
     io_.restart();
+    watch_idle_ = true;  // not while connecting: a pending watch would keep io_.run() going
     sweeping_ = true;
     sweep();
     start_step(0);
@@ -139,8 +140,11 @@ void Worker::sweep() {
   if (!sweeping_)
     return;
   const Clock::time_point now = Clock::now();
-  for (auto& session : sessions_)
+  for (auto& session : sessions_) {
     session->check_deadline(now);
+    if (watch_idle_)
+      session->watch_idle();
+  }
   sweep_timer_.expires_after(sweep_period_);
   sweep_timer_.async_wait([this](error_code ec) {
     if (!ec)

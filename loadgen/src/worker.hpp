@@ -111,6 +111,7 @@ class Worker final : public SessionOwner {
   boost::asio::steady_timer sweep_timer_{io_};  // checks every session's deadline
   Clock::duration sweep_period_{};
   bool sweeping_ = false;
+  bool watch_idle_ = false;  // the sweep also watches idle connections (during the run)
 
   int users_ = 0;  // closed loop and max throughput
   double thread_rate_ = 0;

@@ -123,9 +123,48 @@ TEST(ServicesScenario, RegisterLoginExampleLogsInOnlyUsersItRegistered) {
   std::filesystem::remove_all(dir);
 }
 
+// The login service closes a keep-alive connection after 100 ms without a request (its header
+// timeout). Uniform load at 4/s on one connection leaves 250 ms between requests, so the server
+// has closed the connection before every send but the first: the load generator must notice
+// and reconnect, not report an I/O error for each request sent on a dead socket.
+TEST(ServicesScenario, AServerClosingIdleConnectionsCostsAReconnectNotAnError) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("kendall-loadgen-idle-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  ::setenv("KENDALL_TOKEN_SECRET", "kendall-loadgen-test-secret-0123456789", 1);
+  testing::ChildService login(
+      KENDALL_LOGIN_SERVICE,
+      {"--port", "0", "--store", "sqlite:" + (dir / "u.db").string(), "--header-timeout", "100ms"});
+  const std::uint16_t port = login.wait_ready();
+  const Scenario scenario = parse_scenario(
+      "requests:\n  - name: health\n    url: http://127.0.0.1:" + std::to_string(port) +
+          "/healthz\n",
+      "idle-close scenario");
+
+  LoadOptions options;
+  options.steps = {{4.0}};
+  options.duration = 2.0;
+  options.arrival = Arrival::uniform;
+  options.connections = 1;
+  options.threads = 1;
+  options.timeout = 10;
+  const StepResult step = run_load(scenario, options).steps.at(0);
+
+  EXPECT_GE(step.sent, 7u);
+  EXPECT_EQ(step.responses, step.sent);
+  EXPECT_EQ(step.errors.total(), 0u) << "io " << step.errors.io << ", connect "
+                                     << step.errors.connect << ", timeout " << step.errors.timeout;
+  std::filesystem::remove_all(dir);
+}
+
 #else
 
 TEST(ServicesScenario, RegisterLoginExampleLogsInOnlyUsersItRegistered) {
+  GTEST_SKIP() << "the bundled services are not part of this build";
+}
+
+TEST(ServicesScenario, AServerClosingIdleConnectionsCostsAReconnectNotAnError) {
   GTEST_SKIP() << "the bundled services are not part of this build";
 }
 
