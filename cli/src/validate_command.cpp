@@ -127,6 +127,15 @@ std::string ms(double seconds) {
   return fmt::format("{:.2f}", 1e3 * seconds);
 }
 
+// The measured mean's 95% interval (one-second batch means) as ± a share of the mean: how far
+// the measurement itself can be trusted.
+std::string interval_cell(const validation::LevelResult& l) {
+  const auto [low, high] = l.measured_mean_ci;
+  if (!(high > low) || !(l.measured.mean > 0))
+    return "-";
+  return fmt::format("±{:.0f}%", 100 * (high - low) / 2 / l.measured.mean);
+}
+
 std::string error_cell(const std::optional<double>& error, bool ok) {
   return error ? fmt::format("{:+.1f}%{}", 100 * *error, ok ? "" : " MISS") : "-";
 }
@@ -142,7 +151,7 @@ void print_table(std::ostream& out, const validation::ValidationReport& r) {
       r.system.services.at(0).workers, r.saturation,
       r.mode == "open" ? "requests/s" : "users (knee)");
   Table table({"level", r.mode == "open" ? "rate/s" : "users", "util", "done/s", "mean meas",
-               "mean model", "mean sim", "p95 meas", "p95 model", "p95 sim", "p99 meas",
+               "±95%", "mean model", "mean sim", "p95 meas", "p95 model", "p95 sim", "p99 meas",
                "p99 model", "err mean", "err p95"});
   for (const auto& l : r.levels) {
     const auto model = [&l](double validation::Stats::*field) {
@@ -152,12 +161,14 @@ void print_table(std::ostream& out, const validation::ValidationReport& r) {
                    r.mode == "open" ? fmt::format("{:.1f}", l.rate) : std::to_string(l.users),
                    fmt::format("{:.2f}", l.utilization),
                    fmt::format("{:.1f}", l.measured.throughput), ms(l.measured.mean),
-                   model(&validation::Stats::mean), ms(l.simulated.mean), ms(l.measured.p95),
-                   model(&validation::Stats::p95), ms(l.simulated.p95), ms(l.measured.p99),
-                   model(&validation::Stats::p99), error_cell(l.error_mean, l.mean_ok),
-                   error_cell(l.error_p95, l.p95_ok)});
+                   interval_cell(l), model(&validation::Stats::mean), ms(l.simulated.mean),
+                   ms(l.measured.p95), model(&validation::Stats::p95), ms(l.simulated.p95),
+                   ms(l.measured.p99), model(&validation::Stats::p99),
+                   error_cell(l.error_mean, l.mean_ok), error_cell(l.error_p95, l.p95_ok)});
   }
-  out << "latencies in ms; errors are (model - measured) / measured\n" << table.render();
+  out << "latencies in ms; ±95%: the measured mean's interval; errors are (model - measured) / "
+         "measured\n"
+      << table.render();
   for (const auto& note : r.notes)
     out << "note: " << note << "\n";
   out << fmt::format("\n{}: tolerances mean ±{:.0f}%, p95 ±{:.0f}%\n",

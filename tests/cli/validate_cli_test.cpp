@@ -116,6 +116,17 @@ TEST(KendallValidate, OutWritesTheReportJsonAndASpecTheModelReads) {
   // Poisson sends as they left (about 600 gaps): SCV 1 within the sample's spread (σ ≈ 0.12).
   ASSERT_TRUE(measured["send_gap_scv"].is_number()) << measured;
   EXPECT_NEAR(measured["send_gap_scv"].get<double>(), 1.0, 0.45);
+  // Independent exponential holds: the sums of two spread as one hold does, I(2) ≈ SCV (about
+  // 270 blocks of two: ±14% for Gamma(2) sums). At 30% load the queue lives on single jobs, so
+  // the dispersion leaves the model's wait as Allen–Cunneen's: a factor of 1.
+  const auto& dispersion = measured["server_hold_dispersion"];
+  ASSERT_TRUE(dispersion.is_array() && dispersion.size() >= 2) << measured;
+  EXPECT_EQ(dispersion[0]["jobs"].get<double>(), 2.0);
+  const double scv = measured["server_hold_scv"].get<double>();
+  EXPECT_NEAR(dispersion[0]["index"].get<double>(), scv, 0.45 * scv) << dispersion;
+  const auto& inputs = json["levels"][0]["model_inputs"];
+  ASSERT_TRUE(inputs["dispersion_factor"].is_number()) << inputs;
+  EXPECT_NEAR(inputs["dispersion_factor"].get<double>(), 1.0, 0.01);
   EXPECT_TRUE(std::filesystem::exists(dir / "report.html"));
   EXPECT_TRUE(std::filesystem::exists(dir / "validation.json"));
   const auto model = kendall("model " + (dir / "calibrated.yaml").string());

@@ -431,6 +431,15 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
           "level {}: {} of {} requests failed (connect {}, timeout {}, io {}, 4xx {}, 5xx {})",
           i + 1, level.errors, level.requests, step.errors.connect, step.errors.timeout,
           step.errors.io, step.errors.status_4xx, step.errors.status_5xx));
+    const auto [ci_low, ci_high] = level.measured_mean_ci;
+    const double uncertainty =
+        level.measured.mean > 0 ? (ci_high - ci_low) / 2 / level.measured.mean : 0;
+    if (level.error_mean && !level.mean_ok && uncertainty > o.tolerance_mean)
+      report.notes.push_back(fmt::format(
+          "level {}: the measured mean is itself uncertain by ±{:.0f}% (95%, one-second batch "
+          "means), more than the ±{:.0f}% tolerance: latency varied widely from second to second; "
+          "a longer step or a quieter machine narrows it",
+          i + 1, 100 * uncertainty, 100 * o.tolerance_mean));
     if (level.model_dispersion_factor && *level.model_dispersion_factor > 1.1) {
       const model::DispersionPoint& widest = level.model_service_dispersion.back();
       report.notes.push_back(fmt::format(
