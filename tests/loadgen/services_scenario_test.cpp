@@ -59,12 +59,18 @@ std::uint64_t count(const StepResult& step, int status) {
   return it == step.status_codes.end() ? 0 : it->second;
 }
 
-TEST(ServicesScenario, RegisterLoginExampleLogsInOnlyUsersItRegistered) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("kendall-loadgen-services-" + std::to_string(::getpid()));
+/// An empty folder for a spawned service's store, and the token secret the services need.
+std::filesystem::path fresh_service_dir(const std::string& name) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   ::setenv("KENDALL_TOKEN_SECRET", "kendall-loadgen-test-secret-0123456789", 1);
+  return dir;
+}
+
+TEST(ServicesScenario, RegisterLoginExampleLogsInOnlyUsersItRegistered) {
+  const auto dir = fresh_service_dir("kendall-loadgen-services");
   const std::vector<std::string> common{
       "--port",      "0",   "--store",    "sqlite:" + (dir / "u.db").string(),
       "--hash-ops",  "1",   "--hash-mem", "8KiB",
@@ -128,11 +134,7 @@ TEST(ServicesScenario, RegisterLoginExampleLogsInOnlyUsersItRegistered) {
 // has closed the connection before every send but the first: the load generator must notice
 // and reconnect, not report an I/O error for each request sent on a dead socket.
 TEST(ServicesScenario, AServerClosingIdleConnectionsCostsAReconnectNotAnError) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("kendall-loadgen-idle-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  ::setenv("KENDALL_TOKEN_SECRET", "kendall-loadgen-test-secret-0123456789", 1);
+  const auto dir = fresh_service_dir("kendall-loadgen-idle");
   testing::ChildService login(
       KENDALL_LOGIN_SERVICE,
       {"--port", "0", "--store", "sqlite:" + (dir / "u.db").string(), "--header-timeout", "100ms"});
