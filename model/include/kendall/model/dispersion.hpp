@@ -31,8 +31,8 @@ std::optional<std::string> dispersion_problem(std::span<const DispersionPoint> p
 /// functional robust-queueing workload of Whitt & You (Operations Research 66(1), 2018, §4),
 ///   Z = sup_{x>=0} { -(1-ρ) x + sqrt(2 ρ E[S/c] I_w(x) x) },
 /// with the index of dispersion for work of Poisson-like arrivals, I_w(x) = c_a² + I_s(λx),
-/// divided by the same for M/M/c (I_w = 2). Exact for M/G/1 (P-K) and Allen–Cunneen's factor
-/// whenever I_s is constant; under heavy traffic it tends to (c_a² + I_s(∞)) / 2.
+/// divided by the same for M/M/c (I_w = 2). With a flat I_s it is Allen–Cunneen's factor (for
+/// M/G/1 exactly the P-K formula); under heavy traffic it tends to (c_a² + I_s(∞)) / 2.
 double robust_wait_factor(double utilization, double arrival_scv, double service_scv,
                           std::span<const DispersionPoint> points);
 
