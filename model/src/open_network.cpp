@@ -154,6 +154,11 @@ SystemResult analyze_open(const System& system, const AnalysisOptions& options) 
   result.method =
       "open network: each service a station fed by the Poisson sum of its visits (M/M/c exact; "
       "G/G/c by Allen–Cunneen; M/M/c/K under queue limits); a class's latency sums its visits";
+  if (std::any_of(system.services.begin(), system.services.end(),
+                  [](const Service& s) { return !s.service_dispersion.empty(); }))
+    result.method +=
+        "; services with a service_dispersion wait by robust queueing over their correlated "
+        "service times (Whitt & You 2018)";
   result.percentile_method =
       "numerical convolution of per-visit sojourn distributions (wait: exact for M/M/c and "
       "M/M/c/K, exponential tail otherwise; service: its own distribution)";

@@ -1,5 +1,6 @@
 // Reads the system spec (docs/spec.md) from YAML or JSON into model::System, checking every
 // field and naming file, line, column and path in each error.
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -40,11 +41,39 @@ void require_positive(const SpecReader& reader, const YAML::Node& node, const st
   }
 }
 
+// [{jobs: m, index: I(m)}, …]: the service times' index of dispersion (model.md, "Correlated
+// service times"), jobs ascending from 1.
+std::vector<DispersionPoint> read_dispersion(const SpecReader& reader, const YAML::Node& node,
+                                             const std::string& path) {
+  reader.expect_sequence(node, path);
+  std::vector<DispersionPoint> points;
+  for (std::size_t k = 0; k < node.size(); ++k) {
+    const YAML::Node item = node[k];
+    const std::string at = fmt::format("{}[{}]", path, k);
+    reader.expect_map(item, at, {"jobs", "index"});
+    const YAML::Node jobs = reader.required(item, "jobs", at);
+    const YAML::Node index = reader.required(item, "index", at);
+    DispersionPoint point{reader.number(jobs, at + ".jobs"), reader.number(index, at + ".index")};
+    if (!std::isfinite(point.jobs) || point.jobs < 1)
+      reader.fail(jobs, at + ".jobs",
+                  fmt::format("must be a finite number at least 1, found {}", point.jobs));
+    if (!points.empty() && point.jobs <= points.back().jobs)
+      reader.fail(jobs, at + ".jobs",
+                  fmt::format("must exceed the previous point's {} (points ascend in jobs)",
+                              points.back().jobs));
+    if (!std::isfinite(point.index) || point.index < 0)
+      reader.fail(index, at + ".index",
+                  fmt::format("must be a finite number >= 0, found {}", point.index));
+    points.push_back(point);
+  }
+  return points;
+}
+
 Service read_service(const SpecReader& reader, const YAML::Node& node, const std::string& path) {
   reader.expect_map(
       node, path,
       {"name", "replicas", "workers", "service_time", "type", "balancer", "queue_limit", "cost",
-       "resources", "min_replicas", "max_replicas", "port", "cores"});
+       "resources", "min_replicas", "max_replicas", "port", "cores", "service_dispersion"});
   Service s;
   s.location = reader.where(node);
   s.name = reader.string(reader.required(node, "name", path), path + ".name");
@@ -115,6 +144,8 @@ Service read_service(const SpecReader& reader, const YAML::Node& node, const std
                             s.name));
   }
   s.service_time = reader.distribution(time, path + ".service_time");
+  if (const auto dispersion = node["service_dispersion"])
+    s.service_dispersion = read_dispersion(reader, dispersion, path + ".service_dispersion");
   return s;
 }
 

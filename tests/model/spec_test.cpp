@@ -5,6 +5,7 @@
 
 #include "kendall/base/error.hpp"
 #include "kendall/model/spec.hpp"
+#include "kendall/model/system_model.hpp"
 
 namespace kendall::model {
 namespace {
@@ -133,6 +134,38 @@ TEST(SpecLoader, RejectsMistakesOfShapeAndRange) {
   EXPECT_THAT(error_of("services: [oops"), HasSubstr("not valid YAML or JSON"));
   EXPECT_THAT(error_of(replace(kMinimal, "apiVersion: kendall/v1", "apiVersion: v2")),
               HasSubstr("unsupported version \"v2\""));
+}
+
+// The service times' dispersion (model.md, "Correlated service times"): read as written, and
+// each mistake named at its point.
+TEST(SpecLoader, ReadsAServiceTimeDispersion) {
+  const System system =
+      parse_system(replace(kMinimal, "service_time: 20ms",
+                           "service_time: 20ms\n    service_dispersion: [{jobs: 4, index: 1.5}, "
+                           "{jobs: 64, index: 6}]"),
+                   "spec.yaml");
+  const auto& points = system.services[0].service_dispersion;
+  ASSERT_EQ(points.size(), 2u);
+  EXPECT_EQ(points[0].jobs, 4);
+  EXPECT_EQ(points[0].index, 1.5);
+  EXPECT_EQ(points[1].jobs, 64);
+  EXPECT_EQ(points[1].index, 6);
+  const auto with = [&](const std::string& points_text) {
+    return error_of(replace(kMinimal, "service_time: 20ms",
+                            "service_time: 20ms\n    service_dispersion: " + points_text));
+  };
+  EXPECT_THAT(with("[{jobs: 4, index: 1}, {jobs: 2, index: 2}]"),
+              HasSubstr("services[0].service_dispersion[1].jobs: must exceed the previous "
+                        "point's 4 (points ascend in jobs)"));
+  EXPECT_THAT(with("[{jobs: 0.5, index: 1}]"), HasSubstr("must be a finite number at least 1"));
+  EXPECT_THAT(with("[{jobs: 4, index: -1}]"),
+              HasSubstr("service_dispersion[0].index: must be a finite number >= 0"));
+  EXPECT_THAT(with("[{jobs: 4, indx: 1}]"), HasSubstr("did you mean \"index\""));
+  EXPECT_THAT(with("{jobs: 4, index: 1}"), HasSubstr("service_dispersion"));
+  // The model says which wait it used.
+  EXPECT_THAT(analyze(system).method, HasSubstr("robust queueing"));
+  EXPECT_THAT(analyze(parse_system(kMinimal, "spec.yaml")).method,
+              ::testing::Not(HasSubstr("robust queueing")));
 }
 
 TEST(SpecLoader, MissingFileSaysSo) {

@@ -102,6 +102,21 @@ TEST(RunLength, ByRequestsEndsAfterThatManyRequests) {
   EXPECT_NE(result.interval_method.find("independent replications (R = 3)"), std::string::npos);
 }
 
+// A service-time dispersion is the analytic model's alone: the simulator says it does not
+// reproduce it, and a system without one gets no such warning.
+TEST(RunLength, ADispersionItDoesNotReproduceIsSaid) {
+  SimulationOptions o;
+  o.requests = 2'000;
+  o.warmup_requests = 100;
+  o.replications = 2;
+  model::System system = mmc(0.5, 1.0, 1);
+  EXPECT_FALSE(simulate(system, o).warning);
+  system.services[0].service_dispersion = {{16, 4.0}};
+  const auto result = simulate(system, o);
+  ASSERT_TRUE(result.warning);
+  EXPECT_THAT(*result.warning, HasSubstr("does not reproduce"));
+}
+
 TEST(Progress, ReportsFractionsUpToOneFromTheCallingThread) {
   SimulationOptions o;
   o.requests = 200'000;

@@ -90,5 +90,22 @@ TEST(SpecText, CalibratedSystemWritesAndReadsBack) {
   EXPECT_EQ(read.classes[0].visits.size(), 2u);
 }
 
+// A measured dispersion is written with the service and reads back point for point.
+TEST(SpecText, AServiceTimeDispersionWritesAndReadsBack) {
+  Calibration calibration;
+  calibration.service = "user-login-service";
+  calibration.service_mean = 0.0021;
+  calibration.service_scv = 0.05;
+  model::System system = calibrated_system(calibration, 2, 1);
+  system.services[0].service_dispersion = {{2, 0.07}, {64, 1.42}, {1024, 12.88}};
+  const model::System read = model::parse_system(spec_yaml(system), "written.yaml");
+  const auto& points = read.services[0].service_dispersion;
+  ASSERT_EQ(points.size(), 3u);
+  EXPECT_EQ(points[1].jobs, 64);
+  EXPECT_NEAR(points[1].index, 1.42, 1e-12);
+  EXPECT_NEAR(points[2].index, 12.88, 1e-12);
+  EXPECT_TRUE(read.services[1].service_dispersion.empty());
+}
+
 }  // namespace
 }  // namespace kendall::validation

@@ -108,6 +108,13 @@ std::string spec_yaml(const model::System& system) {
         out << fmt::format("    port: {}\n", *s.port);
     }
     out << fmt::format("    service_time: {}\n", distribution_text(s.service_time));
+    if (!s.service_dispersion.empty()) {
+      out << "    service_dispersion: [";
+      for (std::size_t k = 0; k < s.service_dispersion.size(); ++k)
+        out << fmt::format("{}{{jobs: {:.6g}, index: {:.6g}}}", k ? ", " : "",
+                           s.service_dispersion[k].jobs, s.service_dispersion[k].index);
+      out << "]\n";
+    }
   }
   out << fmt::format("workload:\n  type: {}\n  classes:\n", model::to_string(system.workload));
   for (const model::WorkloadClass& c : system.classes) {

@@ -53,8 +53,9 @@ struct Service {
   std::optional<int> cores;
 
   /// The service times' index of dispersion when they are correlated over time (a machine
-  /// slower for seconds at a time), as `kendall validate` measures it; empty: independent.
-  /// Open networks then use the robust-queueing wait (dispersion.hpp); not read from spec files.
+  /// slower for seconds at a time), as `kendall validate` measures it or a spec gives it
+  /// (`service_dispersion`); empty: independent. Open networks then use the robust-queueing
+  /// wait (dispersion.hpp).
   std::vector<DispersionPoint> service_dispersion;
 
   /// Requests one replica serves at once at full speed: workers, or the cores if fewer.
