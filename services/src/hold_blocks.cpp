@@ -12,6 +12,7 @@ void HoldBlocks::add(double seconds) {
     scale.seconds += seconds;
     if (++scale.jobs == scale.done.jobs_per_block) {
       ++scale.done.blocks;
+      scale.done.block_seconds += scale.seconds;
       scale.done.block_seconds_squared += scale.seconds * scale.seconds;
       scale.jobs = 0;
       scale.seconds = 0;

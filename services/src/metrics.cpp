@@ -138,6 +138,14 @@ std::string Metrics::render(const Gauges& gauges) const {
     fmt::format_to(std::back_inserter(out), "kendall_worker_hold_blocks_total{{jobs=\"{}\"}} {}\n",
                    scale.jobs_per_block, scale.blocks);
   line(
+      "# HELP kendall_worker_hold_block_seconds_total Sum over those blocks of the block's total "
+      "hold (s): their own mean, free of the jobs outside complete blocks.");
+  line("# TYPE kendall_worker_hold_block_seconds_total counter");
+  for (const HoldBlocks::Scale& scale : gauges.worker_hold_blocks)
+    fmt::format_to(std::back_inserter(out),
+                   "kendall_worker_hold_block_seconds_total{{jobs=\"{}\"}} {}\n",
+                   scale.jobs_per_block, scale.block_seconds);
+  line(
       "# HELP kendall_worker_hold_block_seconds_squared_total Sum over those blocks of the "
       "block's total hold squared (s^2): how the holds' sums spread (their dispersion over time).");
   line("# TYPE kendall_worker_hold_block_seconds_squared_total counter");

@@ -92,6 +92,7 @@ TEST(WorkerPool, UsageSumsTheSquaresOfTheHolds) {
   const auto scales = usage.blocks.scales();
   EXPECT_EQ(scales[0].jobs_per_block, 2u);
   EXPECT_EQ(scales[0].blocks, 1u);
+  EXPECT_NEAR(scales[0].block_seconds, usage.busy_seconds, 1e-12);
   EXPECT_NEAR(scales[0].block_seconds_squared, usage.busy_seconds * usage.busy_seconds, 1e-12);
   EXPECT_EQ(scales[1].blocks, 0u);
 }

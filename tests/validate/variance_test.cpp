@@ -63,27 +63,36 @@ TEST(WorkerHoldScv, NothingWithoutTheSquaresCounterOrTwoJobs) {
   EXPECT_FALSE(worker_hold_scv(with_squares, one_more));  // one job: no spread to speak of
 }
 
-// 256 holds between the scrapes, 0.512 s: mean 2 ms. 128 blocks of two, mean square 16.8e-6 s²
-// around a mean of 4 ms: variance 0.8e-6 s², I(2) = 0.8e-6 / (2 × 4e-6) = 0.1. 64 blocks of
-// four, mean square 67.2e-6 around 8 ms: variance 3.2e-6, I(4) = 3.2e-6 / (4 × 4e-6) = 0.2.
-// Only 32 blocks of eight: too few to report, and no larger block is read after it.
+// Between the scrapes, 128 complete blocks of two summing to 0.512 s: a block mean of 4 ms, so
+// 2 ms a hold. Their squares sum to 128 × 16e-6 + 127 × 0.8e-6 s², a sample variance of
+// 0.8e-6 s²: I(2) = 0.8e-6 / (2 × (2e-3)²) = 0.1. 64 blocks of four, also 0.512 s: mean 8 ms,
+// squares 64 × 64e-6 + 63 × 3.2e-6, variance 3.2e-6: I(4) = 3.2e-6 / (4 × 4e-6) = 0.2. Only 32
+// blocks of eight: too few to report, and no larger block is read after it. The level's own
+// mean hold (0.5376 s over 256 jobs, 2.1 ms: jobs at the edges outside complete blocks) must
+// not enter: at large m a 1% error in the mean would swamp the variance.
 TEST(WorkerHoldDispersion, IsTheVarianceOfTheBlockSumsOverTheirSizeTimesTheMeanSquared) {
   const Samples before = parse_prometheus(
       "kendall_worker_jobs_total 1000\nkendall_worker_busy_seconds_total 2.0\n"
       "kendall_worker_hold_blocks_total{jobs=\"2\"} 500\n"
+      "kendall_worker_hold_block_seconds_total{jobs=\"2\"} 2.0\n"
       "kendall_worker_hold_block_seconds_squared_total{jobs=\"2\"} 0.008\n"
       "kendall_worker_hold_blocks_total{jobs=\"4\"} 250\n"
+      "kendall_worker_hold_block_seconds_total{jobs=\"4\"} 2.0\n"
       "kendall_worker_hold_block_seconds_squared_total{jobs=\"4\"} 0.016\n"
       "kendall_worker_hold_blocks_total{jobs=\"8\"} 125\n"
+      "kendall_worker_hold_block_seconds_total{jobs=\"8\"} 2.0\n"
       "kendall_worker_hold_block_seconds_squared_total{jobs=\"8\"} 0.032\n",
       "before");
   const Samples after = parse_prometheus(
-      "kendall_worker_jobs_total 1256\nkendall_worker_busy_seconds_total 2.512\n"
+      "kendall_worker_jobs_total 1256\nkendall_worker_busy_seconds_total 2.5376\n"
       "kendall_worker_hold_blocks_total{jobs=\"2\"} 628\n"
-      "kendall_worker_hold_block_seconds_squared_total{jobs=\"2\"} 0.0101504\n"
+      "kendall_worker_hold_block_seconds_total{jobs=\"2\"} 2.512\n"
+      "kendall_worker_hold_block_seconds_squared_total{jobs=\"2\"} 0.0101496\n"
       "kendall_worker_hold_blocks_total{jobs=\"4\"} 314\n"
-      "kendall_worker_hold_block_seconds_squared_total{jobs=\"4\"} 0.0203008\n"
+      "kendall_worker_hold_block_seconds_total{jobs=\"4\"} 2.512\n"
+      "kendall_worker_hold_block_seconds_squared_total{jobs=\"4\"} 0.0202976\n"
       "kendall_worker_hold_blocks_total{jobs=\"8\"} 157\n"
+      "kendall_worker_hold_block_seconds_total{jobs=\"8\"} 2.5\n"
       "kendall_worker_hold_block_seconds_squared_total{jobs=\"8\"} 0.04\n",
       "after");
   const auto points = worker_hold_dispersion(before, after);

@@ -187,21 +187,25 @@ std::optional<double> worker_hold_scv(const Samples& before, const Samples& afte
 std::vector<model::DispersionPoint> worker_hold_dispersion(const Samples& before,
                                                            const Samples& after) {
   std::vector<model::DispersionPoint> points;
-  const auto mean = worker_hold_per_job(before, after);
-  if (!mean || !(*mean > 0))
-    return points;
   // The service writes the block sizes 2, 4, … 4096; read whichever it has.
   for (std::uint64_t jobs = 2; jobs <= 4096; jobs *= 2) {
     const std::string label = fmt::format("{{jobs=\"{}\"}}", jobs);
     const auto blocks = counter_delta(before, after, "kendall_worker_hold_blocks_total" + label);
+    const auto sums =
+        counter_delta(before, after, "kendall_worker_hold_block_seconds_total" + label);
     const auto squares =
         counter_delta(before, after, "kendall_worker_hold_block_seconds_squared_total" + label);
-    if (!blocks || !squares || *blocks < kMinDispersionBlocks)
+    if (!blocks || !sums || !squares || *blocks < kMinDispersionBlocks || !(*sums > 0))
       break;
+    // The blocks' own mean, not the level's: a block sum's variance is a few parts in a
+    // thousand of its mean squared at m = 1024, so the jobs outside complete blocks (up to m at
+    // each end) would otherwise swamp it.
     const double m = static_cast<double>(jobs);
-    const double block_mean = m * *mean;
-    const double variance = std::max(0.0, *squares / *blocks - block_mean * block_mean);
-    points.push_back({m, variance / (m * *mean * *mean)});
+    const double block_mean = *sums / *blocks;
+    const double variance =
+        std::max(0.0, (*squares - *blocks * block_mean * block_mean) / (*blocks - 1));
+    const double job_mean = block_mean / m;
+    points.push_back({m, variance / (m * job_mean * job_mean)});
   }
   return points;
 }

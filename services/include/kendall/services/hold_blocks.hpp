@@ -17,6 +17,7 @@ class HoldBlocks {
   struct Scale {
     std::uint64_t jobs_per_block = 0;
     std::uint64_t blocks = 0;          ///< blocks completed
+    double block_seconds = 0;          ///< Σ sum of the block's holds (completed blocks)
     double block_seconds_squared = 0;  ///< Σ (sum of the block's holds)²
   };
 
