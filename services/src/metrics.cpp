@@ -130,29 +130,25 @@ std::string Metrics::render(const Gauges& gauges) const {
   line("# TYPE kendall_worker_busy_seconds_squared_total counter");
   fmt::format_to(std::back_inserter(out), "kendall_worker_busy_seconds_squared_total {}\n",
                  gauges.worker_busy_seconds_squared);
-  line(
-      "# HELP kendall_worker_hold_blocks_total Blocks of consecutive jobs (jobs per block as "
-      "label) the workers finished.");
-  line("# TYPE kendall_worker_hold_blocks_total counter");
-  for (const HoldBlocks::Scale& scale : gauges.worker_hold_blocks)
-    fmt::format_to(std::back_inserter(out), "kendall_worker_hold_blocks_total{{jobs=\"{}\"}} {}\n",
-                   scale.jobs_per_block, scale.blocks);
-  line(
-      "# HELP kendall_worker_hold_block_seconds_total Sum over those blocks of the block's total "
-      "hold (s): their own mean, free of the jobs outside complete blocks.");
-  line("# TYPE kendall_worker_hold_block_seconds_total counter");
-  for (const HoldBlocks::Scale& scale : gauges.worker_hold_blocks)
-    fmt::format_to(std::back_inserter(out),
-                   "kendall_worker_hold_block_seconds_total{{jobs=\"{}\"}} {}\n",
-                   scale.jobs_per_block, scale.block_seconds);
-  line(
-      "# HELP kendall_worker_hold_block_seconds_squared_total Sum over those blocks of the "
-      "block's total hold squared (s^2): how the holds' sums spread (their dispersion over time).");
-  line("# TYPE kendall_worker_hold_block_seconds_squared_total counter");
-  for (const HoldBlocks::Scale& scale : gauges.worker_hold_blocks)
-    fmt::format_to(std::back_inserter(out),
-                   "kendall_worker_hold_block_seconds_squared_total{{jobs=\"{}\"}} {}\n",
-                   scale.jobs_per_block, scale.block_seconds_squared);
+  // The holds in blocks: one series per block size, labelled with its jobs per block.
+  const auto per_block_size = [&](std::string_view name, std::string_view help, auto value_of) {
+    line(fmt::format("# HELP {} {}", name, help));
+    line(fmt::format("# TYPE {} counter", name));
+    for (const HoldBlocks::Scale& scale : gauges.worker_hold_blocks)
+      fmt::format_to(std::back_inserter(out), "{}{{jobs=\"{}\"}} {}\n", name, scale.jobs_per_block,
+                     value_of(scale));
+  };
+  per_block_size("kendall_worker_hold_blocks_total",
+                 "Blocks of consecutive jobs (jobs per block as label) the workers finished.",
+                 [](const HoldBlocks::Scale& scale) { return scale.blocks; });
+  per_block_size("kendall_worker_hold_block_seconds_total",
+                 "Sum over those blocks of the block's total hold (s): their own mean, free of the "
+                 "jobs outside complete blocks.",
+                 [](const HoldBlocks::Scale& scale) { return scale.block_seconds; });
+  per_block_size("kendall_worker_hold_block_seconds_squared_total",
+                 "Sum over those blocks of the block's total hold squared (s^2): how the holds' "
+                 "sums spread (their dispersion over time).",
+                 [](const HoldBlocks::Scale& scale) { return scale.block_seconds_squared; });
 
   const std::pair<const char*, std::size_t> gauge_values[] = {
       {"kendall_http_requests_in_flight", gauges.in_flight},
