@@ -157,8 +157,8 @@ SystemResult analyze_open(const System& system, const AnalysisOptions& options) 
   if (std::any_of(system.services.begin(), system.services.end(),
                   [](const Service& s) { return !s.service_dispersion.empty(); }))
     result.method +=
-        "; services with a service_dispersion wait by robust queueing over their correlated "
-        "service times (Whitt & You 2018)";
+        "; services with a service_dispersion wait as on a server whose speed wanders in runs "
+        "fitted to it (a Markov-modulated Brownian motion)";
   result.percentile_method =
       "numerical convolution of per-visit sojourn distributions (wait: exact for M/M/c and "
       "M/M/c/K, exponential tail otherwise; service: its own distribution)";

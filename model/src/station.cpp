@@ -8,6 +8,7 @@
 
 #include "kendall/base/error.hpp"
 #include "kendall/model/latency.hpp"
+#include "kendall/model/speed_runs.hpp"
 #include "kendall/model/station.hpp"
 #include "station_detail.hpp"
 
@@ -327,8 +328,9 @@ StationMetrics solve_ggc(const StationInput& input) {
   const std::string method =
       input.service_dispersion.empty()
           ? "Allen–Cunneen approximation (Allen 1990) for G/G/c: W_q ≈ W_q(M/M/c) (c_a² + c_s²) / 2"
-          : "G/G/c with correlated service times: W_q ≈ W_q(M/M/c) times the robust-queueing "
-            "factor of the measured dispersion (Whitt & You 2018): approximate";
+          : "G/G/c with correlated service times: Allen–Cunneen for the jobs' own variability "
+            "plus the extra wait of a server whose speed wanders (a Markov-modulated Brownian "
+            "motion fitted to the measured dispersion): approximate";
   const double mean_service = input.service.mean;
   const int c = input.servers;
   const double a = input.arrival_rate * mean_service;
@@ -343,13 +345,14 @@ StationMetrics solve_ggc(const StationInput& input) {
   out.throughput = input.arrival_rate;
   // W_q ≈ C(c, a) / (cμ - λ) · (c_a² + c_s²) / 2 (Allen, Probability, Statistics and Queueing
   // Theory, 2nd ed., 1990, §6; exact for M/M/c, and for M/G/1 it is the P-K formula).
-  // With correlated service times the factor is the robust-queueing one, which equals this
-  // whenever the dispersion is flat (see dispersion.hpp).
-  const double variability = input.service_dispersion.empty()
-                                 ? (input.scv_arrival + input.service.scv) / 2.0
-                                 : robust_wait_factor(a / c, input.scv_arrival, input.service.scv,
-                                                      input.service_dispersion);
+  // With correlated service times the factor adds the wait of the server's wandering speed,
+  // and equals this whenever the dispersion is flat (see speed_runs.hpp).
   const double erlang_c_value = erlang_c(c, a);
+  const double variability =
+      input.service_dispersion.empty()
+          ? (input.scv_arrival + input.service.scv) / 2.0
+          : speed_runs_wait_factor(a / c, input.scv_arrival, erlang_c_value,
+                                   fit_speed_runs(input.service_dispersion, input.service.scv));
   const double mean_wait = erlang_c_value * mean_service / (c - a) * variability;
   fill_means(out, input.arrival_rate, mean_wait, mean_service);
   // The wait is approximated as in M/M/c: waits with probability C, then exponentially with

@@ -163,9 +163,9 @@ TEST(SpecLoader, ReadsAServiceTimeDispersion) {
   EXPECT_THAT(with("[{jobs: 4, indx: 1}]"), HasSubstr("did you mean \"index\""));
   EXPECT_THAT(with("{jobs: 4, index: 1}"), HasSubstr("service_dispersion"));
   // The model says which wait it used.
-  EXPECT_THAT(analyze(system).method, HasSubstr("robust queueing"));
+  EXPECT_THAT(analyze(system).method, HasSubstr("speed wanders"));
   EXPECT_THAT(analyze(parse_system(kMinimal, "spec.yaml")).method,
-              ::testing::Not(HasSubstr("robust queueing")));
+              ::testing::Not(HasSubstr("speed wanders")));
 }
 
 TEST(SpecLoader, MissingFileSaysSo) {

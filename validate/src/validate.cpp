@@ -108,18 +108,20 @@ double predicted_utilization(const model::System& system) {
   return busiest;
 }
 
-// How much the service times' runs lengthen the model's wait: the robust-queueing factor over
-// Allen–Cunneen's at the service's utilization (open systems; nothing without a dispersion).
+// How much the service times' runs lengthen the model's wait: its wait over the same model's
+// with independent service times (open systems; nothing without a dispersion).
 std::optional<double> dispersion_factor(const model::System& system) {
-  const model::Service& service = system.services[0];
-  if (service.service_dispersion.empty() || system.workload != model::WorkloadType::open)
+  if (system.services[0].service_dispersion.empty() || system.workload != model::WorkloadType::open)
     return std::nullopt;
-  const double utilization = predicted_utilization(system);
-  if (!(utilization > 0 && utilization < 1))
+  model::System independent = system;
+  independent.services[0].service_dispersion.clear();
+  model::AnalysisOptions analysis;
+  analysis.percentiles = false;
+  const auto with_runs = model::analyze(system, analysis).services[0].waiting_time;
+  const auto without = model::analyze(independent, analysis).services[0].waiting_time;
+  if (!with_runs || !without || !(*without > 0))
     return std::nullopt;
-  const double scv = service.service_time.scv;
-  return model::robust_wait_factor(utilization, 1.0, scv, service.service_dispersion) /
-         ((1.0 + scv) / 2);
+  return *with_runs / *without;
 }
 
 // Closed: the population whose predicted utilization is nearest `fraction` (at least 1).

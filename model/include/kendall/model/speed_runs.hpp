@@ -1,0 +1,56 @@
+#pragma once
+/// A server whose speed wanders: the wait when service times come in runs of slow and fast jobs
+/// (a shared machine that is slower for a fraction of a second at a time). The runs are fitted
+/// to the service times' index of dispersion, and the queue's work is a reflected Brownian motion
+/// whose drift and variance follow the server's speed (docs/model.md, "Correlated service times").
+
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "kendall/model/dispersion.hpp"
+
+namespace kendall::model {
+
+/// One time scale of the speed's wandering: the service time is multiplied by a slowness factor
+/// with mean 1 and this variance, redrawn on average once every `jobs` jobs (so consecutive
+/// slownesses are correlated as (1 - 1/jobs)^lag).
+struct SpeedRuns {
+  double variance = 0;
+  double jobs = 1;
+};
+
+/// Service times S = X · (1 + Σ x_i): X independent with SCV `job_scv`, each x_i one SpeedRuns.
+struct SpeedModel {
+  double job_scv = 0;
+  std::vector<SpeedRuns> runs;  ///< none, one or two time scales
+};
+
+/// I_s(m) of a SpeedModel: c_s² + Σ 2 v_i Σ_{k<m} (1 - k/m) φ_i^k, φ_i = 1 - 1/jobs_i, where
+/// c_s² = job_scv (1 + v) + v is the service times' own SCV (v = Σ v_i).
+double dispersion_of(const SpeedModel& model, double jobs);
+
+/// The SpeedModel whose dispersion fits the measured points best (least squares on relative
+/// error, with the service times' own SCV held at service_scv), with no run longer than the last
+/// measured block: beyond what was measured nothing is assumed. A flat curve gives no runs.
+SpeedModel fit_speed_runs(std::span<const DispersionPoint> points, double service_scv);
+
+/// Mean of the stationary level of a Brownian motion reflected at 0 whose drift and variance
+/// per unit time are those of the state of a Markov chain: `generator` is its K×K generator,
+/// row-major (rows sum to 0), `weights` its stationary distribution. Solved by the spectral
+/// method (the K eigenvalues with negative real part of φ(½z²Σ − zD + Q) = 0, and F(0) = 0).
+/// Nothing when the mean drift is not negative or the spectrum is not what a stable queue has.
+std::optional<double> modulated_brownian_mean(std::span<const double> weights,
+                                              std::span<const double> drifts,
+                                              std::span<const double> variances,
+                                              std::span<const double> generator);
+
+/// The factor that takes M/M/c's mean wait to that of a G/G/c queue whose service times follow
+/// `speed` (compare robust_wait_factor): Allen–Cunneen's (c_a² + c_x²)/2 for the jobs' own
+/// variability, plus the extra wait of the wandering speed: the modulated Brownian motion's mean
+/// minus that of the same motion at constant speed, in units of M/M/c's wait
+/// C(c, a) E[S] / (c - a). `erlang_c` is C(c, a).
+double speed_runs_wait_factor(double utilization, double arrival_scv, double erlang_c,
+                              const SpeedModel& speed);
+
+}  // namespace kendall::model

@@ -1,0 +1,262 @@
+#include "kendall/model/speed_runs.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <initializer_list>
+#include <limits>
+
+#include <Eigen/Dense>
+#include <boost/math/distributions/normal.hpp>
+
+namespace kendall::model {
+namespace {
+
+/// Σ_{k=1}^{m-1} (1 - k/m) φ^k in closed form, φ = 1 - 1/jobs.
+double run_correlation_sum(double run_jobs, double m) {
+  if (run_jobs <= 1 || m <= 1)
+    return 0;
+  const double phi = 1 - 1 / run_jobs;
+  const double one_minus = 1 / run_jobs;
+  return phi / one_minus - phi * (1 - std::pow(phi, m)) / (m * one_minus * one_minus);
+}
+
+struct Fit {
+  double residual = std::numeric_limits<double>::infinity();
+  SpeedModel model;
+};
+
+/// Weighted least squares of I(m) - c_s² = Σ_i v_i · 2 S(L_i, m) for fixed run lengths L_i
+/// (c_s², the service times' own SCV, is measured over every job, so it is held fixed);
+/// nothing when a variance comes out negative or the runs' variance exceeds c_s².
+std::optional<Fit> fit_fixed_lengths(std::span<const DispersionPoint> points, double service_scv,
+                                     std::span<const double> lengths) {
+  const auto n = static_cast<Eigen::Index>(lengths.size());
+  const auto row_at = [&](double jobs) {
+    Eigen::VectorXd row(n);
+    for (Eigen::Index i = 0; i < n; ++i)
+      row(i) = 2 * run_correlation_sum(lengths[static_cast<std::size_t>(i)], jobs);
+    return row;
+  };
+  const auto weight_at = [](double index) { return 1 / std::max(index * index, 1e-12); };
+  Eigen::VectorXd x = Eigen::VectorXd::Zero(n);
+  if (n > 0) {
+    Eigen::MatrixXd normal = Eigen::MatrixXd::Zero(n, n);
+    Eigen::VectorXd rhs = Eigen::VectorXd::Zero(n);
+    for (const DispersionPoint& p : points) {
+      const Eigen::VectorXd row = row_at(p.jobs);
+      normal += weight_at(p.index) * row * row.transpose();
+      rhs += weight_at(p.index) * (p.index - service_scv) * row;
+    }
+    x = normal.ldlt().solve(rhs);
+    if (!x.allFinite() || (x.array() < 0).any() || x.sum() > service_scv)
+      return std::nullopt;
+  }
+  Fit fit;
+  fit.residual = 0;
+  for (const DispersionPoint& p : points) {
+    const double error = service_scv + (n > 0 ? row_at(p.jobs).dot(x) : 0.0) - p.index;
+    fit.residual += weight_at(p.index) * error * error;
+  }
+  const double run_variance = x.sum();
+  fit.model.job_scv = (service_scv - run_variance) / (1 + run_variance);
+  for (Eigen::Index i = 0; i < n; ++i)
+    if (x(i) > 0)
+      fit.model.runs.push_back({x(i), lengths[static_cast<std::size_t>(i)]});
+  return fit;
+}
+
+/// A standard normal discretised to `count` equally likely points (quantile midpoints, scaled
+/// to variance 1 so the discrete slowness keeps the fitted variance).
+std::vector<double> unit_normal_points(int count) {
+  std::vector<double> z;
+  const boost::math::normal standard;
+  double square_sum = 0;
+  for (int q = 0; q < count; ++q) {
+    z.push_back(boost::math::quantile(standard, (q + 0.5) / count));
+    square_sum += z.back() * z.back();
+  }
+  const double scale = 1 / std::sqrt(square_sum / count);
+  for (double& v : z)
+    v *= scale;
+  return z;
+}
+
+}  // namespace
+
+double dispersion_of(const SpeedModel& model, double jobs) {
+  double variance = 0, correlated = 0;
+  for (const SpeedRuns& r : model.runs) {
+    variance += r.variance;
+    correlated += 2 * r.variance * run_correlation_sum(r.jobs, jobs);
+  }
+  return model.job_scv * (1 + variance) + variance + correlated;
+}
+
+SpeedModel fit_speed_runs(std::span<const DispersionPoint> points, double service_scv) {
+  const Fit flat = *fit_fixed_lengths(points, service_scv, {});
+  const double longest = points.empty() ? 1 : points.back().jobs;
+  if (longest < 2)
+    return flat.model;
+  // Run lengths on a log grid up to the longest block measured.
+  constexpr int per_decade = 12;
+  const double step = std::log(10.0) / per_decade;
+  std::vector<double> grid;
+  for (double log_length = step; log_length <= std::log(longest); log_length += step)
+    grid.push_back(std::exp(log_length));
+  const auto fit_lengths = [&](std::initializer_list<double> lengths) {
+    return fit_fixed_lengths(points, service_scv, std::vector<double>(lengths));
+  };
+  Fit one, two;
+  for (std::size_t i = 0; i < grid.size(); ++i) {
+    if (const auto fit = fit_lengths({grid[i]}); fit && fit->residual < one.residual)
+      one = *fit;
+    // A second time scale only when there are enough points to tell two apart.
+    if (points.size() < 5)
+      continue;
+    for (std::size_t j = i + 2; j < grid.size(); ++j)
+      if (const auto fit = fit_lengths({grid[i], grid[j]}); fit && fit->residual < two.residual)
+        two = *fit;
+  }
+  // Refine the one-scale length between its grid neighbours (golden sections in log length).
+  if (one.model.runs.size() == 1) {
+    const double centre = std::log(one.model.runs[0].jobs);
+    double lo = centre - step, hi = std::min(centre + step, std::log(longest));
+    const auto residual_at = [&](double log_length) {
+      const auto fit = fit_lengths({std::exp(log_length)});
+      return fit ? fit->residual : std::numeric_limits<double>::infinity();
+    };
+    const double golden = (std::sqrt(5.0) - 1) / 2;
+    for (int round = 0; round < 40; ++round) {
+      const double a = hi - golden * (hi - lo), b = lo + golden * (hi - lo);
+      if (residual_at(a) < residual_at(b))
+        hi = b;
+      else
+        lo = a;
+    }
+    if (const auto fit = fit_lengths({std::exp((lo + hi) / 2)});
+        fit && fit->residual < one.residual)
+      one = *fit;
+  }
+  // Akaike's criterion: each time scale adds two parameters (its variance and length), so it
+  // is kept only when n ln(misfit) drops by more than 4. Noise in a flat curve is not a run.
+  const auto better = [&](const Fit& richer, const Fit& simpler) {
+    return richer.residual < simpler.residual * std::exp(-4.0 / static_cast<double>(points.size()));
+  };
+  const Fit* chosen = &flat;
+  if (better(one, *chosen))
+    chosen = &one;
+  if (better(two, *chosen))
+    chosen = &two;
+  return chosen->model;
+}
+
+std::optional<double> modulated_brownian_mean(std::span<const double> weights,
+                                              std::span<const double> drifts,
+                                              std::span<const double> variances,
+                                              std::span<const double> generator) {
+  const auto k = static_cast<Eigen::Index>(weights.size());
+  if (k == 0 || drifts.size() != weights.size() || variances.size() != weights.size() ||
+      generator.size() != weights.size() * weights.size())
+    return std::nullopt;
+  double mean_drift = 0;
+  for (Eigen::Index i = 0; i < k; ++i) {
+    if (!(variances[static_cast<std::size_t>(i)] > 0))
+      return std::nullopt;
+    mean_drift += weights[static_cast<std::size_t>(i)] * drifts[static_cast<std::size_t>(i)];
+  }
+  if (!(mean_drift < 0))
+    return std::nullopt;
+  // F(x) = P(level <= x, state) solves F'D = ½F''Σ + FQ. Terms φe^{zx} need
+  // φ(½z²Σ − zD + Q) = 0; linearised with w = zψ (ψ = φᵀ) it is the eigenproblem
+  //   z [ψ; w] = [[0, I], [−M⁻¹Qᵀ, M⁻¹D]] [ψ; w],  M = ½Σ.
+  const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> q(
+      generator.data(), k, k);
+  Eigen::MatrixXd companion = Eigen::MatrixXd::Zero(2 * k, 2 * k);
+  companion.topRightCorner(k, k).setIdentity();
+  for (Eigen::Index i = 0; i < k; ++i) {
+    const double inverse_m = 2 / variances[static_cast<std::size_t>(i)];
+    for (Eigen::Index j = 0; j < k; ++j)
+      companion(k + i, j) = -inverse_m * q(j, i);
+    companion(k + i, k + i) = inverse_m * drifts[static_cast<std::size_t>(i)];
+  }
+  const Eigen::EigenSolver<Eigen::MatrixXd> solver(companion);
+  if (solver.info() != Eigen::Success)
+    return std::nullopt;
+  const Eigen::VectorXcd values = solver.eigenvalues();
+  const Eigen::MatrixXcd vectors = solver.eigenvectors();
+  const double scale = values.cwiseAbs().maxCoeff();
+  std::vector<Eigen::Index> decaying;
+  for (Eigen::Index j = 0; j < 2 * k; ++j)
+    if (values(j).real() < -1e-12 * scale)
+      decaying.push_back(j);
+  // A stable queue has exactly K decaying terms (and one z = 0, the stationary weights).
+  if (static_cast<Eigen::Index>(decaying.size()) != k)
+    return std::nullopt;
+  Eigen::MatrixXcd phi(k, k);
+  for (Eigen::Index c = 0; c < k; ++c)
+    phi.col(c) = vectors.col(decaying[static_cast<std::size_t>(c)]).head(k);
+  // No mass at 0 where the motion has variance: F(0) = π + Σ a_j φ_j = 0.
+  Eigen::VectorXcd pi(k);
+  for (Eigen::Index i = 0; i < k; ++i)
+    pi(i) = weights[static_cast<std::size_t>(i)];
+  const Eigen::VectorXcd a = phi.partialPivLu().solve(-pi);
+  // P(level > x) = −Σ a_j (Σφ_j) e^{z_j x}, so the mean is Σ a_j (Σφ_j) / z_j.
+  std::complex<double> mean = 0;
+  for (Eigen::Index c = 0; c < k; ++c)
+    mean += a(c) * phi.col(c).sum() / values(decaying[static_cast<std::size_t>(c)]);
+  if (!std::isfinite(mean.real()) || mean.real() < 0 ||
+      std::abs(mean.imag()) > 1e-6 * std::max(1.0, std::abs(mean.real())))
+    return std::nullopt;
+  return mean.real();
+}
+
+double speed_runs_wait_factor(double utilization, double arrival_scv, double erlang_c,
+                              const SpeedModel& speed) {
+  const double rho = utilization;
+  const double jobs_factor = (arrival_scv + speed.job_scv) / 2;
+  if (speed.runs.empty() || !(rho > 0) || !(rho < 1) || !(erlang_c > 0))
+    return (arrival_scv + dispersion_of(speed, 1)) / 2;
+  // The states: every combination of each time scale's discretised slowness. Time is in units
+  // of E[S]/c and work in server-time, so at slowness e the work arrives at rate ρe with
+  // variance ρe²(c_a² + c_x²) per unit time and leaves at rate 1.
+  const int points_per_scale = speed.runs.size() == 1 ? 12 : 7;
+  const std::vector<double> unit = unit_normal_points(points_per_scale);
+  std::vector<double> slowness{1}, weights{1};
+  std::vector<double> generator{0};
+  for (const SpeedRuns& r : speed.runs) {
+    const std::size_t before = slowness.size(), count = unit.size(), after = before * count;
+    // This scale redraws its slowness at rate λ / jobs = ρ / jobs: a rank-one generator
+    // γ(1πᵀ − I). Independent scales combine as a Kronecker sum.
+    const double rate = rho / r.jobs;
+    std::vector<double> next_slowness(after), next_weights(after), next_generator(after * after);
+    for (std::size_t s = 0; s < before; ++s)
+      for (std::size_t u = 0; u < count; ++u) {
+        const std::size_t row = s * count + u;
+        next_slowness[row] = slowness[s] + std::sqrt(r.variance) * unit[u];
+        next_weights[row] = weights[s] / static_cast<double>(count);
+        for (std::size_t t = 0; t < before; ++t)
+          next_generator[row * after + t * count + u] += generator[s * before + t];
+        for (std::size_t v = 0; v < count; ++v)
+          next_generator[row * after + s * count + v] +=
+              rate * (1.0 / static_cast<double>(count) - (u == v ? 1.0 : 0.0));
+      }
+    slowness = std::move(next_slowness);
+    weights = std::move(next_weights);
+    generator = std::move(next_generator);
+  }
+  std::vector<double> drifts, variances;
+  for (double& e : slowness) {
+    e = std::max(e, 0.05);  // a speed cannot turn negative; only far tails reach this
+    drifts.push_back(rho * e - 1);
+    variances.push_back(rho * e * e * (arrival_scv + speed.job_scv));
+  }
+  const auto wandering = modulated_brownian_mean(weights, drifts, variances, generator);
+  if (!wandering)
+    return (arrival_scv + dispersion_of(speed, 1)) / 2;
+  const double steady = rho * (arrival_scv + speed.job_scv) / (2 * (1 - rho));
+  // M/M/c's wait in these units is C / (1 − ρ).
+  return jobs_factor + std::max(0.0, *wandering - steady) * (1 - rho) / erlang_c;
+}
+
+}  // namespace kendall::model

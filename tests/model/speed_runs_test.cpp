@@ -1,0 +1,209 @@
+// A server whose speed wanders: the fit of runs to a dispersion curve, the modulated Brownian
+// motion against its closed form, and the wait against c-server recursions (independent truth)
+// where Allen–Cunneen is far off.
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "kendall/base/error.hpp"
+#include "kendall/model/dispersion.hpp"
+#include "kendall/model/speed_runs.hpp"
+#include "kendall/model/station.hpp"
+
+namespace kendall::model {
+namespace {
+
+TEST(ServiceDispersion, NamesWhatIsWrongWithThePoints) {
+  EXPECT_FALSE(dispersion_problem(std::vector<DispersionPoint>{{2, 0.1}, {4, 0.3}}));
+  const auto descending = dispersion_problem(std::vector<DispersionPoint>{{4, 0.1}, {2, 0.3}});
+  ASSERT_TRUE(descending);
+  EXPECT_NE(descending->find("point 2"), std::string::npos) << *descending;
+  EXPECT_NE(descending->find("ascending"), std::string::npos) << *descending;
+  EXPECT_TRUE(dispersion_problem(std::vector<DispersionPoint>{{0.5, 0.1}}));
+  EXPECT_TRUE(dispersion_problem(std::vector<DispersionPoint>{{2, -0.1}}));
+  EXPECT_TRUE(dispersion_problem(std::vector<DispersionPoint>{{2, NAN}}));
+}
+
+// Hand-derived: one run scale with v = 0.04 redrawn every 2 jobs (φ = 1/2). At m = 2 the sum
+// Σ_{k<2} (1 - k/2) φ^k is 1/4, so I(2) = c_s² + 2 · 0.04 / 4 with c_s² = 0.1 · 1.04 + 0.04.
+TEST(SpeedRuns, DispersionOfAModelIsHandDerivable) {
+  const SpeedModel model{0.1, {{0.04, 2}}};
+  EXPECT_NEAR(dispersion_of(model, 1), 0.144, 1e-12);
+  EXPECT_NEAR(dispersion_of(model, 2), 0.144 + 0.02, 1e-12);
+  // Far beyond the runs: c_s² + 2 v φ / (1 - φ) = 0.144 + 0.08.
+  EXPECT_NEAR(dispersion_of(model, 1e7), 0.224, 1e-6);
+  EXPECT_NEAR(dispersion_of({0.3, {}}, 1e6), 0.3, 1e-12);
+}
+
+std::vector<DispersionPoint> curve_of(const SpeedModel& model, double longest) {
+  std::vector<DispersionPoint> points;
+  for (double m = 2; m <= longest; m *= 2)
+    points.push_back({m, dispersion_of(model, m)});
+  return points;
+}
+
+TEST(SpeedRuns, FitRecoversTheRunsThatMadeTheCurve) {
+  const SpeedModel one{0.03, {{0.02, 200}}};
+  const SpeedModel fit = fit_speed_runs(curve_of(one, 4096), dispersion_of(one, 1));
+  ASSERT_EQ(fit.runs.size(), 1u);  // one scale fits; a second is not worth it
+  EXPECT_NEAR(fit.runs[0].variance, 0.02, 0.0005);
+  EXPECT_NEAR(fit.runs[0].jobs, 200, 200 * 0.02);
+  EXPECT_NEAR(fit.job_scv, 0.03, 0.001);
+
+  const SpeedModel two{0.02, {{0.01, 30}, {0.015, 800}}};
+  const SpeedModel fit2 = fit_speed_runs(curve_of(two, 4096), dispersion_of(two, 1));
+  ASSERT_EQ(fit2.runs.size(), 2u);
+  for (const double m : {4.0, 64.0, 1000.0, 4096.0})
+    EXPECT_NEAR(dispersion_of(fit2, m), dispersion_of(two, m), dispersion_of(two, m) * 0.05) << m;
+
+  // A flat curve is independent service: no runs, its SCV kept.
+  const std::vector<DispersionPoint> flat{{2, 0.5}, {64, 0.5}, {1024, 0.5}};
+  const SpeedModel none = fit_speed_runs(flat, 0.5);
+  EXPECT_TRUE(none.runs.empty());
+  EXPECT_NEAR(none.job_scv, 0.5, 1e-9);
+}
+
+// One state: reflected Brownian motion with drift d < 0 and variance σ² has an exponential
+// stationary law with mean σ² / (2|d|) (Harrison, Brownian Motion and Stochastic Flow Systems,
+// 1985, §1.9). Two states with the same motion must give the same, whatever the switching.
+TEST(ModulatedBrownianMotion, MatchesTheClosedFormWithoutModulation) {
+  const double one_weight[] = {1}, one_drift[] = {-0.2}, one_variance[] = {0.5}, none[] = {0};
+  EXPECT_NEAR(*modulated_brownian_mean(one_weight, one_drift, one_variance, none), 1.25, 1e-9);
+  const double weights[] = {0.3, 0.7}, drifts[] = {-0.2, -0.2}, variances[] = {0.5, 0.5};
+  const double generator[] = {-1.4, 1.4, 0.6, -0.6};
+  EXPECT_NEAR(*modulated_brownian_mean(weights, drifts, variances, generator), 1.25, 1e-6);
+  // Unstable on average: nothing.
+  const double up[] = {0.1, -0.01};
+  EXPECT_FALSE(modulated_brownian_mean(weights, up, variances, generator));
+}
+
+// Fast switching averages the states out: a two-state motion switching very often behaves as
+// one motion with the mean drift and the mean variance plus the drift's own (asymptotic)
+// variance 2 Var(d) / (γ₁ + γ₂) for a two-state chain.
+TEST(ModulatedBrownianMotion, FastSwitchingAveragesTheStates) {
+  const double weights[] = {0.5, 0.5}, drifts[] = {-0.1, -0.3}, variances[] = {0.4, 0.6};
+  const double rate = 1000;
+  const double generator[] = {-rate, rate, rate, -rate};
+  const double drift_variance = 0.01;  // ((−0.1) − (−0.3))² / 4
+  const double expected = (0.5 + 2 * drift_variance / (2 * rate)) / (2 * 0.2);
+  EXPECT_NEAR(*modulated_brownian_mean(weights, drifts, variances, generator), expected,
+              expected * 0.01);
+}
+
+// Poisson arrivals at rate ρc to c FCFS servers; job n's service time is speed(n). The
+// Kiefer–Wolfowitz recursion on the sorted workloads gives the mean wait of the path exactly.
+double recursion_mean_wait(int servers, double rho, int jobs, std::uint64_t seed,
+                           const std::function<double(std::mt19937_64&)>& service) {
+  std::mt19937_64 random(seed);
+  std::exponential_distribution<double> gap(rho * servers);
+  std::vector<double> work(static_cast<std::size_t>(servers), 0.0);
+  double total = 0;
+  for (int n = 0; n < jobs; ++n) {
+    const double wait = work[0];
+    total += wait;
+    work[0] = wait + service(random);
+    const double next = gap(random);
+    for (double& w : work)
+      w = std::max(0.0, w - next);
+    std::sort(work.begin(), work.end());
+  }
+  return total / jobs;
+}
+
+/// Mean service time 1, slowness redrawn from 1 + sd·N(0, 1) every `run` jobs on average.
+std::function<double(std::mt19937_64&)> gaussian_runs(double sd, double run) {
+  auto slowness = std::make_shared<double>(1.0);
+  return [=](std::mt19937_64& random) {
+    if (std::bernoulli_distribution(1 / run)(random))
+      *slowness = std::max(0.05, 1 + sd * std::normal_distribution<double>()(random));
+    return *slowness;
+  };
+}
+
+double model_wait(int servers, double rho, double scv, std::vector<DispersionPoint> points) {
+  StationInput input;
+  input.arrival_rate = rho * servers;
+  input.service = Distribution::from_moments(1.0, scv);
+  input.servers = servers;
+  input.percentiles = false;
+  input.service_dispersion = std::move(points);
+  return *solve_station(QueueModel::ggc, input).mean_waiting_time;
+}
+
+// The regime of a shared VM at moderate load: runs of a few hundred jobs at ±15% speed on two
+// servers. Allen–Cunneen sees only the SCV and is 19-79% low; the model must see the runs.
+TEST(SpeedRunsWait, PredictsTwoServersWithLongRunsAtModerateLoad) {
+  const SpeedModel truth{0.0, {{0.15 * 0.15, 200}}};
+  for (const double rho : {0.6, 0.8, 0.9}) {
+    const double simulated = recursion_mean_wait(2, rho, 3'000'000, 7, gaussian_runs(0.15, 200));
+    const double independent = model_wait(2, rho, dispersion_of(truth, 1), {});
+    const double modelled = model_wait(2, rho, dispersion_of(truth, 1), curve_of(truth, 4096));
+    EXPECT_GT(std::abs(independent - simulated) / simulated, 0.15) << rho;
+    EXPECT_NEAR(modelled, simulated, simulated * 0.1) << rho;
+  }
+}
+
+// Two time scales (short runs of ~40 jobs and long ones of ~450, as measured on our VM) and
+// Erlang-4 jobs (SCV 0.25).
+TEST(SpeedRunsWait, PredictsTwoTimeScales) {
+  const SpeedModel truth{0.25, {{0.09 * 0.09, 40}, {0.12 * 0.12, 450}}};
+  auto fast = gaussian_runs(0.09, 40), slow = gaussian_runs(0.12, 450);
+  const auto service = [&](std::mt19937_64& random) {
+    const double job = std::gamma_distribution<double>(4, 0.25)(random);
+    return job * std::max(0.05, fast(random) + slow(random) - 1);
+  };
+  for (const double rho : {0.7, 0.9}) {
+    const double simulated = recursion_mean_wait(2, rho, 3'000'000, 11, service);
+    const double modelled = model_wait(2, rho, dispersion_of(truth, 1), curve_of(truth, 4096));
+    EXPECT_NEAR(modelled, simulated, simulated * 0.1) << rho;
+  }
+}
+
+// One server whose speed flips between 0.9 and 1.1 of its mean with probability p per job
+// (two speeds, not a normal spread): its dispersion is δ²(1 + 2 Σ_{k<m} (1 - k/m) r^k) with
+// r = 1 - 2p, which is one run scale of 1/(2p) jobs.
+TEST(SpeedRunsWait, PredictsASpeedThatFlipsBetweenTwoValues) {
+  constexpr double rho = 0.9, delta = 0.1, flip = 0.01;
+  double sign = 1;
+  const auto service = [&](std::mt19937_64& random) {
+    if (std::bernoulli_distribution(flip)(random))
+      sign = -sign;
+    return 1 + delta * sign;
+  };
+  const double simulated = recursion_mean_wait(1, rho, 3'000'000, 20261124, service);
+  const SpeedModel truth{0.0, {{delta * delta, 1 / (2 * flip)}}};
+  const double independent = model_wait(1, rho, delta * delta, {});
+  const double modelled = model_wait(1, rho, delta * delta, curve_of(truth, 65536));
+  EXPECT_GT(std::abs(independent - simulated) / simulated, 0.2);
+  EXPECT_NEAR(modelled, simulated, simulated * 0.1);
+}
+
+// A flat curve is independent service: the factor is Allen–Cunneen's exactly, at any load.
+TEST(SpeedRunsWait, IsAllenCunneenWhenTheDispersionIsFlat) {
+  for (const double rho : {0.1, 0.5, 0.9, 0.99})
+    EXPECT_NEAR(model_wait(2, rho, 3.0, {{10, 3.0}, {1000, 3.0}}), model_wait(2, rho, 3.0, {}),
+                1e-9 * model_wait(2, rho, 3.0, {}))
+        << rho;
+}
+
+TEST(SpeedRunsWait, OnlyGGcReadsADispersion) {
+  StationInput input;
+  input.arrival_rate = 0.5;
+  input.service = Distribution::exponential(1);
+  input.servers = 1;
+  input.service_dispersion = {{4, 2.0}};
+  EXPECT_THROW(solve_station(QueueModel::mm1, input), InputError);
+  input.service_dispersion = {{4, 2.0}, {2, 1.0}};
+  EXPECT_THROW(solve_station(QueueModel::ggc, input), InputError);
+  input.service_dispersion = {{4, 2.0}};
+  EXPECT_NE(solve_station(QueueModel::ggc, input).method.find("speed wanders"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kendall::model
