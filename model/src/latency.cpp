@@ -19,23 +19,21 @@
 #include <boost/math/special_functions/gamma.hpp>
 
 #include "kendall/base/error.hpp"
+#include "station_detail.hpp"
 
 namespace kendall::model {
-namespace {
-
-constexpr std::size_t kGridCells = 8192;  // over [0, 2T)
-constexpr double kTailMass = 1e-7;
-
-/// Balanced-means two-phase hyperexponential fit to a mean and SCV >= 1 (Whitt 1982; the same
-/// fit the simulator samples from).
-struct HyperExponentialFit {
-  double p1, rate1, rate2;
-};
+namespace detail {
 
 HyperExponentialFit fit_hyperexponential(double mean, double scv) {
   const double p1 = 0.5 * (1.0 + std::sqrt((scv - 1.0) / (scv + 1.0)));
   return {p1, 2.0 * p1 / mean, 2.0 * (1.0 - p1) / mean};
 }
+
+}  // namespace detail
+namespace {
+
+constexpr std::size_t kGridCells = 8192;  // over [0, 2T)
+constexpr double kTailMass = 1e-7;
 
 /// P(S <= t) for a service-time distribution.
 double service_cdf(const Distribution& d, double t) {
@@ -61,7 +59,7 @@ double service_cdf(const Distribution& d, double t) {
     case DistributionKind::hyperexponential: {
       if (d.scv <= 1.0)
         return -std::expm1(-t / d.mean);
-      const auto fit = fit_hyperexponential(d.mean, d.scv);
+      const auto fit = detail::fit_hyperexponential(d.mean, d.scv);
       return 1.0 - fit.p1 * std::exp(-fit.rate1 * t) - (1.0 - fit.p1) * std::exp(-fit.rate2 * t);
     }
     case DistributionKind::empirical: {

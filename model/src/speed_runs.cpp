@@ -151,10 +151,10 @@ SpeedModel fit_speed_runs(std::span<const DispersionPoint> points, double servic
   return chosen->model;
 }
 
-std::optional<double> modulated_brownian_mean(std::span<const double> weights,
-                                              std::span<const double> drifts,
-                                              std::span<const double> variances,
-                                              std::span<const double> generator) {
+std::optional<LevelMoments> modulated_brownian_level(std::span<const double> weights,
+                                                     std::span<const double> drifts,
+                                                     std::span<const double> variances,
+                                                     std::span<const double> generator) {
   const auto k = static_cast<Eigen::Index>(weights.size());
   if (k == 0 || drifts.size() != weights.size() || variances.size() != weights.size() ||
       generator.size() != weights.size() * weights.size())
@@ -201,22 +201,31 @@ std::optional<double> modulated_brownian_mean(std::span<const double> weights,
   for (Eigen::Index i = 0; i < k; ++i)
     pi(i) = weights[static_cast<std::size_t>(i)];
   const Eigen::VectorXcd a = phi.partialPivLu().solve(-pi);
-  // P(level > x) = −Σ a_j (Σφ_j) e^{z_j x}, so the mean is Σ a_j (Σφ_j) / z_j.
-  std::complex<double> mean = 0;
-  for (Eigen::Index c = 0; c < k; ++c)
-    mean += a(c) * phi.col(c).sum() / values(decaying[static_cast<std::size_t>(c)]);
-  if (!std::isfinite(mean.real()) || mean.real() < 0 ||
-      std::abs(mean.imag()) > 1e-6 * std::max(1.0, std::abs(mean.real())))
+  // P(level > x) = Σ c_j e^{z_j x} with c_j = −a_j (Σφ_j), so E[X] = Σ −c_j / z_j and
+  // E[X²] = Σ 2 c_j / z_j².
+  std::complex<double> mean = 0, mean_square = 0;
+  for (Eigen::Index c = 0; c < k; ++c) {
+    const std::complex<double> weight = -a(c) * phi.col(c).sum();
+    const std::complex<double> z = values(decaying[static_cast<std::size_t>(c)]);
+    mean -= weight / z;
+    mean_square += 2.0 * weight / (z * z);
+  }
+  const auto real = [](std::complex<double> v) {
+    return std::isfinite(v.real()) && v.real() >= 0 &&
+           std::abs(v.imag()) <= 1e-6 * std::max(1.0, std::abs(v.real()));
+  };
+  if (!real(mean) || !real(mean_square))
     return std::nullopt;
-  return mean.real();
+  return LevelMoments{mean.real(), mean_square.real()};
 }
 
-double speed_runs_wait_factor(double utilization, double arrival_scv, double erlang_c,
+SpeedRunsWait speed_runs_wait(double utilization, double arrival_scv, double erlang_c,
                               const SpeedModel& speed) {
   const double rho = utilization;
   const double jobs_factor = (arrival_scv + speed.job_scv) / 2;
+  const SpeedRunsWait independent{(arrival_scv + dispersion_of(speed, 1)) / 2, 1};
   if (speed.runs.empty() || !(rho > 0) || !(rho < 1) || !(erlang_c > 0))
-    return (arrival_scv + dispersion_of(speed, 1)) / 2;
+    return independent;
   // The states: every combination of each time scale's discretised slowness. Time is in units
   // of E[S]/c and work in server-time, so at slowness e the work arrives at rate ρe with
   // variance ρe²(c_a² + c_x²) per unit time and leaves at rate 1.
@@ -251,12 +260,15 @@ double speed_runs_wait_factor(double utilization, double arrival_scv, double erl
     drifts.push_back(rho * e - 1);
     variances.push_back(rho * e * e * (arrival_scv + speed.job_scv));
   }
-  const auto wandering = modulated_brownian_mean(weights, drifts, variances, generator);
-  if (!wandering)
-    return (arrival_scv + dispersion_of(speed, 1)) / 2;
+  const auto wandering = modulated_brownian_level(weights, drifts, variances, generator);
+  if (!wandering || !(wandering->mean > 0))
+    return independent;
   const double steady = rho * (arrival_scv + speed.job_scv) / (2 * (1 - rho));
   // M/M/c's wait in these units is C / (1 − ρ).
-  return jobs_factor + std::max(0.0, *wandering - steady) * (1 - rho) / erlang_c;
+  SpeedRunsWait wait;
+  wait.factor = jobs_factor + std::max(0.0, wandering->mean - steady) * (1 - rho) / erlang_c;
+  wait.shape_scv = std::max(1.0, wandering->mean_square / (wandering->mean * wandering->mean) - 1);
+  return wait;
 }
 
 }  // namespace kendall::model

@@ -348,23 +348,36 @@ StationMetrics solve_ggc(const StationInput& input) {
   // With correlated service times the factor adds the wait of the server's wandering speed,
   // and equals this whenever the dispersion is flat (see speed_runs.hpp).
   const double erlang_c_value = erlang_c(c, a);
-  const double variability =
-      input.service_dispersion.empty()
-          ? (input.scv_arrival + input.service.scv) / 2.0
-          : speed_runs_wait_factor(a / c, input.scv_arrival, erlang_c_value,
-                                   fit_speed_runs(input.service_dispersion, input.service.scv));
-  const double mean_wait = erlang_c_value * mean_service / (c - a) * variability;
+  SpeedRunsWait variability{(input.scv_arrival + input.service.scv) / 2.0, 1.0};
+  if (!input.service_dispersion.empty())
+    variability = speed_runs_wait(a / c, input.scv_arrival, erlang_c_value,
+                                  fit_speed_runs(input.service_dispersion, input.service.scv));
+  const double mean_wait = erlang_c_value * mean_service / (c - a) * variability.factor;
   fill_means(out, input.arrival_rate, mean_wait, mean_service);
   // The wait is approximated as in M/M/c: waits with probability C, then exponentially with
-  // mean W_q / C. With no variability at all (D/D/c) nobody waits.
+  // mean W_q / C (hyperexponentially when runs of slow jobs spread the waits more). With no
+  // variability at all (D/D/c) nobody waits.
   const double wait_probability = mean_wait > 0 ? erlang_c_value : 0.0;
   out.probability_of_waiting = wait_probability;
-  auto waiting =
-      exponential_wait(wait_probability, wait_probability > 0 ? mean_wait / wait_probability : 0);
+  WaitingTimeDistribution waiting;
+  if (wait_probability > 0) {
+    const double conditional_mean = mean_wait / wait_probability;
+    if (variability.shape_scv > 1) {
+      const auto fit = detail::fit_hyperexponential(conditional_mean, variability.shape_scv);
+      waiting.probability_of_waiting = wait_probability;
+      waiting.terms = {ErlangTerm{fit.p1, 1, fit.rate1}, ErlangTerm{1 - fit.p1, 1, fit.rate2}};
+    } else {
+      waiting = exponential_wait(wait_probability, conditional_mean);
+    }
+  }
   if (input.percentiles) {
     out.response_time_percentiles = sojourn_percentiles(waiting, input.service);
     out.percentile_method =
-        "approximate: exponential conditional wait convolved with the service time on a grid";
+        variability.shape_scv > 1
+            ? "approximate: hyperexponential conditional wait (the SCV of a modulated Brownian "
+              "motion) convolved with the service time on a grid"
+            : "approximate: exponential conditional wait convolved with the service time on a "
+              "grid";
   }
   out.waiting_time = std::move(waiting);
   return out;

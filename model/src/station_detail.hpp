@@ -1,5 +1,6 @@
 #pragma once
-// Pieces shared by the station solvers (station.cpp, station_finite.cpp, erlang.cpp); not
+// Pieces shared by the station solvers (station.cpp, station_finite.cpp, erlang.cpp) and
+// latency.cpp; not
 // installed. Units: seconds and 1/s, as in kendall/model/station.hpp.
 
 #include <string>
@@ -17,6 +18,13 @@ double inverse_erlang_b(int servers, double offered_load);
 
 /// The number formatting used in messages: up to six significant digits, no trailing zeros.
 std::string format_number(double value);
+
+/// Balanced-means two-phase hyperexponential fit to a mean and SCV >= 1 (Whitt 1982; the same
+/// fit the simulator samples from): phase 1 with probability p1.
+struct HyperExponentialFit {
+  double p1, rate1, rate2;
+};
+HyperExponentialFit fit_hyperexponential(double mean, double scv);
 
 /// M/M/c/K: every field of the metrics except percentiles. See station_finite.cpp.
 StationMetrics solve_mmck(const StationInput& input);

@@ -74,13 +74,19 @@ TEST(SpeedRuns, FitRecoversTheRunsThatMadeTheCurve) {
 // 1985, §1.9). Two states with the same motion must give the same, whatever the switching.
 TEST(ModulatedBrownianMotion, MatchesTheClosedFormWithoutModulation) {
   const double one_weight[] = {1}, one_drift[] = {-0.2}, one_variance[] = {0.5}, none[] = {0};
-  EXPECT_NEAR(*modulated_brownian_mean(one_weight, one_drift, one_variance, none), 1.25, 1e-9);
+  const auto one = modulated_brownian_level(one_weight, one_drift, one_variance, none);
+  ASSERT_TRUE(one);
+  EXPECT_NEAR(one->mean, 1.25, 1e-9);
+  EXPECT_NEAR(one->mean_square, 2 * 1.25 * 1.25, 1e-9);  // exponential: E[X²] = 2 E[X]²
   const double weights[] = {0.3, 0.7}, drifts[] = {-0.2, -0.2}, variances[] = {0.5, 0.5};
   const double generator[] = {-1.4, 1.4, 0.6, -0.6};
-  EXPECT_NEAR(*modulated_brownian_mean(weights, drifts, variances, generator), 1.25, 1e-6);
+  const auto two = modulated_brownian_level(weights, drifts, variances, generator);
+  ASSERT_TRUE(two);
+  EXPECT_NEAR(two->mean, 1.25, 1e-6);
+  EXPECT_NEAR(two->mean_square, 2 * 1.25 * 1.25, 1e-6);
   // Unstable on average: nothing.
   const double up[] = {0.1, -0.01};
-  EXPECT_FALSE(modulated_brownian_mean(weights, up, variances, generator));
+  EXPECT_FALSE(modulated_brownian_level(weights, up, variances, generator));
 }
 
 // Fast switching averages the states out: a two-state motion switching very often behaves as
@@ -92,28 +98,38 @@ TEST(ModulatedBrownianMotion, FastSwitchingAveragesTheStates) {
   const double generator[] = {-rate, rate, rate, -rate};
   const double drift_variance = 0.01;  // ((−0.1) − (−0.3))² / 4
   const double expected = (0.5 + 2 * drift_variance / (2 * rate)) / (2 * 0.2);
-  EXPECT_NEAR(*modulated_brownian_mean(weights, drifts, variances, generator), expected,
+  EXPECT_NEAR(modulated_brownian_level(weights, drifts, variances, generator)->mean, expected,
               expected * 0.01);
 }
 
-// Poisson arrivals at rate ρc to c FCFS servers; job n's service time is speed(n). The
-// Kiefer–Wolfowitz recursion on the sorted workloads gives the mean wait of the path exactly.
-double recursion_mean_wait(int servers, double rho, int jobs, std::uint64_t seed,
-                           const std::function<double(std::mt19937_64&)>& service) {
+// Poisson arrivals at rate ρc to c FCFS servers; job n's service time is service(random). The
+// Kiefer–Wolfowitz recursion on the sorted workloads gives the waits of the path exactly.
+struct RecursionWaits {
+  double mean = 0;
+  double p95_sojourn = 0;
+};
+RecursionWaits recursion_waits(int servers, double rho, int jobs, std::uint64_t seed,
+                               const std::function<double(std::mt19937_64&)>& service) {
   std::mt19937_64 random(seed);
   std::exponential_distribution<double> gap(rho * servers);
   std::vector<double> work(static_cast<std::size_t>(servers), 0.0);
+  std::vector<double> sojourns;
+  sojourns.reserve(static_cast<std::size_t>(jobs));
   double total = 0;
   for (int n = 0; n < jobs; ++n) {
     const double wait = work[0];
+    const double time = service(random);
     total += wait;
-    work[0] = wait + service(random);
+    sojourns.push_back(wait + time);
+    work[0] = wait + time;
     const double next = gap(random);
     for (double& w : work)
       w = std::max(0.0, w - next);
     std::sort(work.begin(), work.end());
   }
-  return total / jobs;
+  const auto p95 = sojourns.begin() + static_cast<std::ptrdiff_t>(0.95 * jobs);
+  std::nth_element(sojourns.begin(), p95, sojourns.end());
+  return {total / jobs, *p95};
 }
 
 /// Mean service time 1, slowness redrawn from 1 + sd·N(0, 1) every `run` jobs on average.
@@ -126,14 +142,17 @@ std::function<double(std::mt19937_64&)> gaussian_runs(double sd, double run) {
   };
 }
 
-double model_wait(int servers, double rho, double scv, std::vector<DispersionPoint> points) {
+StationMetrics model_of(int servers, double rho, double scv, std::vector<DispersionPoint> points) {
   StationInput input;
   input.arrival_rate = rho * servers;
   input.service = Distribution::from_moments(1.0, scv);
   input.servers = servers;
-  input.percentiles = false;
   input.service_dispersion = std::move(points);
-  return *solve_station(QueueModel::ggc, input).mean_waiting_time;
+  return solve_station(QueueModel::ggc, input);
+}
+
+double model_wait(int servers, double rho, double scv, std::vector<DispersionPoint> points) {
+  return *model_of(servers, rho, scv, std::move(points)).mean_waiting_time;
 }
 
 // The regime of a shared VM at moderate load: runs of a few hundred jobs at ±15% speed on two
@@ -141,11 +160,17 @@ double model_wait(int servers, double rho, double scv, std::vector<DispersionPoi
 TEST(SpeedRunsWait, PredictsTwoServersWithLongRunsAtModerateLoad) {
   const SpeedModel truth{0.0, {{0.15 * 0.15, 200}}};
   for (const double rho : {0.6, 0.8, 0.9}) {
-    const double simulated = recursion_mean_wait(2, rho, 3'000'000, 7, gaussian_runs(0.15, 200));
+    const RecursionWaits simulated =
+        recursion_waits(2, rho, 3'000'000, 7, gaussian_runs(0.15, 200));
     const double independent = model_wait(2, rho, dispersion_of(truth, 1), {});
-    const double modelled = model_wait(2, rho, dispersion_of(truth, 1), curve_of(truth, 4096));
-    EXPECT_GT(std::abs(independent - simulated) / simulated, 0.15) << rho;
-    EXPECT_NEAR(modelled, simulated, simulated * 0.1) << rho;
+    const StationMetrics modelled =
+        model_of(2, rho, dispersion_of(truth, 1), curve_of(truth, 4096));
+    EXPECT_GT(std::abs(independent - simulated.mean) / simulated.mean, 0.15) << rho;
+    EXPECT_NEAR(*modelled.mean_waiting_time, simulated.mean, simulated.mean * 0.1) << rho;
+    // The p95 sojourn, from the wait's hyperexponential shape (2-15% low here).
+    EXPECT_NEAR(modelled.response_time_percentiles->p95, simulated.p95_sojourn,
+                simulated.p95_sojourn * 0.2)
+        << rho;
   }
 }
 
@@ -159,7 +184,7 @@ TEST(SpeedRunsWait, PredictsTwoTimeScales) {
     return job * std::max(0.05, fast(random) + slow(random) - 1);
   };
   for (const double rho : {0.7, 0.9}) {
-    const double simulated = recursion_mean_wait(2, rho, 3'000'000, 11, service);
+    const double simulated = recursion_waits(2, rho, 3'000'000, 11, service).mean;
     const double modelled = model_wait(2, rho, dispersion_of(truth, 1), curve_of(truth, 4096));
     EXPECT_NEAR(modelled, simulated, simulated * 0.1) << rho;
   }
@@ -176,7 +201,7 @@ TEST(SpeedRunsWait, PredictsASpeedThatFlipsBetweenTwoValues) {
       sign = -sign;
     return 1 + delta * sign;
   };
-  const double simulated = recursion_mean_wait(1, rho, 3'000'000, 20261124, service);
+  const double simulated = recursion_waits(1, rho, 3'000'000, 20261124, service).mean;
   const SpeedModel truth{0.0, {{delta * delta, 1 / (2 * flip)}}};
   const double independent = model_wait(1, rho, delta * delta, {});
   const double modelled = model_wait(1, rho, delta * delta, curve_of(truth, 65536));

@@ -35,22 +35,33 @@ double dispersion_of(const SpeedModel& model, double jobs);
 /// measured block: beyond what was measured nothing is assumed. A flat curve gives no runs.
 SpeedModel fit_speed_runs(std::span<const DispersionPoint> points, double service_scv);
 
-/// Mean of the stationary level of a Brownian motion reflected at 0 whose drift and variance
-/// per unit time are those of the state of a Markov chain: `generator` is its K×K generator,
-/// row-major (rows sum to 0), `weights` its stationary distribution. Solved by the spectral
-/// method (the K eigenvalues with negative real part of φ(½z²Σ − zD + Q) = 0, and F(0) = 0).
-/// Nothing when the mean drift is not negative or the spectrum is not what a stable queue has.
-std::optional<double> modulated_brownian_mean(std::span<const double> weights,
-                                              std::span<const double> drifts,
-                                              std::span<const double> variances,
-                                              std::span<const double> generator);
+/// The first two moments of the stationary level of a Brownian motion reflected at 0 whose
+/// drift and variance per unit time are those of the state of a Markov chain: `generator` is its
+/// K×K generator, row-major (rows sum to 0), `weights` its stationary distribution. Solved by the
+/// spectral method (the K eigenvalues with negative real part of φ(½z²Σ − zD + Q) = 0, and
+/// F(0) = 0). Nothing when the mean drift is not negative or the spectrum is not what a stable
+/// queue has.
+struct LevelMoments {
+  double mean = 0;
+  double mean_square = 0;
+};
+std::optional<LevelMoments> modulated_brownian_level(std::span<const double> weights,
+                                                     std::span<const double> drifts,
+                                                     std::span<const double> variances,
+                                                     std::span<const double> generator);
 
-/// The factor that takes M/M/c's mean wait to that of a G/G/c queue whose service times follow
-/// `speed` (compare robust_wait_factor): Allen–Cunneen's (c_a² + c_x²)/2 for the jobs' own
-/// variability, plus the extra wait of the wandering speed: the modulated Brownian motion's mean
-/// minus that of the same motion at constant speed, in units of M/M/c's wait
-/// C(c, a) E[S] / (c - a). `erlang_c` is C(c, a).
-double speed_runs_wait_factor(double utilization, double arrival_scv, double erlang_c,
+/// The wait of a G/G/c queue whose service times follow `speed`, relative to M/M/c's.
+struct SpeedRunsWait {
+  /// The mean wait over M/M/c's C(c, a) E[S] / (c - a): Allen–Cunneen's (c_a² + c_x²)/2 for the
+  /// jobs' own variability plus the extra wait of the wandering speed (the modulated Brownian
+  /// motion's mean minus that of the same motion at constant speed).
+  double factor = 0;
+  /// The SCV of the wait given that it waits: the modulated motion's (1, exponential, when the
+  /// speed is constant; more when runs of slow jobs make some waits very long).
+  double shape_scv = 1;
+};
+/// `erlang_c` is C(c, a) at this utilization.
+SpeedRunsWait speed_runs_wait(double utilization, double arrival_scv, double erlang_c,
                               const SpeedModel& speed);
 
 }  // namespace kendall::model
