@@ -283,16 +283,6 @@ SimulationResult simulate(const model::System& system, const SimulationOptions& 
     if (out.warning && !result.warning)
       result.warning = out.warning;
   }
-  for (const model::Service& service : system.services) {
-    if (service.service_dispersion.empty())
-      continue;
-    // Say so rather than silently answer a different question than the analytic model.
-    const std::string note = fmt::format(
-        "\"{}\" has a service_dispersion, which the simulator does not reproduce: it draws "
-        "independent service times (the analytic model's wait uses the dispersion)",
-        service.name);
-    result.warning = result.warning ? *result.warning + "; " + note : note;
-  }
   result.events_per_second =
       loop_seconds > 0 ? static_cast<double>(result.events) / loop_seconds : 0;
 

@@ -59,8 +59,21 @@ Simulator::Simulator(const model::System& system, const RunPlan& plan, Rng rng)
     replicas_.resize(replicas_.size() + station.replicas);
     for (std::uint32_t r = station.first_replica; r < replicas_.size(); ++r)
       replicas_[r].station = static_cast<std::uint32_t>(stations_.size());
+    // sampler k is service k's own; with runs of slow jobs it draws the jobs' own variability
+    // and the wandering speed the rest (empirical samples are drawn as they are).
+    Distribution own = service.service_time;
+    if (!service.service_dispersion.empty()) {
+      const model::SpeedModel speed =
+          model::fit_speed_runs(service.service_dispersion, service.service_time.scv);
+      if (!speed.runs.empty()) {
+        station.speed = static_cast<std::int32_t>(speeds_.size());
+        speeds_.emplace_back(speed, rng_);
+        if (own.kind != DistributionKind::empirical)
+          own = Distribution::from_moments(own.mean, speed.job_scv);
+      }
+    }
     stations_.push_back(station);
-    samplers_.emplace_back(service.service_time);  // sampler k is service k's own
+    samplers_.emplace_back(own);
     service_names_.push_back(service.name);
   }
   const bool closed = system.workload == model::WorkloadType::closed;
@@ -167,8 +180,10 @@ std::uint32_t Simulator::pick_replica(Station& station) {
 
 void Simulator::start_service(std::uint32_t q) {
   const Request& request = requests_[q];
-  const double service = samplers_[stops_[request.stop].sampler](rng_);
+  double service = samplers_[stops_[request.stop].sampler](rng_);
   const Station& station = stations_[stops_[request.stop].station];
+  if (station.speed >= 0)
+    service *= speeds_[static_cast<std::size_t>(station.speed)].next(rng_);
   if (!station.shared_cpu) {
     schedule(now_ + service, EventKind::departure, q);
     return;

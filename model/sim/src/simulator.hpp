@@ -14,6 +14,7 @@
 #include "event_heap.hpp"
 #include "kendall/base/sampler.hpp"
 #include "kendall/model/spec.hpp"
+#include "wandering_speed.hpp"
 
 namespace kendall::sim::detail {
 
@@ -66,6 +67,9 @@ class Simulator {
     // each progressing at min(1, cores / in service).
     std::uint32_t cores = 1;
     bool shared_cpu = false;
+    // Services with a service_dispersion: their index into speeds_ (the jobs' speed wanders in
+    // runs, shared by the station's servers as in the analytic model).
+    std::int32_t speed = -1;
     std::uint32_t replicas = 1;
     std::uint32_t queue_limit = no_limit;
     std::uint32_t first_replica = 0;  // into replicas_
@@ -159,6 +163,7 @@ class Simulator {
   std::vector<std::string> service_names_;
   std::vector<Replica> replicas_;
   std::vector<Sampler> samplers_;
+  std::vector<WanderingSpeed> speeds_;
   std::vector<Stop> stops_;
   std::vector<Route> routes_;
   std::vector<Request> requests_;
