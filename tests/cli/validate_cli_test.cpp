@@ -124,6 +124,16 @@ TEST(KendallValidate, OutWritesTheReportJsonAndASpecTheModelReads) {
   EXPECT_EQ(dispersion[0]["jobs"].get<double>(), 2.0);
   const double scv = measured["server_hold_scv"].get<double>();
   EXPECT_NEAR(dispersion[0]["index"].get<double>(), scv, 0.45 * scv) << dispersion;
+  // The wait for a worker, measured and modelled: at 30% of two workers' capacity a small part
+  // of the job's own time on both sides.
+  ASSERT_TRUE(measured["server_queue_wait"].is_number()) << measured;
+  const auto& predicted = json["levels"][0]["predicted"];
+  ASSERT_TRUE(predicted["queue_wait"].is_number()) << predicted;
+  const double job = measured["server_hold_time"].get<double>();
+  EXPECT_GE(measured["server_queue_wait"].get<double>(), 0.0);
+  EXPECT_LT(measured["server_queue_wait"].get<double>(), job);
+  EXPECT_GT(predicted["queue_wait"].get<double>(), 0.0);
+  EXPECT_LT(predicted["queue_wait"].get<double>(), job);
   const auto& inputs = json["levels"][0]["model_inputs"];
   ASSERT_TRUE(inputs["dispersion_factor"].is_number()) << inputs;
   EXPECT_NEAR(inputs["dispersion_factor"].get<double>(), 1.0, 0.01);

@@ -72,6 +72,7 @@ Json to_json(const ValidationReport& report) {
     measured["server_hold_time"] = optional_number(l.server_hold_mean);
     measured["server_hold_scv"] = optional_number(l.server_hold_scv);
     measured["server_hold_dispersion"] = dispersion_json(l.server_hold_dispersion);
+    measured["server_queue_wait"] = optional_number(l.server_queue_wait);
     level["measured"] = measured;
     level["model_inputs"] = {
         {"from", l.model_inputs},
@@ -82,6 +83,8 @@ Json to_json(const ValidationReport& report) {
         {"service_dispersion", dispersion_json(l.model_service_dispersion)},
         {"dispersion_factor", optional_number(l.model_dispersion_factor)}};
     level["predicted"] = l.predicted ? stats_json(*l.predicted) : Json(nullptr);
+    if (l.predicted)
+      level["predicted"]["queue_wait"] = optional_number(l.model_queue_wait);
     level["predicted_from_calibration"] =
         l.predicted_from_calibration ? stats_json(*l.predicted_from_calibration) : Json(nullptr);
     level["error_from_calibration"] = {{"mean", optional_number(l.error_mean_from_calibration)},

@@ -108,20 +108,25 @@ double predicted_utilization(const model::System& system) {
   return busiest;
 }
 
+// The model's mean wait in the service's queue for a worker.
+std::optional<double> model_queue_wait(const model::System& system) {
+  model::AnalysisOptions analysis;
+  analysis.percentiles = false;
+  return model::analyze(system, analysis).services[0].waiting_time;
+}
+
 // How much the service times' runs lengthen the model's wait: its wait over the same model's
 // with independent service times (open systems; nothing without a dispersion).
-std::optional<double> dispersion_factor(const model::System& system) {
+std::optional<double> dispersion_factor(const model::System& system,
+                                        std::optional<double> wait_with_runs) {
   if (system.services[0].service_dispersion.empty() || system.workload != model::WorkloadType::open)
     return std::nullopt;
   model::System independent = system;
   independent.services[0].service_dispersion.clear();
-  model::AnalysisOptions analysis;
-  analysis.percentiles = false;
-  const auto with_runs = model::analyze(system, analysis).services[0].waiting_time;
-  const auto without = model::analyze(independent, analysis).services[0].waiting_time;
-  if (!with_runs || !without || !(*without > 0))
+  const auto without = model_queue_wait(independent);
+  if (!wait_with_runs || !without || !(*without > 0))
     return std::nullopt;
-  return *with_runs / *without;
+  return *wait_with_runs / *without;
 }
 
 // Closed: the population whose predicted utilization is nearest `fraction` (at least 1).
@@ -369,6 +374,10 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
       level.server_hold_mean = worker_hold_per_job(*before, *after);
       level.server_hold_scv = worker_hold_scv(*before, *after);
       level.server_hold_dispersion = worker_hold_dispersion(*before, *after);
+      const auto queued_before = find_histogram(*before, "kendall_queue_wait_seconds");
+      const auto queued_after = find_histogram(*after, "kendall_queue_wait_seconds");
+      if (queued_before && queued_after && queued_after->count > queued_before->count)
+        level.server_queue_wait = queued_after->since(*queued_before).mean();
     }
 
     // The model's inputs measured over this level, as operational analysis does (Lazowska et
@@ -411,7 +420,8 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     const model::System measured_inputs =
         levels.at(offered, level.model_service_time, level.model_background_cpu,
                   level.model_service_scv, level.model_service_dispersion);
-    level.model_dispersion_factor = dispersion_factor(measured_inputs);
+    level.model_queue_wait = model_queue_wait(measured_inputs);
+    level.model_dispersion_factor = dispersion_factor(measured_inputs, level.model_queue_wait);
     level.predicted = predict(measured_inputs);
     level.predicted_from_calibration = predict(at_level);
     std::tie(level.simulated, level.simulated_mean_ci) =

@@ -85,6 +85,9 @@ struct LevelResult {
   /// kendall_worker_jobs_total): the service time plus handing the answer back.
   std::optional<double> server_hold_mean;
   std::optional<double> server_hold_scv;  ///< the holds' SCV during the step
+  /// Mean wait in the service's queue for a worker during the step (kendall_queue_wait_seconds):
+  /// the part of the latency the queueing model is about.
+  std::optional<double> server_queue_wait;
   /// The holds' index of dispersion I(m) at block sizes m during the step: c_s² at every m when
   /// holds are independent, more when slow holds come in runs (a machine slower for a while).
   std::vector<model::DispersionPoint> server_hold_dispersion;
@@ -98,8 +101,10 @@ struct LevelResult {
   /// The holds' dispersion the model's wait uses; empty: independent service times.
   std::vector<model::DispersionPoint> model_service_dispersion;
   /// The model's wait over Allen–Cunneen's for the same inputs: above 1 when runs of slow
-  /// holds lengthen the queue (robust queueing, docs/validate.md).
+  /// holds lengthen the queue (docs/validate.md).
   std::optional<double> model_dispersion_factor;
+  /// The model's mean wait in the service's queue, against server_queue_wait.
+  std::optional<double> model_queue_wait;
   std::string model_inputs = "calibration";  ///< or "this level"
   std::optional<Stats> predicted;            ///< empty when the model says the level is unstable
   /// The forward prediction from the low-load calibration alone, and its errors.
