@@ -161,7 +161,8 @@ SystemResult analyze_open(const System& system, const AnalysisOptions& options) 
         "fitted to it (a Markov-modulated Brownian motion)";
   result.percentile_method =
       "numerical convolution of per-visit sojourn distributions (wait: exact for M/M/c and "
-      "M/M/c/K, exponential tail otherwise; service: its own distribution)";
+      "M/M/c/K, exponential tail otherwise, hyperexponential with a service_dispersion; service: "
+      "its own distribution)";
 
   const double total_rate = std::accumulate(class_rate.begin(), class_rate.end(), 0.0);
   double highest_load = 0;

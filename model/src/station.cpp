@@ -357,7 +357,13 @@ StationMetrics solve_ggc(const StationInput& input) {
   // The wait is approximated as in M/M/c: waits with probability C, then exponentially with
   // mean W_q / C (hyperexponentially when runs of slow jobs spread the waits more). With no
   // variability at all (D/D/c) nobody waits.
-  const double wait_probability = mean_wait > 0 ? erlang_c_value : 0.0;
+  double wait_probability = mean_wait > 0 ? erlang_c_value : 0.0;
+  // The runs' extra wait is the pooled server's (model/src/speed_runs.cpp), which a request
+  // meets whenever that server is busy (probability ρ), not only when Erlang C has all c servers
+  // busy: with many servers at light load C vanishes, and a small extra wait put on a vanishing
+  // share of requests would make their conditional wait absurdly long.
+  if (variability.shape_scv > 1)
+    wait_probability = std::max(wait_probability, std::min(1.0, a / c));
   out.probability_of_waiting = wait_probability;
   WaitingTimeDistribution waiting;
   if (wait_probability > 0) {

@@ -217,6 +217,20 @@ TEST(SpeedRunsWait, IsAllenCunneenWhenTheDispersionIsFlat) {
         << rho;
 }
 
+// Many servers at light load: the runs add almost nothing, and the percentiles must stay those of
+// a station that rarely queues (the wait's shape must not put the runs' small extra wait on the
+// vanishing share of requests Erlang C says find all 80 servers busy).
+TEST(SpeedRunsWait, ManyServersAtLightLoadHardlyWait) {
+  const SpeedModel runs{0.3, {{0.15 * 0.15, 200}}};
+  const StationMetrics with_runs = model_of(80, 0.03, dispersion_of(runs, 1), curve_of(runs, 1024));
+  const StationMetrics independent = model_of(80, 0.03, dispersion_of(runs, 1), {});
+  EXPECT_LT(*with_runs.mean_waiting_time, 0.01);
+  ASSERT_TRUE(with_runs.response_time_percentiles);
+  EXPECT_NEAR(with_runs.response_time_percentiles->p95, independent.response_time_percentiles->p95,
+              0.05 * independent.response_time_percentiles->p95);
+  EXPECT_LT(with_runs.response_time_percentiles->p999, 10.0);
+}
+
 TEST(SpeedRunsWait, OnlyGGcReadsADispersion) {
   StationInput input;
   input.arrival_rate = 0.5;
