@@ -13,6 +13,7 @@
 #include "kendall/base/error.hpp"
 #include "kendall/loadgen/run.hpp"
 #include "kendall/model/dispersion.hpp"
+#include "kendall/model/speed_runs.hpp"
 #include "kendall/model/system_model.hpp"
 #include "kendall/sim/simulate.hpp"
 #include "kendall/validate/bundled.hpp"
@@ -127,6 +128,15 @@ std::optional<double> dispersion_factor(const model::System& system,
   if (!wait_with_runs || !without || !(*without > 0))
     return std::nullopt;
   return *wait_with_runs / *without;
+}
+
+// "±15% over runs of ~200 jobs and ±9% over runs of ~40 jobs": the fitted runs, for a note.
+std::string describe_runs(const model::SpeedModel& speed) {
+  std::string text;
+  for (const model::SpeedRuns& r : speed.runs)
+    text += fmt::format("{}±{:.0f}% over runs of ~{:.0f} jobs", text.empty() ? "" : " and ",
+                        100 * std::sqrt(r.variance), r.jobs);
+  return text.empty() ? std::string("no runs") : text;
 }
 
 // Closed: the population whose predicted utilization is nearest `fraction` (at least 1).
@@ -456,8 +466,11 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
       const model::DispersionPoint& widest = level.model_service_dispersion.back();
       report.notes.push_back(fmt::format(
           "level {}: slow holds came in runs (dispersion {:.2f} over {:.0f} jobs against an SCV "
-          "of {:.2f}): the model's wait is {:.1f}× what independent holds would give",
+          "of {:.2f}; fitted as a speed wandering by {}): the model's wait is {:.1f}× what "
+          "independent holds would give",
           i + 1, widest.index, widest.jobs, level.model_service_scv.value_or(0),
+          describe_runs(model::fit_speed_runs(level.model_service_dispersion,
+                                              level.model_service_scv.value_or(0))),
           *level.model_dispersion_factor));
     }
     if (!o.closed && level.late_sends * 100 > level.requests)
