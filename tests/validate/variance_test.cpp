@@ -1,6 +1,8 @@
 // Tests for histogram_variance, worker_hold_scv and worker_hold_dispersion
 // (kendall/validate/calibrate.hpp), against
 // hand-derived values.
+#include <string>
+
 #include <gtest/gtest.h>
 
 #include "kendall/base/histogram.hpp"
@@ -45,6 +47,21 @@ TEST(WorkerHoldScv, IsTheVarianceOfTheHoldsBetweenScrapesOverTheirMeanSquared) {
   ASSERT_TRUE(worker_hold_scv(before, after));
   EXPECT_NEAR(*worker_hold_scv(before, after), 1.0 / 6, 1e-9);
   EXPECT_NEAR(*worker_hold_per_job(before, after), 0.002, 1e-12);
+}
+
+// Four jobs taken between the scrapes, having waited 0.01 s for a worker in all: 2.5 ms each.
+TEST(QueueWaitPerJob, IsTheHistogramsMeanBetweenScrapes) {
+  const auto queue = [](int count, double sum) {
+    return "kendall_queue_wait_seconds_bucket{le=\"+Inf\"} " + std::to_string(count) +
+           "\nkendall_queue_wait_seconds_sum " + std::to_string(sum) +
+           "\nkendall_queue_wait_seconds_count " + std::to_string(count) + "\n";
+  };
+  const Samples before = parse_prometheus(queue(6, 0.002), "before");
+  const Samples after = parse_prometheus(queue(10, 0.012), "after");
+  ASSERT_TRUE(queue_wait_per_job(before, after));
+  EXPECT_NEAR(*queue_wait_per_job(before, after), 0.0025, 1e-12);
+  EXPECT_FALSE(queue_wait_per_job(before, before));  // no job taken in between
+  EXPECT_FALSE(queue_wait_per_job(parse_prometheus("up 1\n", "no queue"), after));
 }
 
 TEST(WorkerHoldScv, NothingWithoutTheSquaresCounterOrTwoJobs) {

@@ -67,8 +67,6 @@ std::optional<OpenLoopPhase> open_loop_phase(const CalibrationTarget& target,
     return std::nullopt;
   const auto server_after = total_histogram(*after, "kendall_http_request_duration_seconds");
   const auto server_before = total_histogram(*before, "kendall_http_request_duration_seconds");
-  const auto queued_after = find_histogram(*after, queue_metric);
-  const auto queued_before = find_histogram(*before, queue_metric);
   const loadgen::StepResult& step = run.steps.at(0);
   if (!server_after || !server_before || step.responses == 0)
     return std::nullopt;
@@ -77,8 +75,7 @@ std::optional<OpenLoopPhase> open_loop_phase(const CalibrationTarget& target,
     return std::nullopt;
   OpenLoopPhase phase;
   phase.outside = step.latency.mean() - server.mean();
-  if (queued_after && queued_before)
-    phase.queued = queued_after->since(*queued_before).mean();
+  phase.queued = queue_wait_per_job(*before, *after).value_or(0);
   // Winsorized at p99.9: one stall of the machine must not set the path's whole spread.
   phase.latency_variance = histogram_variance(step.latency.histogram, 0.999);
   return phase;
@@ -175,6 +172,14 @@ std::optional<double> worker_hold_per_job(const Samples& before, const Samples& 
   return *busy / *jobs;
 }
 
+std::optional<double> queue_wait_per_job(const Samples& before, const Samples& after) {
+  const auto queued_before = find_histogram(before, queue_metric);
+  const auto queued_after = find_histogram(after, queue_metric);
+  if (!queued_before || !queued_after || !(queued_after->count > queued_before->count))
+    return std::nullopt;
+  return queued_after->since(*queued_before).mean();
+}
+
 std::optional<double> worker_hold_scv(const Samples& before, const Samples& after) {
   const auto jobs = counter_delta(before, after, "kendall_worker_jobs_total");
   const auto squares = counter_delta(before, after, "kendall_worker_busy_seconds_squared_total");
@@ -258,18 +263,16 @@ Calibration calibrate(const CalibrationTarget& target, const CalibrationOptions&
   result.client_scv =
       result.client_mean > 0 ? client_variance / (result.client_mean * result.client_mean) : 0;
 
-  std::optional<PromHistogram> served, queued;
+  std::optional<PromHistogram> served;
+  std::optional<double> queued;    // wait for a worker per job
   std::optional<double> held;      // worker hold per job
   std::optional<double> held_scv;  // and the holds' SCV
   if (before && after) {
     const auto served_after = find_histogram(*after, service_metric);
     const auto served_before = find_histogram(*before, service_metric);
-    const auto queued_after = find_histogram(*after, queue_metric);
-    const auto queued_before = find_histogram(*before, queue_metric);
     if (served_after && served_before)
       served = served_after->since(*served_before);
-    if (queued_after && queued_before)
-      queued = queued_after->since(*queued_before);
+    queued = queue_wait_per_job(*before, *after);
     if (const auto workers = find_sample(*after, "kendall_workers"))
       result.workers = static_cast<int>(*workers);
     held = worker_hold_per_job(*before, *after);
@@ -281,7 +284,7 @@ Calibration calibrate(const CalibrationTarget& target, const CalibrationOptions&
     // The queue waits for the whole hold, which the job's own timing undercounts by the
     // hand-back to the I/O thread (about 1.5% at 1 ms: 15% more waiting at 90% load).
     result.service_mean = held && *held >= result.job_mean ? *held : result.job_mean;
-    result.queued_mean = queued && queued->count > 0 ? queued->mean() : 0;
+    result.queued_mean = queued.value_or(0);
     // The hand-off to a worker (kendall_queue_wait_seconds at one user) happens at every load,
     // so it belongs to the fixed overhead; the model's queueing starts from zero.
     result.overhead = std::max(0.0, result.client_mean - result.service_mean);

@@ -384,10 +384,7 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
       level.server_hold_mean = worker_hold_per_job(*before, *after);
       level.server_hold_scv = worker_hold_scv(*before, *after);
       level.server_hold_dispersion = worker_hold_dispersion(*before, *after);
-      const auto queued_before = find_histogram(*before, "kendall_queue_wait_seconds");
-      const auto queued_after = find_histogram(*after, "kendall_queue_wait_seconds");
-      if (queued_before && queued_after && queued_after->count > queued_before->count)
-        level.server_queue_wait = queued_after->since(*queued_before).mean();
+      level.server_queue_wait = queue_wait_per_job(*before, *after);
     }
 
     // The model's inputs measured over this level, as operational analysis does (Lazowska et

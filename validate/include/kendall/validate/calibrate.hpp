@@ -104,6 +104,10 @@ double histogram_variance(const Histogram& histogram, double clip_quantile = 1.0
 /// queue sees. Nothing when the counters are absent or no job finished in between.
 std::optional<double> worker_hold_per_job(const Samples& before, const Samples& after);
 
+/// Mean wait for a worker per job between two scrapes (kendall_queue_wait_seconds): nothing when
+/// the histogram is absent or no job was taken in between.
+std::optional<double> queue_wait_per_job(const Samples& before, const Samples& after);
+
 /// The SCV of those holds (variance over mean², from kendall_worker_busy_seconds_squared_total):
 /// nothing without that counter or with fewer than two jobs in between.
 std::optional<double> worker_hold_scv(const Samples& before, const Samples& after);
