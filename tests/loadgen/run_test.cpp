@@ -112,6 +112,17 @@ TEST(ClosedLoop, RespectsTheUserCountAndTheResponseTimeLaw) {
 
 TEST(MaxThroughput, SendsExactlyTheRequestedNumber) {
   TestServer server;
+  // Hold the first responses until all four connections have a request in flight, so that
+  // max_concurrent shows the connection count however slowly the client threads start (under
+  // sanitizers a fast server could otherwise answer one connection before the fourth sends). A
+  // client that used only three connections leaves the server paused for 5 s and shows 3.
+  server.pause();
+  std::jthread releaser([&server] {
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (server.max_concurrent() < 4 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(1ms);
+    server.resume();
+  });
   LoadOptions options;
   options.connections = 4;
   options.threads = 2;
