@@ -14,6 +14,7 @@ void HoldBlocks::add(double seconds) {
       ++scale.done.blocks;
       scale.done.block_seconds += scale.seconds;
       scale.done.block_seconds_squared += scale.seconds * scale.seconds;
+      scale.done.block_seconds_cubed += scale.seconds * scale.seconds * scale.seconds;
       scale.jobs = 0;
       scale.seconds = 0;
     }

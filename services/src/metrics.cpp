@@ -149,6 +149,10 @@ std::string Metrics::render(const Gauges& gauges) const {
                  "Sum over those blocks of the block's total hold squared (s^2): how the holds' "
                  "sums spread (their dispersion over time).",
                  [](const HoldBlocks::Scale& scale) { return scale.block_seconds_squared; });
+  per_block_size("kendall_worker_hold_block_seconds_cubed_total",
+                 "Sum over those blocks of the block's total hold cubed (s^3): whether the sums "
+                 "are skewed (slow runs rarer and deeper than fast ones).",
+                 [](const HoldBlocks::Scale& scale) { return scale.block_seconds_cubed; });
 
   const std::pair<const char*, std::size_t> gauge_values[] = {
       {"kendall_http_requests_in_flight", gauges.in_flight},

@@ -225,6 +225,7 @@ TEST_F(HandlersTest, MetricsArePrometheusTextWithTheGauges) {
         "kendall_worker_hold_blocks_total{jobs=\"2\"} 1\n",
         "kendall_worker_hold_block_seconds_total{jobs=\"2\"} 0.25\n",
         "kendall_worker_hold_block_seconds_squared_total{jobs=\"2\"} 0.0625\n",
+        "kendall_worker_hold_block_seconds_cubed_total{jobs=\"2\"} 0.015625\n",
         "kendall_worker_hold_blocks_total{jobs=\"4\"} 0\n",
         "kendall_worker_hold_blocks_total{jobs=\"4096\"} 0\n"}) {
     EXPECT_NE(text.find(line), std::string::npos) << line;

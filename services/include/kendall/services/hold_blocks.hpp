@@ -1,8 +1,10 @@
 #pragma once
-/// Sums of consecutive worker holds in blocks of 2, 4, … 4096 jobs, and their squares. Between
-/// two scrapes they give the index of dispersion of the holds' sums, Var(S_1+…+S_m)/(m E[S]²):
-/// c_s² at every m when holds are independent, growing with m when a slower machine makes slow
-/// holds come in runs, which lengthens the queue far beyond what c_s² predicts.
+/// Sums of consecutive worker holds in blocks of 2, 4, … 4096 jobs, their squares and cubes.
+/// Between two scrapes they give the index of dispersion of the holds' sums,
+/// Var(S_1+…+S_m)/(m E[S]²): c_s² at every m when holds are independent, growing with m when a
+/// slower machine makes slow holds come in runs, which lengthens the queue far beyond what c_s²
+/// predicts. The cubes give the sums' skewness: whether the slow runs are rarer and deeper than
+/// the fast ones, which lengthens the queue further.
 
 #include <array>
 #include <cstddef>
@@ -19,6 +21,7 @@ class HoldBlocks {
     std::uint64_t blocks = 0;          ///< blocks completed
     double block_seconds = 0;          ///< Σ sum of the block's holds (completed blocks)
     double block_seconds_squared = 0;  ///< Σ (sum of the block's holds)²
+    double block_seconds_cubed = 0;    ///< Σ (sum of the block's holds)³
   };
 
   HoldBlocks();
