@@ -17,6 +17,9 @@ std::optional<std::string> dispersion_problem(std::span<const DispersionPoint> p
     if (!std::isfinite(p.index) || p.index < 0)
       return fmt::format("dispersion point {}: index is {}; it must be a finite number >= 0", i + 1,
                          p.index);
+    if (p.skew_index && !std::isfinite(*p.skew_index))
+      return fmt::format("dispersion point {}: skew_index is {}; it must be a finite number", i + 1,
+                         *p.skew_index);
     last = p.jobs;
   }
   return std::nullopt;

@@ -29,6 +29,24 @@ HyperExponentialFit fit_hyperexponential(double mean, double scv) {
   return {p1, 2.0 * p1 / mean, 2.0 * (1.0 - p1) / mean};
 }
 
+std::optional<HyperExponentialFit> fit_hyperexponential(double mean, double scv, double third) {
+  // With u_i = 1 / rate_i, n_k = E[X^k] / k! = p u₁^k + (1 − p) u₂^k: the two-point law in u with
+  // moments n₁, n₂, n₃. Its points solve u² = c₁ u + c₀ where n₂ = c₁ n₁ + c₀, n₃ = c₁ n₂ + c₀ n₁.
+  const double n1 = mean, n2 = (1 + scv) * mean * mean / 2, n3 = third * mean * mean * mean / 6;
+  const double spread = n2 - n1 * n1;
+  if (!(spread > 0) || !(third > 0))
+    return std::nullopt;
+  const double c1 = (n3 - n1 * n2) / spread, c0 = n2 - c1 * n1;
+  const double discriminant = c1 * c1 + 4 * c0;
+  if (!(discriminant > 0))
+    return std::nullopt;
+  const double u1 = (c1 + std::sqrt(discriminant)) / 2, u2 = (c1 - std::sqrt(discriminant)) / 2;
+  const double p1 = (n1 - u2) / (u1 - u2);
+  if (!(u2 > 0) || !(p1 > 0) || !(p1 < 1))
+    return std::nullopt;
+  return HyperExponentialFit{p1, 1 / u1, 1 / u2};
+}
+
 }  // namespace detail
 namespace {
 

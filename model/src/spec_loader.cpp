@@ -41,8 +41,8 @@ void require_positive(const SpecReader& reader, const YAML::Node& node, const st
   }
 }
 
-// [{jobs: m, index: I(m)}, …]: the service times' index of dispersion (model.md, "Correlated
-// service times"), jobs ascending from 1.
+// [{jobs: m, index: I(m), skew_index: K(m)}, …]: the service times' index of dispersion and,
+// optionally, of skewness (model.md, "Correlated service times"), jobs ascending from 1.
 std::vector<DispersionPoint> read_dispersion(const SpecReader& reader, const YAML::Node& node,
                                              const std::string& path) {
   reader.expect_sequence(node, path);
@@ -50,7 +50,7 @@ std::vector<DispersionPoint> read_dispersion(const SpecReader& reader, const YAM
   for (std::size_t k = 0; k < node.size(); ++k) {
     const YAML::Node item = node[k];
     const std::string at = fmt::format("{}[{}]", path, k);
-    reader.expect_map(item, at, {"jobs", "index"});
+    reader.expect_map(item, at, {"jobs", "index", "skew_index"});
     const YAML::Node jobs = reader.required(item, "jobs", at);
     const YAML::Node index = reader.required(item, "index", at);
     DispersionPoint point{reader.number(jobs, at + ".jobs"), reader.number(index, at + ".index")};
@@ -64,6 +64,11 @@ std::vector<DispersionPoint> read_dispersion(const SpecReader& reader, const YAM
     if (!std::isfinite(point.index) || point.index < 0)
       reader.fail(index, at + ".index",
                   fmt::format("must be a finite number >= 0, found {}", point.index));
+    if (const YAML::Node skew = item["skew_index"]) {
+      point.skew_index = reader.number(skew, at + ".skew_index");
+      if (!std::isfinite(*point.skew_index))
+        reader.fail(skew, at + ".skew_index", "must be a finite number");
+    }
     points.push_back(point);
   }
   return points;

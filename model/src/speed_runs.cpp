@@ -66,23 +66,176 @@ std::optional<Fit> fit_fixed_lengths(std::span<const DispersionPoint> points, do
   return fit;
 }
 
-/// A standard normal discretised to `count` equally likely points (quantile midpoints, scaled
-/// to variance 1 so the discrete slowness keeps the fitted variance).
-std::vector<double> unit_normal_points(int count) {
+/// Σ_{d=1}^{m-1} (m - d) φ^d and Σ_{d=1}^{m-1} (m - d) d φ^d: how many pairs and triples of
+/// jobs in a block of m share a run (the second and third cumulants of the block's sum).
+struct RunOverlap {
+  double pairs = 0;
+  double spans = 0;
+};
+RunOverlap run_overlap(double run_jobs, double m) {
+  RunOverlap overlap;
+  if (run_jobs <= 1)
+    return overlap;
+  const double phi = 1 - 1 / run_jobs;
+  double power = 1;
+  for (double d = 1; d < m; ++d) {
+    power *= phi;
+    overlap.pairs += (m - d) * power;
+    overlap.spans += (m - d) * d * power;
+  }
+  return overlap;
+}
+
+/// Each scale's skewness from the points' skew indices, the scales' variances and lengths fixed.
+/// For S = X(1 + Σx_i) with X independent (mean 1, SCV c²) and x_i redrawn with probability
+/// 1/L_i per job, the joint cumulant of three holds spanning d jobs is κ_i φ_i^d when they are
+/// distinct, (1 + c²) κ_i φ_i^d + 2c² v_i φ_i^d when two are the same job (κ_i the share's third
+/// cumulant). Summed over a block of m (6(d - 1) triples of the first kind per span, 6 of the
+/// second):
+///   m K(m) = m D + Σ_i κ_i Σ_d (m - d) φ_i^d (6d + 6c²) + Σ_i 12 c² v_i Σ_d (m - d) φ_i^d,
+/// D the single hold's third cumulant, free. Weighted least squares: the sample third cumulant
+/// of n ∝ 1/m block sums has variance about 6 Var(sum)³ / n, so K(m)'s is ∝ m² I(m)³.
+void fit_run_skewness(std::span<const DispersionPoint> points, SpeedModel& model) {
+  std::vector<DispersionPoint> measured;
+  for (const DispersionPoint& p : points)
+    if (p.skew_index && std::isfinite(*p.skew_index) && p.index > 0)
+      measured.push_back(p);
+  const auto scales = static_cast<Eigen::Index>(model.runs.size());
+  if (scales == 0 || static_cast<Eigen::Index>(measured.size()) < scales + 3)
+    return;
+  const double c2 = model.job_scv;
+  const auto rows = static_cast<Eigen::Index>(measured.size());
+  Eigen::MatrixXd basis(rows, scales + 1);
+  Eigen::VectorXd target(rows), weight(rows);
+  for (Eigen::Index r = 0; r < rows; ++r) {
+    const DispersionPoint& p = measured[static_cast<std::size_t>(r)];
+    basis(r, 0) = 1;
+    double offset = 0;
+    for (Eigen::Index i = 0; i < scales; ++i) {
+      const SpeedRuns& run = model.runs[static_cast<std::size_t>(i)];
+      const RunOverlap overlap = run_overlap(run.jobs, p.jobs);
+      basis(r, i + 1) = (6 * overlap.spans + 6 * c2 * overlap.pairs) / p.jobs;
+      offset += 12 * c2 * run.variance * overlap.pairs / p.jobs;
+    }
+    target(r) = *p.skew_index - offset;
+    weight(r) = 1 / (p.jobs * p.jobs * p.index * p.index * p.index);
+  }
+  const auto solve = [&](Eigen::Index columns, Eigen::VectorXd& x) {
+    const Eigen::MatrixXd a = basis.leftCols(columns);
+    const Eigen::MatrixXd normal = a.transpose() * weight.asDiagonal() * a;
+    x = normal.ldlt().solve(a.transpose() * weight.asDiagonal() * target);
+    const Eigen::VectorXd error = a * x - target;
+    return error.dot(weight.asDiagonal() * error);
+  };
+  Eigen::VectorXd skewed, flat;
+  const double skewed_residual = solve(scales + 1, skewed);
+  const double flat_residual = solve(1, flat);
+  // Akaike's criterion, one parameter per scale: noise in the cubes is not a skewed run.
+  if (!skewed.allFinite() ||
+      !(skewed_residual <
+        flat_residual * std::exp(-2.0 * static_cast<double>(scales) / static_cast<double>(rows))))
+    return;
+  for (Eigen::Index i = 0; i < scales; ++i) {
+    SpeedRuns& run = model.runs[static_cast<std::size_t>(i)];
+    run.skewness =
+        std::clamp(skewed(i + 1) / std::pow(run.variance, 1.5), -kMaxRunSkewness, kMaxRunSkewness);
+  }
+}
+
+/// e^{σZ}'s skewness for a standard normal Z.
+double lognormal_skewness(double sigma) {
+  const double w = std::exp(sigma * sigma);
+  return (w + 2) * std::sqrt(w - 1);
+}
+
+/// The σ in [0, high] at which `skewness_at` (increasing) reaches `target`, by bisection.
+template <typename SkewnessAt>
+double sigma_for(double target, double high, SkewnessAt skewness_at) {
+  double low = 0;
+  if (skewness_at(high) <= target)
+    return high;
+  for (int round = 0; round < 60; ++round) {
+    const double mid = (low + high) / 2;
+    (skewness_at(mid) < target ? low : high) = mid;
+  }
+  return (low + high) / 2;
+}
+
+/// A standardised slowness share discretised to `count` equally likely points: the standard
+/// normal's quantile midpoints, through SkewedUnit's transform with σ chosen so that the points
+/// themselves (not the continuous law) have the skewness, then scaled to mean 0 and variance 1
+/// so the discrete slowness keeps the fitted moments. Equally likely points cannot be skewed
+/// beyond (count − 2)/√(count − 1); a larger skewness gets that.
+std::vector<double> unit_points(int count, double skewness) {
   std::vector<double> z;
   const boost::math::normal standard;
-  double square_sum = 0;
-  for (int q = 0; q < count; ++q) {
+  for (int q = 0; q < count; ++q)
     z.push_back(boost::math::quantile(standard, (q + 0.5) / count));
-    square_sum += z.back() * z.back();
-  }
-  const double scale = 1 / std::sqrt(square_sum / count);
-  for (double& v : z)
-    v *= scale;
-  return z;
+  const auto standardised = [&](double sigma) {
+    std::vector<double> points = z;
+    if (sigma > 0)
+      for (double& v : points)
+        v = std::exp(sigma * v);
+    double mean = 0;
+    for (const double v : points)
+      mean += v / count;
+    double square = 0;
+    for (double& v : points) {
+      v -= mean;
+      square += v * v / count;
+    }
+    for (double& v : points)
+      v /= std::sqrt(square);
+    return points;
+  };
+  const auto skewness_at = [&](double sigma) {
+    double third = 0;
+    for (const double v : standardised(sigma))
+      third += v * v * v / count;
+    return third;
+  };
+  std::vector<double> points =
+      standardised(skewness == 0 ? 0.0 : sigma_for(std::abs(skewness), 5.0, skewness_at));
+  if (skewness < 0)
+    for (double& v : points)
+      v = -v;
+  return points;
+}
+
+/// How many discrete slownesses a time scale gets: twelve for a single scale; of two, seven
+/// each, or twelve and four when one scale's variance is at least four times the other's (its
+/// shape, skewness above all, matters and the other's hardly does). Up to 49 states either way.
+int points_for(const SpeedRuns& scale, std::span<const SpeedRuns> scales) {
+  if (scales.size() == 1)
+    return 12;
+  double other = 0;
+  for (const SpeedRuns& s : scales)
+    if (&s != &scale)
+      other = std::max(other, s.variance);
+  if (scale.variance >= 4 * other)
+    return 12;
+  if (other >= 4 * scale.variance)
+    return 4;
+  return 7;
 }
 
 }  // namespace
+
+SkewedUnit::SkewedUnit(double skewness) {
+  if (skewness == 0)
+    return;
+  sign_ = skewness < 0 ? -1 : 1;
+  sigma_ = sigma_for(std::abs(skewness), 2.0, lognormal_skewness);
+  const double w = std::exp(sigma_ * sigma_);
+  mean_ = std::sqrt(w);
+  sd_ = std::sqrt((w - 1) * w);
+}
+
+double SkewedUnit::operator()(double standard_normal) const {
+  if (sigma_ == 0)
+    return standard_normal;
+  return sign_ * (std::exp(sigma_ * standard_normal) - mean_) / sd_;
+}
 
 double dispersion_of(const SpeedModel& model, double jobs) {
   double variance = 0, correlated = 0;
@@ -148,7 +301,9 @@ SpeedModel fit_speed_runs(std::span<const DispersionPoint> points, double servic
     chosen = &one;
   if (better(two, *chosen))
     chosen = &two;
-  return chosen->model;
+  SpeedModel model = chosen->model;
+  fit_run_skewness(points, model);
+  return model;
 }
 
 std::optional<LevelMoments> modulated_brownian_level(std::span<const double> weights,
@@ -201,22 +356,23 @@ std::optional<LevelMoments> modulated_brownian_level(std::span<const double> wei
   for (Eigen::Index i = 0; i < k; ++i)
     pi(i) = weights[static_cast<std::size_t>(i)];
   const Eigen::VectorXcd a = phi.partialPivLu().solve(-pi);
-  // P(level > x) = Σ c_j e^{z_j x} with c_j = −a_j (Σφ_j), so E[X] = Σ −c_j / z_j and
-  // E[X²] = Σ 2 c_j / z_j².
-  std::complex<double> mean = 0, mean_square = 0;
+  // P(level > x) = Σ c_j e^{z_j x} with c_j = −a_j (Σφ_j), so E[X] = Σ −c_j / z_j,
+  // E[X²] = Σ 2 c_j / z_j² and E[X³] = Σ −6 c_j / z_j³.
+  std::complex<double> mean = 0, mean_square = 0, mean_cube = 0;
   for (Eigen::Index c = 0; c < k; ++c) {
     const std::complex<double> weight = -a(c) * phi.col(c).sum();
     const std::complex<double> z = values(decaying[static_cast<std::size_t>(c)]);
     mean -= weight / z;
     mean_square += 2.0 * weight / (z * z);
+    mean_cube -= 6.0 * weight / (z * z * z);
   }
   const auto real = [](std::complex<double> v) {
     return std::isfinite(v.real()) && v.real() >= 0 &&
            std::abs(v.imag()) <= 1e-6 * std::max(1.0, std::abs(v.real()));
   };
-  if (!real(mean) || !real(mean_square))
+  if (!real(mean) || !real(mean_square) || !real(mean_cube))
     return std::nullopt;
-  return LevelMoments{mean.real(), mean_square.real()};
+  return LevelMoments{mean.real(), mean_square.real(), mean_cube.real()};
 }
 
 SpeedRunsWait speed_runs_wait(double utilization, double arrival_scv, double erlang_c,
@@ -229,11 +385,10 @@ SpeedRunsWait speed_runs_wait(double utilization, double arrival_scv, double erl
   // The states: every combination of each time scale's discretised slowness. Time is in units
   // of E[S]/c and work in server-time, so at slowness e the work arrives at rate ρe with
   // variance ρe²(c_a² + c_x²) per unit time and leaves at rate 1.
-  const int points_per_scale = speed.runs.size() == 1 ? 12 : 7;
-  const std::vector<double> unit = unit_normal_points(points_per_scale);
   std::vector<double> slowness{1}, weights{1};
   std::vector<double> generator{0};
   for (const SpeedRuns& r : speed.runs) {
+    const std::vector<double> unit = unit_points(points_for(r, speed.runs), r.skewness);
     const std::size_t before = slowness.size(), count = unit.size(), after = before * count;
     // This scale redraws its slowness at rate λ / jobs = ρ / jobs: a rank-one generator
     // γ(1πᵀ − I). Independent scales combine as a Kronecker sum.
@@ -267,7 +422,9 @@ SpeedRunsWait speed_runs_wait(double utilization, double arrival_scv, double erl
   // M/M/c's wait in these units is C / (1 − ρ).
   SpeedRunsWait wait;
   wait.factor = jobs_factor + std::max(0.0, wandering->mean - steady) * (1 - rho) / erlang_c;
-  wait.shape_scv = std::max(1.0, wandering->mean_square / (wandering->mean * wandering->mean) - 1);
+  const double mean = wandering->mean;
+  wait.shape_scv = std::max(1.0, wandering->mean_square / (mean * mean) - 1);
+  wait.shape_third = wandering->mean_cube / (mean * mean * mean);
   return wait;
 }
 

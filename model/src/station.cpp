@@ -369,7 +369,12 @@ StationMetrics solve_ggc(const StationInput& input) {
   if (wait_probability > 0) {
     const double conditional_mean = mean_wait / wait_probability;
     if (variability.shape_scv > 1) {
-      const auto fit = detail::fit_hyperexponential(conditional_mean, variability.shape_scv);
+      // Three moments where the modulated motion gives an H2 for them: the long waits of slow
+      // runs make a heavier tail than the balanced-means fit to two moments puts at p95.
+      const auto fit =
+          detail::fit_hyperexponential(conditional_mean, variability.shape_scv,
+                                       variability.shape_third)
+              .value_or(detail::fit_hyperexponential(conditional_mean, variability.shape_scv));
       waiting.probability_of_waiting = wait_probability;
       waiting.terms = {ErlangTerm{fit.p1, 1, fit.rate1}, ErlangTerm{1 - fit.p1, 1, fit.rate2}};
     } else {

@@ -3,6 +3,7 @@
 // latency.cpp; not
 // installed. Units: seconds and 1/s, as in kendall/model/station.hpp.
 
+#include <optional>
 #include <string>
 
 #include "kendall/model/station.hpp"
@@ -25,6 +26,11 @@ struct HyperExponentialFit {
   double p1, rate1, rate2;
 };
 HyperExponentialFit fit_hyperexponential(double mean, double scv);
+
+/// The two-phase hyperexponential with the given mean, SCV and third moment over mean³ (the
+/// phases' mean lengths u₁, u₂ and p are the two-point law with moments E[X^k]/k!); nothing when
+/// no H2 has them (it needs E[X³] E[X] >= 1.5 E[X²]²).
+std::optional<HyperExponentialFit> fit_hyperexponential(double mean, double scv, double third);
 
 /// M/M/c/K: every field of the metrics except percentiles. See station_finite.cpp.
 StationMetrics solve_mmck(const StationInput& input);

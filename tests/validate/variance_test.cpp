@@ -120,6 +120,39 @@ TEST(WorkerHoldDispersion, IsTheVarianceOfTheBlockSumsOverTheirSizeTimesTheMeanS
   EXPECT_NEAR(points[1].index, 0.2, 1e-9);
 }
 
+// 64 blocks of two: 48 summing to 3 ms and 16 to 7 ms (mean 4 ms, deviations -1 and +3 ms).
+// Central moments: m₂ = (48 + 16·9)/64 = 3 ms², m₃ = (−48 + 16·27)/64 = 6 ms³, so k₃ =
+// 6 · 64² / (63 · 62) ms³; a hold's mean is 2 ms, so K(2) = k₃ / (2 · 8 ms³) and
+// I(2) = (3 · 64/63) / (2 · 4). The raw sums: 0.256 s, 48·9 + 16·49 = 1216 ms², 48·27 + 16·343
+// = 6784 ms³.
+TEST(WorkerHoldDispersion, TheCubesGiveTheSumsThirdCumulant) {
+  const Samples before = parse_prometheus(
+      "kendall_worker_hold_blocks_total{jobs=\"2\"} 0\n"
+      "kendall_worker_hold_block_seconds_total{jobs=\"2\"} 0\n"
+      "kendall_worker_hold_block_seconds_squared_total{jobs=\"2\"} 0\n"
+      "kendall_worker_hold_block_seconds_cubed_total{jobs=\"2\"} 0\n",
+      "before");
+  const Samples after = parse_prometheus(
+      "kendall_worker_hold_blocks_total{jobs=\"2\"} 64\n"
+      "kendall_worker_hold_block_seconds_total{jobs=\"2\"} 0.256\n"
+      "kendall_worker_hold_block_seconds_squared_total{jobs=\"2\"} 1.216e-3\n"
+      "kendall_worker_hold_block_seconds_cubed_total{jobs=\"2\"} 6.784e-6\n",
+      "after");
+  const auto points = worker_hold_dispersion(before, after);
+  ASSERT_EQ(points.size(), 1u);
+  EXPECT_NEAR(points[0].index, 3.0 * 64 / 63 / 8, 1e-9);
+  ASSERT_TRUE(points[0].skew_index);
+  EXPECT_NEAR(*points[0].skew_index, 6.0 * 64 * 64 / (63 * 62) / 16, 1e-6);
+  // Without the cubes (an older service) the point has no skew index.
+  const Samples no_cubes = parse_prometheus(
+      "kendall_worker_hold_blocks_total{jobs=\"2\"} 64\n"
+      "kendall_worker_hold_block_seconds_total{jobs=\"2\"} 0.256\n"
+      "kendall_worker_hold_block_seconds_squared_total{jobs=\"2\"} 1.216e-3\n",
+      "after");
+  ASSERT_EQ(worker_hold_dispersion(before, no_cubes).size(), 1u);
+  EXPECT_FALSE(worker_hold_dispersion(before, no_cubes)[0].skew_index);
+}
+
 TEST(WorkerHoldDispersion, NothingFromAServiceWithoutBlockCounters) {
   const Samples before = parse_prometheus(
       "kendall_worker_jobs_total 10\nkendall_worker_busy_seconds_total 0.02\n", "before");

@@ -210,7 +210,18 @@ std::vector<model::DispersionPoint> worker_hold_dispersion(const Samples& before
     const double variance =
         std::max(0.0, (*squares - *blocks * block_mean * block_mean) / (*blocks - 1));
     const double job_mean = block_mean / m;
-    points.push_back({m, variance / (m * job_mean * job_mean)});
+    model::DispersionPoint point{m, variance / (m * job_mean * job_mean)};
+    // The sums' third cumulant (k-statistic k₃), from services that count cubes too.
+    const auto cubes =
+        counter_delta(before, after, "kendall_worker_hold_block_seconds_cubed_total" + label);
+    if (cubes) {
+      const double n = *blocks;
+      const double central =
+          *cubes / n - 3 * block_mean * (*squares / n) + 2 * block_mean * block_mean * block_mean;
+      const double third = central * n * n / ((n - 1) * (n - 2));
+      point.skew_index = third / (m * job_mean * job_mean * job_mean);
+    }
+    points.push_back(point);
   }
   return points;
 }

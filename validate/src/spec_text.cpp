@@ -110,9 +110,13 @@ std::string spec_yaml(const model::System& system) {
     out << fmt::format("    service_time: {}\n", distribution_text(s.service_time));
     if (!s.service_dispersion.empty()) {
       out << "    service_dispersion: [";
-      for (std::size_t k = 0; k < s.service_dispersion.size(); ++k)
-        out << fmt::format("{}{{jobs: {:.6g}, index: {:.6g}}}", k ? ", " : "",
-                           s.service_dispersion[k].jobs, s.service_dispersion[k].index);
+      for (std::size_t k = 0; k < s.service_dispersion.size(); ++k) {
+        const model::DispersionPoint& p = s.service_dispersion[k];
+        out << fmt::format("{}{{jobs: {:.6g}, index: {:.6g}", k ? ", " : "", p.jobs, p.index);
+        if (p.skew_index)
+          out << fmt::format(", skew_index: {:.6g}", *p.skew_index);
+        out << "}";
+      }
       out << "]\n";
     }
   }

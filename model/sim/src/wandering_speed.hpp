@@ -10,16 +10,17 @@
 
 namespace kendall::sim::detail {
 
-/// Each time scale of the model holds a share of the slowness, drawn from a normal with the
-/// scale's variance and redrawn with probability 1/jobs before each job, so consecutive jobs'
-/// shares are correlated as (1 - 1/jobs)^lag; the slowness is 1 plus the shares (at least 0.05,
-/// as in the analytic model).
+/// Each time scale of the model holds a share of the slowness, drawn with the scale's variance
+/// and skewness (a normal, or a shifted lognormal when skewed: model::SkewedUnit) and redrawn with
+/// probability 1/jobs before each job, so consecutive jobs' shares are correlated as
+/// (1 - 1/jobs)^lag; the slowness is 1 plus the shares (at least 0.05, as in the analytic model).
 class WanderingSpeed {
  public:
   WanderingSpeed(const model::SpeedModel& model, Rng& rng) {
     for (const model::SpeedRuns& runs : model.runs) {
-      const double sd = std::sqrt(runs.variance);
-      scales_.push_back({sd, 1 / runs.jobs, sd * rng.standard_normal()});
+      Scale scale{std::sqrt(runs.variance), 1 / runs.jobs, model::SkewedUnit(runs.skewness), 0};
+      scale.share = scale.draw(rng);
+      scales_.push_back(scale);
     }
   }
 
@@ -28,7 +29,7 @@ class WanderingSpeed {
     double slowness = 1;
     for (Scale& scale : scales_) {
       if (rng.uniform() < scale.redraw_probability)
-        scale.share = scale.sd * rng.standard_normal();
+        scale.share = scale.draw(rng);
       slowness += scale.share;
     }
     return slowness < 0.05 ? 0.05 : slowness;
@@ -38,7 +39,10 @@ class WanderingSpeed {
   struct Scale {
     double sd;
     double redraw_probability;
+    model::SkewedUnit unit;
     double share;
+
+    double draw(Rng& rng) const { return sd * unit(rng.standard_normal()); }
   };
   std::vector<Scale> scales_;
 };

@@ -12,13 +12,22 @@
 namespace kendall::model {
 
 /// I_s(m) = Var(S_1 + … + S_m) / (m E[S]²) for m consecutive service times: c_s² at every m
-/// when they are independent, growing with m when slow ones come in runs.
+/// when they are independent, growing with m when slow ones come in runs. Optionally the same
+/// for the third cumulant, K_s(m) = κ₃(S_1 + … + S_m) / (m E[S]³): constant when they are
+/// independent, growing with m when the runs are skewed (slow runs rarer and deeper than fast
+/// ones, positive; the other way round, negative).
 struct DispersionPoint {
-  double jobs = 1;   ///< m
-  double index = 0;  ///< I_s(m)
+  DispersionPoint() = default;
+  DispersionPoint(double jobs_, double index_, std::optional<double> skew_index_ = std::nullopt)
+      : jobs(jobs_), index(index_), skew_index(skew_index_) {}
+
+  double jobs = 1;                   ///< m
+  double index = 0;                  ///< I_s(m)
+  std::optional<double> skew_index;  ///< K_s(m), when measured
 };
 
-/// What `points` gets wrong, or nothing: jobs must be >= 1, finite and ascending; indices >= 0.
+/// What `points` gets wrong, or nothing: jobs must be >= 1, finite and ascending; indices >= 0;
+/// skew indices finite.
 std::optional<std::string> dispersion_problem(std::span<const DispersionPoint> points);
 
 }  // namespace kendall::model

@@ -14,10 +14,13 @@ namespace kendall::model {
 
 /// One time scale of the speed's wandering: the service time is multiplied by a slowness factor
 /// with mean 1 and this variance, redrawn on average once every `jobs` jobs (so consecutive
-/// slownesses are correlated as (1 - 1/jobs)^lag).
+/// slownesses are correlated as (1 - 1/jobs)^lag). Its share of the slowness has this skewness:
+/// 0 is a normal spread; positive, slow spells rarer and deeper than fast ones (a shifted
+/// lognormal, SkewedUnit).
 struct SpeedRuns {
   double variance = 0;
   double jobs = 1;
+  double skewness = 0;
 };
 
 /// Service times S = X · (1 + Σ x_i): X independent with SCV `job_scv`, each x_i one SpeedRuns.
@@ -33,9 +36,30 @@ double dispersion_of(const SpeedModel& model, double jobs);
 /// The SpeedModel whose dispersion fits the measured points best (least squares on relative
 /// error, with the service times' own SCV held at service_scv), with no run longer than the last
 /// measured block: beyond what was measured nothing is assumed. A flat curve gives no runs.
+/// Where the points carry skew indices, each scale's skewness is then fitted to them (least
+/// squares weighted by their sampling error, kept only when it earns its parameter).
 SpeedModel fit_speed_runs(std::span<const DispersionPoint> points, double service_scv);
 
-/// The first two moments of the stationary level of a Brownian motion reflected at 0 whose
+/// The largest skewness a time scale is given: a measured third cumulant beyond it is noise or a
+/// tail twelve discrete speeds cannot carry (the slowness measured on a shared VM had 1.4).
+inline constexpr double kMaxRunSkewness = 3;
+
+/// A standardised variable (mean 0, variance 1) with a given skewness, as a function of a
+/// standard normal z: (e^{σz} − E e^{σZ}) / sd(e^{σZ}), a shifted lognormal, with σ such that
+/// its skewness is |skewness|, mirrored when the skewness is negative; z itself at 0.
+class SkewedUnit {
+ public:
+  explicit SkewedUnit(double skewness);
+  double operator()(double standard_normal) const;
+
+ private:
+  double sigma_ = 0;
+  double sign_ = 1;
+  double mean_ = 0;
+  double sd_ = 1;
+};
+
+/// The first three moments of the stationary level of a Brownian motion reflected at 0 whose
 /// drift and variance per unit time are those of the state of a Markov chain: `generator` is its
 /// K×K generator, row-major (rows sum to 0), `weights` its stationary distribution. Solved by the
 /// spectral method (the K eigenvalues with negative real part of φ(½z²Σ − zD + Q) = 0, and
@@ -44,6 +68,7 @@ SpeedModel fit_speed_runs(std::span<const DispersionPoint> points, double servic
 struct LevelMoments {
   double mean = 0;
   double mean_square = 0;
+  double mean_cube = 0;
 };
 std::optional<LevelMoments> modulated_brownian_level(std::span<const double> weights,
                                                      std::span<const double> drifts,
@@ -59,6 +84,9 @@ struct SpeedRunsWait {
   /// The SCV of the wait given that it waits: the modulated motion's (1, exponential, when the
   /// speed is constant; more when runs of slow jobs make some waits very long).
   double shape_scv = 1;
+  /// And its third moment over the mean cubed (6 for an exponential): with shape_scv, the tail a
+  /// three-moment hyperexponential carries (0: not known).
+  double shape_third = 0;
 };
 /// `erlang_c` is C(c, a) at this utilization.
 SpeedRunsWait speed_runs_wait(double utilization, double arrival_scv, double erlang_c,

@@ -118,7 +118,8 @@ inline constexpr double kMinDispersionBlocks = 64;
 
 /// The index of dispersion of the holds' sums, I(m) = Var(S_1+…+S_m) / (m E[S]²), at each block
 /// size m whose kendall_worker_hold_blocks_total grew by at least kMinDispersionBlocks between
-/// two scrapes (ascending m), from the complete blocks alone (their sum and sum of squares).
+/// two scrapes (ascending m), from the complete blocks alone (their sum and sum of squares); with
+/// the skew index K(m) = κ₃(S_1+…+S_m) / (m E[S]³) where the service counts the sums' cubes too.
 /// Empty for services without those counters.
 std::vector<model::DispersionPoint> worker_hold_dispersion(const Samples& before,
                                                            const Samples& after);
