@@ -130,12 +130,16 @@ std::optional<double> dispersion_factor(const model::System& system,
   return *wait_with_runs / *without;
 }
 
-// "±15% over runs of ~200 jobs and ±9% over runs of ~40 jobs": the fitted runs, for a note.
+// "±15% over runs of ~200 jobs (skewness 1.3) and ±9% over runs of ~40 jobs": the fitted runs,
+// for a note.
 std::string describe_runs(const model::SpeedModel& speed) {
   std::string text;
-  for (const model::SpeedRuns& r : speed.runs)
+  for (const model::SpeedRuns& r : speed.runs) {
     text += fmt::format("{}±{:.0f}% over runs of ~{:.0f} jobs", text.empty() ? "" : " and ",
                         100 * std::sqrt(r.variance), r.jobs);
+    if (r.skewness != 0)
+      text += fmt::format(" (skewness {:.1f})", r.skewness);
+  }
   return text.empty() ? std::string("no runs") : text;
 }
 
