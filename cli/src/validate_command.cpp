@@ -150,9 +150,9 @@ void print_table(std::ostream& out, const validation::ValidationReport& r) {
       format_duration(c.service_mean), c.service_scv, format_duration(c.overhead),
       r.system.services.at(0).workers, r.saturation,
       r.mode == "open" ? "requests/s" : "users (knee)");
-  Table table({"level", r.mode == "open" ? "rate/s" : "users", "util", "done/s", "mean meas",
-               "±95%", "mean model", "mean sim", "p95 meas", "p95 model", "p95 sim", "p99 meas",
-               "p99 model", "err mean", "err p95"});
+  Table table({"level", r.mode == "open" ? "rate/s" : "users", "util plan", "util meas", "done/s",
+               "mean meas", "±95%", "mean model", "mean sim", "p95 meas", "p95 model", "p95 sim",
+               "p99 meas", "p99 model", "err mean", "err p95"});
   for (const auto& l : r.levels) {
     const auto model = [&l](double validation::Stats::*field) {
       return l.predicted ? ms((*l.predicted).*field) : std::string("unstable");
@@ -160,6 +160,7 @@ void print_table(std::ostream& out, const validation::ValidationReport& r) {
     table.add_row({fmt::format("{:.2f}", l.load_fraction),
                    r.mode == "open" ? fmt::format("{:.1f}", l.rate) : std::to_string(l.users),
                    fmt::format("{:.2f}", l.utilization),
+                   l.measured_utilization ? fmt::format("{:.2f}", *l.measured_utilization) : "-",
                    fmt::format("{:.1f}", l.measured.throughput), ms(l.measured.mean),
                    interval_cell(l), model(&validation::Stats::mean), ms(l.simulated.mean),
                    ms(l.measured.p95), model(&validation::Stats::p95), ms(l.simulated.p95),
@@ -167,7 +168,8 @@ void print_table(std::ostream& out, const validation::ValidationReport& r) {
                    error_cell(l.error_mean, l.mean_ok), error_cell(l.error_p95, l.p95_ok)});
   }
   out << "latencies in ms; ±95%: the measured mean's interval; errors are (model - measured) / "
-         "measured\n"
+         "measured\nutil plan: where calibration placed the level; util meas: the utilization law "
+         "with the level's own service time\n"
       << table.render();
   for (const auto& note : r.notes)
     out << "note: " << note << "\n";

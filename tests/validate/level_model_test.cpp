@@ -84,5 +84,68 @@ TEST(LevelModel, ClosedLevelsStretchByTheThroughputTheyReach) {
   EXPECT_NEAR(system.services[0].service_time.mean, 0.0015 / (1 - background), 1e-8);
 }
 
+// A CPU-bound level: 2.2 ms holds, 2.1 ms of the service's CPU per response of which the I/O
+// thread's 0.1 ms is not the work, 2.4 ms of the whole machine's.
+LevelWork cpu_bound_work() {
+  LevelWork work;
+  work.hold_mean = 0.0022;
+  work.job_mean = 0.00215;
+  work.hold_scv = 0.03;
+  work.hold_dispersion = {{2, 0.04}, {64, 1.5}};
+  work.service_cpu = 0.0021;
+  work.machine_cpu = 0.0024;
+  return work;
+}
+
+LevelModel on_two_cores() {
+  LevelModel levels = cpu_bound_levels(false);
+  levels.base.services[0].cores = 2;
+  levels.io_cpu = 0.0001;
+  return levels;
+}
+
+TEST(LevelInputs, WithACorePerWorkerTheHoldIsTheServiceTimeAndNothingStretchesIt) {
+  const LevelInputs in = on_two_cores().inputs(cpu_bound_work(), 2);
+  EXPECT_TRUE(in.from_level);
+  EXPECT_DOUBLE_EQ(in.service_mean, 0.0022);
+  EXPECT_DOUBLE_EQ(in.background_cpu, 0);
+  EXPECT_EQ(in.service_scv, 0.03);
+  ASSERT_EQ(in.dispersion.size(), 2u);
+  EXPECT_DOUBLE_EQ(in.dispersion[1].index, 1.5);
+}
+
+TEST(LevelInputs, WorkersBeyondTheCoresTakeTheCpuWorkAndTheMachinesRestAsBackground) {
+  // A hold then includes waiting for a core: the work is 2.1 − 0.1 = 2.0 ms, the background the
+  // machine's 2.4 ms less it, and neither the holds' SCV nor their runs describe the work.
+  const LevelInputs in = on_two_cores().inputs(cpu_bound_work(), 4);
+  EXPECT_TRUE(in.from_level);
+  EXPECT_NEAR(in.service_mean, 0.0020, 1e-12);
+  EXPECT_NEAR(in.background_cpu, 0.0004, 1e-12);
+  EXPECT_FALSE(in.service_scv);
+  EXPECT_TRUE(in.dispersion.empty());
+}
+
+TEST(LevelInputs, ClosedLevelsTakeTheScvButNotTheRuns) {
+  LevelModel levels = on_two_cores();
+  levels.closed = true;
+  const LevelInputs in = levels.inputs(cpu_bound_work(), 2);
+  EXPECT_EQ(in.service_scv, 0.03);
+  EXPECT_TRUE(in.dispersion.empty());
+}
+
+TEST(LevelInputs, WithoutHoldsTheJobsOwnTimeAndWithoutMetricsCalibrations) {
+  LevelModel levels = cpu_bound_levels(false);
+  levels.cores = 0;  // not CPU-bound
+  LevelWork work;
+  work.job_mean = 0.0018;
+  LevelInputs in = levels.inputs(work, 2);
+  EXPECT_TRUE(in.from_level);
+  EXPECT_DOUBLE_EQ(in.service_mean, 0.0018);
+  in = levels.inputs(LevelWork{}, 2);
+  EXPECT_FALSE(in.from_level);
+  EXPECT_DOUBLE_EQ(in.service_mean, 0.002);
+  EXPECT_DOUBLE_EQ(in.background_cpu, 0.0001);
+}
+
 }  // namespace
 }  // namespace kendall::validation

@@ -39,6 +39,10 @@ TEST(Validation, OneLevelEndToEndProducesEveryOutput) {
   // The model's inputs are measured over the level: the arrival rate it really offered.
   const double offered = static_cast<double>(level.requests) / level.duration;
   EXPECT_NEAR(level.predicted->throughput, offered, 1e-3 * offered);
+  // What the level really tested: the utilization law with its own hold per job, 2 workers.
+  ASSERT_TRUE(level.measured_utilization && level.server_hold_mean);
+  EXPECT_NEAR(*level.measured_utilization, offered * *level.server_hold_mean / 2,
+              1e-6 * *level.measured_utilization);
   EXPECT_GT(level.measured.mean, report.calibration.service_mean);
   EXPECT_LE(level.measured.p50, level.measured.p95);
   EXPECT_LE(level.measured.p95, level.measured.p99);
@@ -53,7 +57,7 @@ TEST(Validation, OneLevelEndToEndProducesEveryOutput) {
   EXPECT_EQ(json["levels"].size(), 1u);
   for (const char* key : {"load_fraction", "measured", "predicted", "simulated", "error"})
     EXPECT_TRUE(json["levels"][0].contains(key)) << key;
-  for (const char* key : {"throughput", "mean", "p50", "p95", "p99"})
+  for (const char* key : {"throughput", "mean", "p50", "p95", "p99", "utilization"})
     EXPECT_TRUE(json["levels"][0]["measured"].contains(key)) << key;
   EXPECT_TRUE(json["levels"][0]["error"].contains("p95"));
   EXPECT_FALSE(json["curve"].empty());

@@ -101,7 +101,8 @@ std::string ms(double seconds) {
 
 std::string level_table(const ValidationReport& r) {
   std::string html =
-      "<table><tr><th>level</th><th>load</th><th>util.</th><th>throughput<br>meas./model</th>"
+      "<table><tr><th>level</th><th>load</th><th>util.<br>placed/meas.</th><th>throughput<br>meas./"
+      "model</th>"
       "<th>mean ms<br>measured (95% CI)</th><th>mean ms<br>model</th><th>mean ms<br>sim.</th>"
       "<th>p50 ms<br>meas./model</th>"
       "<th>p95 ms<br>meas.</th><th>p95 ms<br>model</th><th>p95 ms<br>sim.</th>"
@@ -110,12 +111,13 @@ std::string level_table(const ValidationReport& r) {
     const std::string load =
         r.mode == "open" ? fmt::format("{:.1f}/s", l.rate) : fmt::format("{} users", l.users);
     html += fmt::format(
-        "<tr><td>{:.2f}</td><td>{}</td><td>{:.2f}</td><td>{:.1f} / {}</td><td>{} ({}–{})</td>"
+        "<tr><td>{:.2f}</td><td>{}</td><td>{:.2f} / {}</td><td>{:.1f} / {}</td><td>{} ({}–{})</td>"
         "<td>{}</td><td>{}</td><td>{} / {}</td><td>{}</td><td>{}</td><td>{}</td><td>{} / {}</td>"
         "<td class=\"{}\">{}</td><td class=\"{}\">{}</td></tr>\n",
-        l.load_fraction, load, l.utilization, l.measured.throughput,
-        l.predicted ? fmt::format("{:.1f}", l.predicted->throughput) : "—", ms(l.measured.mean),
-        ms(l.measured_mean_ci.first), ms(l.measured_mean_ci.second),
+        l.load_fraction, load, l.utilization,
+        l.measured_utilization ? fmt::format("{:.2f}", *l.measured_utilization) : "—",
+        l.measured.throughput, l.predicted ? fmt::format("{:.1f}", l.predicted->throughput) : "—",
+        ms(l.measured.mean), ms(l.measured_mean_ci.first), ms(l.measured_mean_ci.second),
         l.predicted ? ms(l.predicted->mean) : "—", ms(l.simulated.mean), ms(l.measured.p50),
         l.predicted ? ms(l.predicted->p50) : "—", ms(l.measured.p95),
         l.predicted ? ms(l.predicted->p95) : "—", ms(l.simulated.p95), ms(l.measured.p99),

@@ -65,6 +65,7 @@ Json to_json(const ValidationReport& report) {
     level["utilization"] = l.utilization;
     Json measured = stats_json(l.measured);
     measured["mean_ci"] = {l.measured_mean_ci.first, l.measured_mean_ci.second};
+    measured["utilization"] = optional_number(l.measured_utilization);
     measured["requests"] = l.requests;
     measured["errors"] = l.errors;
     measured["late_sends"] = l.late_sends;

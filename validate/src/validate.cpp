@@ -294,10 +294,9 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     levels.cores = std::min(workers, cores);
     // Whatever else runs per request: the load generator, the service's I/O thread and the
     // kernel's network stack (the whole machine's busy time, less the work in service).
-    levels.background_cpu =
-        std::max(c.client_cpu_per_request +
-                     std::max(0.0, c.server_cpu_per_request.value_or(0) - c.service_mean),
-                 c.machine_cpu_per_request - c.service_mean);
+    levels.io_cpu = std::max(0.0, c.server_cpu_per_request.value_or(0) - c.service_mean);
+    levels.background_cpu = std::max(c.client_cpu_per_request + levels.io_cpu,
+                                     c.machine_cpu_per_request - c.service_mean);
     report.notes.push_back(fmt::format(
         "CPU-bound: the service used {} of CPU per request (time in service {}); its {} workers "
         "share {} cores with the load generator ({} CPU per request elsewhere)",
@@ -394,35 +393,22 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     // The model's inputs measured over this level, as operational analysis does (Lazowska et
     // al., Quantitative System Performance, 1984, §2.5): a 1% error in the service time moves the
     // wait at 90% utilization by about 10%, more than any queueing formula's own error.
-    level.model_service_time = c.service_mean;
-    level.model_background_cpu = levels.background_cpu;
-    // The holds' spread under this load, not back to back: under load a job shares its core with
-    // the I/O thread, the load generator and the kernel, and the wait grows with (1 + SCV). Not
-    // when more workers than cores time-share them: then a hold includes waiting for a core,
-    // which the model puts in the queue.
-    const auto& service_cores = levels.base.services[0].cores;
-    if (!service_cores || workers <= *service_cores) {
-      level.model_service_scv = level.server_hold_scv;
-      // And their runs: a machine slower for a second serves hundreds of holds slowly in a row,
-      // and the queue that builds meanwhile is what the wait at high load is mostly made of.
-      if (level.model_service_scv && !o.closed)
-        level.model_service_dispersion = level.server_hold_dispersion;
-    }
     const double served = step.responses > 0 ? static_cast<double>(step.responses) : 1.0;
-    if (levels.cores > 0 && server_cpu_before && server_cpu_after) {
-      // The work in service: the service's CPU per request less its I/O thread's share
-      // (as calibrated); everything else the machine did per request is background.
-      const double io_cpu = std::max(0.0, c.server_cpu_per_request.value_or(0) - c.service_mean);
-      level.model_service_time =
-          std::max(1e-6, (*server_cpu_after - *server_cpu_before) / served - io_cpu);
-      level.model_background_cpu = std::max(0.0, machine_cpu / served - level.model_service_time);
+    LevelWork work;
+    work.hold_mean = level.server_hold_mean;
+    work.job_mean = level.server_service_mean;
+    work.hold_scv = level.server_hold_scv;
+    work.hold_dispersion = level.server_hold_dispersion;
+    if (server_cpu_before && server_cpu_after)
+      work.service_cpu = (*server_cpu_after - *server_cpu_before) / served;
+    work.machine_cpu = machine_cpu / served;
+    const LevelInputs inputs = levels.inputs(work, workers);
+    level.model_service_time = inputs.service_mean;
+    level.model_background_cpu = inputs.background_cpu;
+    level.model_service_scv = inputs.service_scv;
+    level.model_service_dispersion = inputs.dispersion;
+    if (inputs.from_level)
       level.model_inputs = "this level";
-    } else if (level.server_hold_mean || level.server_service_mean) {
-      // The time a worker is held, as calibration measured it (see Calibration::service_mean).
-      level.model_service_time =
-          level.server_hold_mean ? *level.server_hold_mean : *level.server_service_mean;
-      level.model_inputs = "this level";
-    }
     // Open loop: the arrival rate the level really offered (a Poisson count differs from the
     // target by chance), as the utilization law wants it.
     const double offered = o.closed        ? level.users
@@ -431,6 +417,7 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     const model::System measured_inputs =
         levels.at(offered, level.model_service_time, level.model_background_cpu,
                   level.model_service_scv, level.model_service_dispersion);
+    level.measured_utilization = predicted_utilization(measured_inputs);
     level.model_queue_wait = model_queue_wait(measured_inputs);
     level.model_dispersion_factor = dispersion_factor(measured_inputs, level.model_queue_wait);
     level.predicted = predict(measured_inputs);
@@ -474,6 +461,15 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
                                               level.model_service_scv.value_or(0))),
           *level.model_dispersion_factor));
     }
+    if (level.measured_utilization &&
+        std::abs(*level.measured_utilization - level.utilization) > 0.1)
+      report.notes.push_back(fmt::format(
+          "level {}: ran at utilization {:.2f}, not the {:.2f} it was placed at: the service took "
+          "{} per request here against {} at calibration, so this level tested the model at "
+          "{:.2f}",
+          i + 1, *level.measured_utilization, level.utilization,
+          format_duration(level.model_service_time), format_duration(c.service_mean),
+          *level.measured_utilization));
     if (!o.closed && level.late_sends * 100 > level.requests)
       report.notes.push_back(fmt::format(
           "level {}: {} sends started over 1 ms late: the load generator was short of CPU", i + 1,

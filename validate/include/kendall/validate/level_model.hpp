@@ -11,11 +11,38 @@ namespace kendall::validation {
 /// load generator and their own I/O threads: that background CPU work (per request) leaves the
 /// workers a fraction 1 − U_bg of the cores, so their service time stretches by 1 / (1 − U_bg),
 /// U_bg = throughput × background CPU per request / cores — the "shadow server" approximation.
+/// What one level measured of the service's work: per job or per response, in seconds.
+struct LevelWork {
+  std::optional<double> hold_mean;  ///< a worker's hold per job (/metrics)
+  std::optional<double> job_mean;   ///< the job's own time in service (/metrics)
+  std::optional<double> hold_scv;
+  std::vector<model::DispersionPoint> hold_dispersion;
+  std::optional<double> service_cpu;  ///< the service process's CPU per response
+  double machine_cpu = 0;             ///< the whole machine's busy CPU per response
+};
+
+/// The service's inputs to the model at one level, and whether they came from it.
+struct LevelInputs {
+  double service_mean = 0;
+  double background_cpu = 0;
+  std::optional<double> service_scv;  ///< empty: calibration's
+  std::vector<model::DispersionPoint> dispersion;
+  bool from_level = false;  ///< false: calibration's service time and background
+};
+
 struct LevelModel {
   model::System base;         ///< the calibrated system; services[0] is the service under test
   bool closed = false;        ///< load is a population (closed) rather than a rate (open)
   double background_cpu = 0;  ///< seconds of other CPU work per request (calibrated)
   double cores = 0;           ///< cores the workers share; 0: not CPU-bound
+  double io_cpu = 0;          ///< the service's CPU per request outside its workers (calibrated)
+
+  /// Chooses the model's inputs from what the level measured (docs/validate.md, "What is
+  /// compared"). With a core for every worker the hold is the service time: the work plus what
+  /// kept the worker off its core. With more workers than cores a hold also waits for a core,
+  /// which the model puts in the queue, so the work is the service's CPU per request and the rest
+  /// of the machine's CPU is background.
+  LevelInputs inputs(const LevelWork& work, int workers) const;
 
   /// The system at `load` (a rate, or a population when closed) with the calibrated inputs.
   model::System at(double load) const;

@@ -70,7 +70,11 @@ struct LevelResult {
   double rate = 0;  ///< open: offered requests per second
   int users = 0;    ///< closed: population
   double duration = 0;
-  double utilization = 0;  ///< predicted, of the validated service's workers
+  double utilization = 0;  ///< predicted from calibration: where the level was placed
+  /// The utilization law with the level's own inputs (offered rate × its service time / the
+  /// servers): what the level really tested when the service ran faster or slower than at
+  /// calibration.
+  std::optional<double> measured_utilization;
 
   Stats measured;
   std::pair<double, double> measured_mean_ci{0, 0};  ///< 95%, batch means over 1 s batches
