@@ -3,7 +3,9 @@
 // the load generator so much that the machine, not the model, would be measured).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <thread>
 
 #include "kendall/validate/report.hpp"
 #include "kendall/validate/validate.hpp"
@@ -136,6 +138,43 @@ TEST(Validation, CpuBoundHashingIsDetectedAndModelledOnTheCores) {
   for (const auto& note : report.notes)
     noted = noted || note.find("CPU-bound") != std::string::npos;
   EXPECT_TRUE(noted);
+}
+
+// The CPU-bound target (within 20%) where this VM lets it be checked in CI: real Argon2id hashing,
+// one worker per core, the cores shared with the load generator; the mean at 0.2 and 0.5, p95 at
+// 0.5. In runs 32-39 (docs/validate.md) every such cell was within 8%; in four runs of this
+// test's 10 s steps the mean stayed within 5.4% and p95 at 0.5 within 6.4%, but p95 at 0.2 came
+// out 12-16% low twice, too near the edge for a check that must not flake. That cell and 0.8-0.9,
+// where the host's wandering speed makes a short level miss by noise alone, are the profile's.
+TEST(Validation, CpuBoundHashingWithACorePerWorkerIsPredictedWithinTolerance) {
+#ifdef KENDALL_TIMING_UNTRUSTWORTHY
+  GTEST_SKIP() << "accuracy is measured in optimised builds without sanitizers";
+#endif
+  ValidationOptions options;
+  BundledServices bundled;
+  bundled.work_model = "";
+  bundled.hash_mem = "4MiB";
+  bundled.workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.bundled = bundled;
+  options.levels = {0.2, 0.5};
+  options.step_durations = {10.0, 10.0};
+  // Calibration's default 2000 requests: with 1000 the p95 at 0.2 came out 12% low (twice).
+  options.tolerance_mean = 0.20;
+  options.tolerance_p95 = 0.20;
+  const ValidationReport report = run_validation(options);
+  ASSERT_TRUE(report.system.services.at(0).cores) << "4 MiB hashes must measure CPU-bound";
+  for (const LevelResult& level : report.levels) {
+    SCOPED_TRACE(testing::Message() << "level " << level.load_fraction << ": measured mean "
+                                    << level.measured.mean << " p95 " << level.measured.p95);
+    ASSERT_TRUE(level.error_mean && level.error_p95);
+    EXPECT_LE(std::abs(*level.error_mean), 0.20);
+    if (level.load_fraction >= 0.5) {
+      EXPECT_LE(std::abs(*level.error_p95), 0.20);
+    }
+    EXPECT_EQ(level.errors, 0u);
+    EXPECT_EQ(level.model_inputs, "this level");
+    EXPECT_DOUBLE_EQ(level.model_background_cpu, 0);  // the hold already holds it
+  }
 }
 
 // Closed loop (users with exponential think time): the level populations come from the model,
