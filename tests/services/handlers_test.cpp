@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
+#include <vector>
 
 #include "support.hpp"
 
@@ -87,24 +89,28 @@ TEST_F(HandlersTest, WrongPasswordAndUnknownUserGetTheSame401) {
 TEST_F(HandlersTest, UnknownUserCostsAVerificationLikeAWrongPassword) {
   // Oracle: both paths run one Argon2id verification at the same cost, so their times agree
   // up to noise; without the dummy hash an unknown user would answer ~100x faster (one SELECT).
-  // Interleaved runs and a factor-of-3 band keep this robust on a loaded machine.
+  // Each unknown-user call is timed against the wrong-password call just before it and the
+  // median of the ten ratios is kept: the host's speed wanders by up to 1.6x for seconds at a
+  // time (docs/validate.md) and ctest runs another suite on the other core, which once put the
+  // ratio of the sums at 3.04; neighbouring calls share the host's speed of the moment.
   const PasswordHasher costly({2, 1024 * 1024});
   const Handlers login(ServiceKind::login, *store_, costly, &signer_, metrics_,
                        [] { return Gauges{}; });
   store_->add_user("alice", costly.hash("s3cret-pw"));
   using clock = std::chrono::steady_clock;
-  clock::duration wrong{}, unknown{};
+  std::vector<double> ratios;
   for (int i = 0; i < 10; ++i) {
     auto start = clock::now();
     EXPECT_EQ(login.handle(credentials_request("/login", "alice", "wrong-pw1")).result_int(), 401u);
-    wrong += clock::now() - start;
+    const std::chrono::duration<double> wrong = clock::now() - start;
     start = clock::now();
     EXPECT_EQ(login.handle(credentials_request("/login", "mallory", "wrong-pw1")).result_int(),
               401u);
-    unknown += clock::now() - start;
+    const std::chrono::duration<double> unknown = clock::now() - start;
+    ratios.push_back(unknown / wrong);
   }
-  const double ratio =
-      std::chrono::duration<double>(unknown) / std::chrono::duration<double>(wrong);
+  std::nth_element(ratios.begin(), ratios.begin() + 5, ratios.end());
+  const double ratio = ratios[5];
   EXPECT_GT(ratio, 1.0 / 3.0);
   EXPECT_LT(ratio, 3.0);
 }
