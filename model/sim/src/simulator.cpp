@@ -60,7 +60,8 @@ Simulator::Simulator(const model::System& system, const RunPlan& plan, Rng rng)
     for (std::uint32_t r = station.first_replica; r < replicas_.size(); ++r)
       replicas_[r].station = static_cast<std::uint32_t>(stations_.size());
     // sampler k is service k's own; with runs of slow jobs it draws the jobs' own variability
-    // and the wandering speed the rest (empirical samples are drawn as they are).
+    // and the wandering speed the rest (empirical samples keep their shape, drawn nearer their
+    // mean by as much as the runs add).
     Distribution own = service.service_time;
     if (!service.service_dispersion.empty()) {
       const model::SpeedModel speed =
@@ -68,8 +69,14 @@ Simulator::Simulator(const model::System& system, const RunPlan& plan, Rng rng)
       if (!speed.runs.empty()) {
         station.speed = static_cast<std::int32_t>(speeds_.size());
         speeds_.emplace_back(speed, rng_);
-        if (own.kind != DistributionKind::empirical)
+        if (own.kind != DistributionKind::empirical) {
           own = Distribution::from_moments(own.mean, speed.job_scv);
+        } else if (speed.job_scv < own.scv && own.scv > 0) {
+          const double narrower = std::sqrt(speed.job_scv / own.scv);
+          for (double& x : own.samples)
+            x = std::max(0.0, own.mean + (x - own.mean) * narrower);
+          own.scv = speed.job_scv;
+        }
       }
     }
     stations_.push_back(station);
