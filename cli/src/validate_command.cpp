@@ -168,7 +168,8 @@ void print_table(std::ostream& out, const validation::ValidationReport& r) {
                    error_cell(l.error_mean, l.mean_ok), error_cell(l.error_p95, l.p95_ok)});
   }
   out << "latencies in ms; ±95%: the measured mean's interval; errors are (model - measured) / "
-         "measured\nutil plan: where calibration placed the level; util meas: the utilization law "
+         "measured\nutil plan: where the level was placed (from calibration's work, then the last "
+         "level's); util meas: the utilization law "
          "with the level's own service time\n"
       << table.render();
   for (const auto& note : r.notes)

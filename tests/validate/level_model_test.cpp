@@ -147,5 +147,60 @@ TEST(LevelInputs, WithoutHoldsTheJobsOwnTimeAndWithoutMetricsCalibrations) {
   EXPECT_DOUBLE_EQ(in.background_cpu, 0.0001);
 }
 
+// A hash after an idle gap or sharing its core takes longer than its 2 ms floor: holds of mean
+// 2.2 ms with SCV 0.1 and κ₃ / mean³ = 0.1, against a gamma's 2 × 0.1² = 0.02. The model then
+// serves a minimum plus a gamma.
+TEST(LevelInputs, SkewedHoldsGiveTheWorkAMinimumAndAGammaTail) {
+  LevelWork work = cpu_bound_work();
+  work.hold_scv = 0.1;
+  work.hold_dispersion = {{2, 0.1, 0.1}, {64, 1.5, 0.3}};
+  const LevelModel levels = on_two_cores();
+  const LevelInputs in = levels.inputs(work, 2);
+  ASSERT_TRUE(in.service_third_ratio);
+  EXPECT_DOUBLE_EQ(*in.service_third_ratio, 0.1);
+  const model::System system = levels.at(500, in);
+  const Distribution& service = system.services[0].service_time;
+  EXPECT_EQ(service.kind, DistributionKind::empirical);
+  EXPECT_DOUBLE_EQ(service.mean, 0.0022);
+  EXPECT_DOUBLE_EQ(service.scv, 0.1);
+  // σ² = 0.1 m², κ₃ = 0.1 m³ (m = 2.2 ms): minimum = m − 2σ⁴/κ₃ = m (1 − 2 × 0.1² / 0.1) =
+  // 0.8 m = 1.76 ms.
+  EXPECT_NEAR(service.samples.front(), 0.00176, 2e-5);
+  // Without the skew index (or more workers than cores, where holds include waiting for a core)
+  // the two-moment family stays.
+  EXPECT_NE(levels.at(500, levels.inputs(cpu_bound_work(), 2)).services[0].service_time.kind,
+            DistributionKind::empirical);
+  EXPECT_FALSE(levels.inputs(work, 4).service_third_ratio);
+}
+
+// Where the levels go: the rate at which both servers are busy, hand-derived, first with
+// calibration's work, then with a level's.
+TEST(LevelPlacement, SaturationLeavesTheBackgroundItsShareOfTheCores) {
+  // 2 servers / (2 ms + 0.1 ms × 2 servers / 2 cores) = 2 / 2.1 ms.
+  EXPECT_NEAR(cpu_bound_levels(false).saturation_rate(), 2 / 0.0021, 1e-9);
+  LevelModel not_cpu_bound = cpu_bound_levels(false);
+  not_cpu_bound.cores = 0;
+  EXPECT_NEAR(not_cpu_bound.saturation_rate(), 2 / 0.002, 1e-9);
+}
+
+TEST(LevelPlacement, TheNextLevelIsPlacedFromTheWorkTheLastOneMeasured) {
+  const LevelModel calibrated = on_two_cores();
+  // One worker per core: the level's hold, 2.2 ms, and no background.
+  const LevelModel moved = calibrated.with_work(calibrated.inputs(cpu_bound_work(), 2));
+  EXPECT_NEAR(moved.saturation_rate(), 2 / 0.0022, 1e-9);
+  EXPECT_NEAR(moved.base.services[0].service_time.scv, 0.05, 1e-12);  // calibration's SCV
+  // At 90% of that rate the model's utilization is 0.9 with the level's work.
+  model::AnalysisOptions options;
+  options.percentiles = false;
+  EXPECT_NEAR(
+      model::analyze(moved.at(0.9 * moved.saturation_rate()), options).services[0].utilization, 0.9,
+      1e-9);
+  // Four workers: the work is 2.0 ms of CPU and 0.4 ms of background per request, 2 cores.
+  const LevelModel four = calibrated.with_work(calibrated.inputs(cpu_bound_work(), 4));
+  EXPECT_NEAR(four.saturation_rate(), 2 / (0.0020 + 0.0004), 1e-9);
+  // The calibrated model is left as it was (the forward prediction keeps using it).
+  EXPECT_NEAR(calibrated.saturation_rate(), 2 / 0.0021, 1e-9);
+}
+
 }  // namespace
 }  // namespace kendall::validation

@@ -19,8 +19,8 @@ TEST(Validation, OneLevelEndToEndProducesEveryOutput) {
   bundled.work_model = "exp:2ms";
   bundled.workers = 2;
   options.bundled = bundled;
-  options.levels = {0.3};
-  options.step_durations = {2.0};
+  options.levels = {0.3, 0.5};
+  options.step_durations = {2.0, 1.0};
   options.calibration.requests = 100;
   options.simulated_requests = 20'000;
   options.simulated_replications = 3;
@@ -29,12 +29,19 @@ TEST(Validation, OneLevelEndToEndProducesEveryOutput) {
       run_validation(options, [&](const std::string& line) { progress.push_back(line); });
 
   EXPECT_EQ(report.calibration.source, "metrics");
-  ASSERT_EQ(report.levels.size(), 1u);
+  ASSERT_EQ(report.levels.size(), 2u);
   const LevelResult& level = report.levels[0];
-  // Saturation is workers / service time; the level is 30% of it.
+  // Saturation is workers / service time; the first level is 30% of it.
   EXPECT_NEAR(report.saturation, 2 / report.calibration.service_mean, 1e-6);
+  EXPECT_EQ(level.placed_from, "calibration");
   EXPECT_NEAR(level.rate, 0.3 * report.saturation, 1e-6);
   EXPECT_NEAR(level.utilization, 0.3, 0.01);
+  // The next level is placed from the work the first one measured: half of 2 workers / its hold.
+  const LevelResult& next = report.levels[1];
+  EXPECT_EQ(next.placed_from, "level 1");
+  EXPECT_DOUBLE_EQ(next.placement_service_time, level.model_service_time);
+  EXPECT_NEAR(next.rate, 0.5 * 2 / level.model_service_time, 1e-6 * next.rate);
+  EXPECT_NEAR(next.utilization, 0.5, 1e-6);
   EXPECT_EQ(level.errors, 0u);
   EXPECT_NEAR(level.measured.throughput, level.rate, 0.15 * level.rate);  // Poisson, 2 s
   ASSERT_TRUE(level.predicted);
@@ -56,7 +63,8 @@ TEST(Validation, OneLevelEndToEndProducesEveryOutput) {
   ASSERT_GE(progress.size(), 3u);
 
   const auto json = to_json(report);
-  EXPECT_EQ(json["levels"].size(), 1u);
+  EXPECT_EQ(json["levels"].size(), 2u);
+  EXPECT_EQ(json["levels"][1]["placement"]["from"], "level 1");
   for (const char* key : {"load_fraction", "measured", "predicted", "simulated", "error"})
     EXPECT_TRUE(json["levels"][0].contains(key)) << key;
   for (const char* key : {"throughput", "mean", "p50", "p95", "p99", "utilization"})

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "kendall/model/shifted_gamma.hpp"
 #include "kendall/model/system_model.hpp"
 
 namespace kendall::validation {
@@ -19,6 +20,9 @@ LevelInputs LevelModel::inputs(const LevelWork& work, int workers) const {
     in.service_scv = work.hold_scv;
     if (in.service_scv && !closed)
       in.dispersion = work.hold_dispersion;
+    // Consecutive pairs are as good as independent, so their skew index is one hold's.
+    if (in.service_scv && !work.hold_dispersion.empty() && work.hold_dispersion[0].jobs <= 2)
+      in.service_third_ratio = work.hold_dispersion[0].skew_index;
   }
   if (core_per_worker && work.hold_mean) {
     // 8-10% above the CPU time at 0.2 on our VM (waking a core that had gone idle), 1% at 0.9.
@@ -38,17 +42,40 @@ LevelInputs LevelModel::inputs(const LevelWork& work, int workers) const {
   return in;
 }
 
+double LevelModel::saturation_rate() const {
+  const model::Service& service = base.services[0];
+  const int servers = service.servers();
+  return servers / (service.service_time.mean + (cores > 0 ? background_cpu * servers / cores : 0));
+}
+
+LevelModel LevelModel::with_work(const LevelInputs& inputs) const {
+  LevelModel moved = *this;
+  Distribution& service_time = moved.base.services[0].service_time;
+  service_time = Distribution::from_moments(inputs.service_mean, service_time.scv);
+  moved.background_cpu = inputs.background_cpu;
+  return moved;
+}
+
 model::System LevelModel::at(double load) const {
   return at(load, base.services[0].service_time.mean, background_cpu);
 }
 
+model::System LevelModel::at(double load, const LevelInputs& inputs) const {
+  return at(load, inputs.service_mean, inputs.background_cpu, inputs.service_scv, inputs.dispersion,
+            inputs.service_third_ratio);
+}
+
 model::System LevelModel::at(double load, double service_mean, double background_cpu_now,
                              std::optional<double> service_scv,
-                             const std::vector<model::DispersionPoint>& dispersion) const {
+                             const std::vector<model::DispersionPoint>& dispersion,
+                             std::optional<double> third_ratio) const {
   model::System system = base;
   system.services[0].service_dispersion = dispersion;
-  const Distribution service_time = Distribution::from_moments(
-      service_mean, service_scv.value_or(base.services[0].service_time.scv));
+  const double scv = service_scv.value_or(base.services[0].service_time.scv);
+  const std::optional<Distribution> skewed =
+      third_ratio ? model::shifted_gamma(service_mean, scv, *third_ratio) : std::nullopt;
+  const Distribution service_time =
+      skewed ? *skewed : Distribution::from_moments(service_mean, scv);
   system.services[0].service_time = service_time;
   if (closed)
     system.classes[0].population = static_cast<int>(load);
@@ -65,8 +92,11 @@ model::System LevelModel::at(double load, double service_mean, double background
       throughput = model::analyze(system, options).throughput;
     }
     const double background = std::min(0.95, throughput * background_cpu_now / cores);
-    system.services[0].service_time =
-        Distribution::from_moments(service_time.mean / (1 - background), service_time.scv);
+    Distribution stretched = service_time;  // the same shape, every time 1 / (1 − U_bg) longer
+    stretched.mean /= 1 - background;
+    for (double& x : stretched.samples)
+      x /= 1 - background;
+    system.services[0].service_time = stretched;
   }
   return system;
 }

@@ -63,6 +63,9 @@ Json to_json(const ValidationReport& report) {
       level["users"] = l.users;
     level["duration"] = l.duration;
     level["utilization"] = l.utilization;
+    level["placement"] = {{"from", l.placed_from},
+                          {"service_time", l.placement_service_time},
+                          {"background_cpu", l.placement_background_cpu}};
     Json measured = stats_json(l.measured);
     measured["mean_ci"] = {l.measured_mean_ci.first, l.measured_mean_ci.second};
     measured["utilization"] = optional_number(l.measured_utilization);
@@ -81,6 +84,9 @@ Json to_json(const ValidationReport& report) {
         {"service_time", l.model_service_time},
         {"service_scv",
          l.model_service_scv ? *l.model_service_scv : report.system.services[0].service_time.scv},
+        {"service_third_ratio", optional_number(l.model_service_third_ratio)},
+        {"service_shape", l.model_service_minimum ? "shifted gamma" : "two moments"},
+        {"service_minimum", optional_number(l.model_service_minimum)},
         {"background_cpu", l.model_background_cpu},
         {"service_dispersion", dispersion_json(l.model_service_dispersion)},
         {"dispersion_factor", optional_number(l.model_dispersion_factor)}};

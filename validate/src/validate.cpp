@@ -318,10 +318,8 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
 
   // 3. Load levels from the model's saturation point: every server busy, the background CPU
   // work included.
-  const int servers = system.services[0].servers();
-  const double saturation_rate =
-      servers /
-      (c.service_mean + (levels.cores > 0 ? levels.background_cpu * servers / levels.cores : 0));
+  levels.base = system;
+  const double saturation_rate = levels.saturation_rate();
   if (o.closed) {
     system.workload = model::WorkloadType::closed;
     system.classes[0].population = 1;
@@ -330,21 +328,29 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
   } else {
     report.saturation = saturation_rate;
   }
-  levels.base = system;
+  levels.base = system;  // with the closed workload
   report.system = system;
   report.spec_yaml = spec_yaml(system);
 
-  // 4. The sweep.
+  // 4. The sweep. The first level is placed from calibration's work, each next one from the work
+  // the last level measured: under load the work differs from calibration's (a CPU-bound hash
+  // runs faster without idle gaps before it) and the host's speed drifts, and the fraction must
+  // mean that utilization for the levels to test the model where they say.
+  LevelModel placement = levels;
+  std::string placed_from = "calibration";
   for (std::size_t i = 0; i < o.levels.size(); ++i) {
     LevelResult level;
     level.load_fraction = o.levels[i];
     level.duration = o.step_durations.size() == 1 ? o.step_durations[0] : o.step_durations[i];
+    level.placed_from = placed_from;
+    level.placement_service_time = placement.base.services[0].service_time.mean;
+    level.placement_background_cpu = placement.background_cpu;
     if (o.closed)
-      level.users = population_for(levels, level.load_fraction);
+      level.users = population_for(placement, level.load_fraction);
     else
-      level.rate = level.load_fraction * saturation_rate;
-    const model::System at_level = levels.at(o.closed ? level.users : level.rate);
-    level.utilization = predicted_utilization(at_level);
+      level.rate = level.load_fraction * placement.saturation_rate();
+    const double level_load = o.closed ? level.users : level.rate;
+    level.utilization = predicted_utilization(placement.at(level_load));
     say(o.closed ? fmt::format("level {}/{}: {} users for {}", i + 1, o.levels.size(), level.users,
                                format_duration(level.duration))
                  : fmt::format("level {}/{}: {:.1f} requests/s for {}", i + 1, o.levels.size(),
@@ -407,21 +413,25 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     level.model_background_cpu = inputs.background_cpu;
     level.model_service_scv = inputs.service_scv;
     level.model_service_dispersion = inputs.dispersion;
-    if (inputs.from_level)
+    if (inputs.from_level) {
       level.model_inputs = "this level";
+      placement = levels.with_work(inputs);
+      placed_from = fmt::format("level {}", i + 1);
+    }
     // Open loop: the arrival rate the level really offered (a Poisson count differs from the
     // target by chance), as the utilization law wants it.
     const double offered = o.closed        ? level.users
                            : step.sent > 0 ? step.achieved_rate()
                                            : level.rate;
-    const model::System measured_inputs =
-        levels.at(offered, level.model_service_time, level.model_background_cpu,
-                  level.model_service_scv, level.model_service_dispersion);
+    level.model_service_third_ratio = inputs.service_third_ratio;
+    const model::System measured_inputs = levels.at(offered, inputs);
+    if (measured_inputs.services[0].service_time.kind == DistributionKind::empirical)
+      level.model_service_minimum = measured_inputs.services[0].service_time.samples.front();
     level.measured_utilization = predicted_utilization(measured_inputs);
     level.model_queue_wait = model_queue_wait(measured_inputs);
     level.model_dispersion_factor = dispersion_factor(measured_inputs, level.model_queue_wait);
     level.predicted = predict(measured_inputs);
-    level.predicted_from_calibration = predict(at_level);
+    level.predicted_from_calibration = predict(levels.at(level_load));
     std::tie(level.simulated, level.simulated_mean_ci) =
         simulate_level(measured_inputs, o, o.seed + i);
     if (level.predicted && level.measured.mean > 0) {
@@ -465,11 +475,10 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
         std::abs(*level.measured_utilization - level.utilization) > 0.1)
       report.notes.push_back(fmt::format(
           "level {}: ran at utilization {:.2f}, not the {:.2f} it was placed at: the service took "
-          "{} per request here against {} at calibration, so this level tested the model at "
-          "{:.2f}",
+          "{} per request here against {} at {}, so this level tested the model at {:.2f}",
           i + 1, *level.measured_utilization, level.utilization,
-          format_duration(level.model_service_time), format_duration(c.service_mean),
-          *level.measured_utilization));
+          format_duration(level.model_service_time), format_duration(level.placement_service_time),
+          level.placed_from, *level.measured_utilization));
     if (!o.closed && level.late_sends * 100 > level.requests)
       report.notes.push_back(fmt::format(
           "level {}: {} sends started over 1 ms late: the load generator was short of CPU", i + 1,

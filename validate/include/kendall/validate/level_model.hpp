@@ -26,6 +26,9 @@ struct LevelInputs {
   double service_mean = 0;
   double background_cpu = 0;
   std::optional<double> service_scv;  ///< empty: calibration's
+  /// κ₃ / mean³ of one hold (the skew index of the smallest block, pairs): with it the work's
+  /// shape is a minimum plus a gamma when a plain gamma is not as skewed (model/shifted_gamma.hpp).
+  std::optional<double> service_third_ratio;
   std::vector<model::DispersionPoint> dispersion;
   bool from_level = false;  ///< false: calibration's service time and background
 };
@@ -44,15 +47,28 @@ struct LevelModel {
   /// of the machine's CPU is background.
   LevelInputs inputs(const LevelWork& work, int workers) const;
 
+  /// The open-loop rate at which every server is busy, the background CPU work included:
+  /// servers / (S + b × servers / cores) with the service time S and background CPU b per request.
+  double saturation_rate() const;
+
+  /// The same model with the service time and background CPU a level measured (the SCV stays
+  /// calibration's): where the next level is placed, since the work under load differs from the
+  /// work at calibration's low load and the host's speed drifts.
+  LevelModel with_work(const LevelInputs& inputs) const;
+
   /// The system at `load` (a rate, or a population when closed) with the calibrated inputs.
   model::System at(double load) const;
 
   /// The same with the service time's mean (and SCV, else the calibrated one) and the background
   /// CPU per request given (measured over the level), and the service times' dispersion over
-  /// time when measured (empty: independent).
+  /// time when measured (empty: independent), and one service time's κ₃ / mean³ when measured.
   model::System at(double load, double service_mean, double background_cpu_now,
                    std::optional<double> service_scv = std::nullopt,
-                   const std::vector<model::DispersionPoint>& dispersion = {}) const;
+                   const std::vector<model::DispersionPoint>& dispersion = {},
+                   std::optional<double> third_ratio = std::nullopt) const;
+
+  /// The same with every input `inputs` chose, the work's third moment included.
+  model::System at(double load, const LevelInputs& inputs) const;
 };
 
 }  // namespace kendall::validation

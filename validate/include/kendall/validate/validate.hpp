@@ -70,7 +70,12 @@ struct LevelResult {
   double rate = 0;  ///< open: offered requests per second
   int users = 0;    ///< closed: population
   double duration = 0;
-  double utilization = 0;  ///< predicted from calibration: where the level was placed
+  /// Where the level was placed: the model's utilization at its load, with the work measured
+  /// by calibration (the first level) or by the level before (placed_from "level N").
+  double utilization = 0;
+  std::string placed_from = "calibration";
+  double placement_service_time = 0;  ///< the service time per request the placement used
+  double placement_background_cpu = 0;
   /// The utilization law with the level's own inputs (offered rate × its service time / the
   /// servers): what the level really tested when the service ran faster or slower than at
   /// calibration.
@@ -102,6 +107,10 @@ struct LevelResult {
   double model_service_time = 0;
   double model_background_cpu = 0;
   std::optional<double> model_service_scv;  ///< the holds' SCV; empty: calibration's
+  /// One hold's κ₃ / mean³ (the pairs' skew index) and, when the work is more skewed than a
+  /// gamma, the minimum of the shifted gamma the model used (empty: the two-moment family).
+  std::optional<double> model_service_third_ratio;
+  std::optional<double> model_service_minimum;
   /// The holds' dispersion the model's wait uses; empty: independent service times.
   std::vector<model::DispersionPoint> model_service_dispersion;
   /// The model's wait over Allen–Cunneen's for the same inputs: above 1 when runs of slow
