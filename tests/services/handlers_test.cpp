@@ -89,16 +89,15 @@ TEST_F(HandlersTest, WrongPasswordAndUnknownUserGetTheSame401) {
 TEST_F(HandlersTest, UnknownUserCostsAVerificationLikeAWrongPassword) {
   // Oracle: both paths run one Argon2id verification at the same cost, so their times agree
   // up to noise; without the dummy hash an unknown user would answer ~100x faster (one SELECT).
-  // Each unknown-user call is timed against the wrong-password call just before it and the
-  // median of the ten ratios is kept: the host's speed wanders by up to 1.6x for seconds at a
-  // time (docs/validate.md) and ctest runs another suite on the other core, which once put the
-  // ratio of the sums at 3.04; neighbouring calls share the host's speed of the moment.
+  // Each path's fastest of ten calls is compared: interference (the host's wandering speed,
+  // another suite on the other core) only ever adds time, so the minimum is each path's own
+  // cost. The median of neighbouring pairs' ratios still read 3.7 in a CI run on 2026-12-02.
   const PasswordHasher costly({2, 1024 * 1024});
   const Handlers login(ServiceKind::login, *store_, costly, &signer_, metrics_,
                        [] { return Gauges{}; });
   store_->add_user("alice", costly.hash("s3cret-pw"));
   using clock = std::chrono::steady_clock;
-  std::vector<double> ratios;
+  double fastest_wrong = 1e9, fastest_unknown = 1e9;
   for (int i = 0; i < 10; ++i) {
     auto start = clock::now();
     EXPECT_EQ(login.handle(credentials_request("/login", "alice", "wrong-pw1")).result_int(), 401u);
@@ -107,10 +106,10 @@ TEST_F(HandlersTest, UnknownUserCostsAVerificationLikeAWrongPassword) {
     EXPECT_EQ(login.handle(credentials_request("/login", "mallory", "wrong-pw1")).result_int(),
               401u);
     const std::chrono::duration<double> unknown = clock::now() - start;
-    ratios.push_back(unknown / wrong);
+    fastest_wrong = std::min(fastest_wrong, wrong.count());
+    fastest_unknown = std::min(fastest_unknown, unknown.count());
   }
-  std::nth_element(ratios.begin(), ratios.begin() + 5, ratios.end());
-  const double ratio = ratios[5];
+  const double ratio = fastest_unknown / fastest_wrong;
   EXPECT_GT(ratio, 1.0 / 3.0);
   EXPECT_LT(ratio, 3.0);
 }
