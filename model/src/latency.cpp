@@ -143,6 +143,16 @@ class SameRateWait {
   std::vector<double> weight_above_;  ///< Σ_{k > j} w_k for j = 0 .. most phases - 1
 };
 
+/// P(S <= t) for the work stretched by a factor drawn from `stretch`: Σ w F(t / f).
+double stretched_cdf(const Distribution& d, const std::vector<Stretch>& stretch, double t) {
+  if (stretch.empty())
+    return service_cdf(d, t);
+  double total = 0;
+  for (const Stretch& share : stretch)
+    total += share.weight * service_cdf(d, t / share.factor);
+  return total;
+}
+
 bool shares_one_rate(const WaitingTimeDistribution& w) {
   return w.terms.size() > 1 &&
          std::all_of(w.terms.begin(), w.terms.end(),
@@ -219,21 +229,37 @@ double WaitingTimeDistribution::mean() const {
   return probability_of_waiting * conditional;
 }
 
+double mean_factor(const std::vector<Stretch>& stretch) {
+  if (stretch.empty())
+    return 1.0;
+  double mean = 0;
+  for (const Stretch& share : stretch)
+    mean += share.weight * share.factor;
+  return mean;
+}
+
 void LatencySum::add_sojourn(const WaitingTimeDistribution& waiting, const Distribution& service,
-                             double count) {
+                             double count, const std::vector<Stretch>& stretch) {
   if (!(count >= 0) || !std::isfinite(count)) {
     throw InputError("a visit count must be a finite number >= 0");
   }
   if (count == 0)
     return;
-  const double visit_mean = waiting.mean() + service.mean;
+  double factor_square = 0;  // E[f²]
+  for (const Stretch& share : stretch)
+    factor_square += share.weight * share.factor * share.factor;
+  const double service_mean = service.mean * mean_factor(stretch);
+  const double service_variance =
+      stretch.empty() ? service.variance()
+                      : factor_square * service.second_moment() - service_mean * service_mean;
+  const double visit_mean = waiting.mean() + service_mean;
   const double wait_variance = waiting_second_moment(waiting) - waiting.mean() * waiting.mean();
-  const double visit_variance = std::max(0.0, wait_variance) + service.variance();
+  const double visit_variance = std::max(0.0, wait_variance) + std::max(0.0, service_variance);
   // Number of visits N is n or n + 1: E[N] = count, Var(N) = f(1 - f).
   const double fraction = count - std::floor(count);
   mean_ += count * visit_mean;
   variance_ += count * visit_variance + fraction * (1.0 - fraction) * visit_mean * visit_mean;
-  parts_.push_back(Part{waiting, service, count});
+  parts_.push_back(Part{waiting, service, count, stretch});
 }
 
 void LatencySum::add_service(const Distribution& service, double count) {
@@ -249,7 +275,7 @@ LatencyGrid LatencySum::grid() const {
   for (int attempt = 0; attempt < 60; ++attempt) {
     bool covered = true;
     for (const auto& part : parts_) {
-      const double beyond_service = 1.0 - service_cdf(part.service, range);
+      const double beyond_service = 1.0 - stretched_cdf(part.service, part.stretch, range);
       const std::optional<SameRateWait> same_rate =
           shares_one_rate(part.waiting) ? std::optional(SameRateWait(part.waiting.terms))
                                         : std::nullopt;
@@ -271,7 +297,9 @@ LatencyGrid LatencySum::grid() const {
   std::vector<std::complex<double>> spectrum;
   std::vector<std::complex<double>> wait_spectrum;
   for (const auto& part : parts_) {
-    fft.fwd(spectrum, discretise([&](double t) { return service_cdf(part.service, t); }, step));
+    fft.fwd(spectrum, discretise(
+                          [&](double t) { return stretched_cdf(part.service, part.stretch, t); },
+                          step));
     if (part.waiting.probability_of_waiting > 0) {
       const std::optional<SameRateWait> same_rate =
           shares_one_rate(part.waiting) ? std::optional(SameRateWait(part.waiting.terms))

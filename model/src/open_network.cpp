@@ -10,6 +10,7 @@
 
 #include "kendall/model/latency.hpp"
 #include "system_model_detail.hpp"
+#include "time_shared.hpp"
 
 namespace kendall::model::detail {
 namespace {
@@ -18,6 +19,15 @@ bool is_exponential(const Distribution& d) {
   return d.kind == DistributionKind::exponential ||
          (d.kind != DistributionKind::deterministic && d.kind != DistributionKind::empirical &&
           d.scv == 1.0);
+}
+
+/// Workers sharing fewer cores, where the time-shared model applies: one queue per replica (or
+/// one replica), no queue limit, no speed runs. Elsewhere the cores are FCFS servers.
+bool time_shared(const Service& service) {
+  return service.type == ServiceType::queue && service.cores &&
+         *service.cores < service.workers &&
+         (service.balancer != Balancer::least_request || service.replicas == 1) &&
+         !service.queue_limit && service.service_dispersion.empty();
 }
 
 /// A service with no traffic: nothing waits, each visit takes its service time.
@@ -38,13 +48,13 @@ StationMetrics idle_station(const Distribution& time) {
 
 ServiceSolution solve_service(const Service& service, double rate, const Distribution& time) {
   if (rate <= 0)
-    return {idle_station(time), 1};
+    return {idle_station(time), 1, {}};
   if (service.type == ServiceType::delay) {
     StationInput input{rate, time, 1, std::nullopt, 1.0, false, {}};
     StationMetrics m = solve_station(QueueModel::mminf, input);
     m.method = "M/G/inf (delay: no queueing), exact";
     m.waiting_time = WaitingTimeDistribution{};
-    return {m, 1};
+    return {m, 1, {}};
   }
   const bool shared_queue = service.balancer == Balancer::least_request;
   const int copies = shared_queue ? 1 : service.replicas;
@@ -58,6 +68,12 @@ ServiceSolution solve_service(const Service& service, double rate, const Distrib
   // Round-robin hands each replica every r-th arrival of a Poisson stream: Erlang-r gaps, SCV 1/r.
   input.scv_arrival = service.balancer == Balancer::round_robin ? 1.0 / service.replicas : 1.0;
   input.percentiles = false;  // classes convolve their own sojourns
+  if (time_shared(service)) {
+    TimeSharedSolution shared = solve_time_shared(input, service.workers);
+    shared.station.method = fmt::format("{} per replica × {} ({})", shared.station.method, copies,
+                                        to_string(service.balancer));
+    return {shared.station, copies, shared.stretch};
+  }
   const bool markovian =
       is_exponential(time) && input.scv_arrival == 1.0 && service.service_dispersion.empty();
   const QueueModel model =
@@ -89,7 +105,7 @@ ServiceSolution solve_service(const Service& service, double rate, const Distrib
     m.method =
         fmt::format("{} per replica × {} ({})", m.method, copies, to_string(service.balancer));
   }
-  return {m, copies};
+  return {m, copies, {}};
 }
 
 SystemResult analyze_open(const System& system, const AnalysisOptions& options) {
@@ -229,8 +245,8 @@ SystemResult analyze_open(const System& system, const AnalysisOptions& options) 
         continue;
       }
       const Distribution& time = v.time(system.services[v.service]);
-      response += v.count * (*m.mean_waiting_time + time.mean);
-      sum.add_sojourn(*m.waiting_time, time, v.count);
+      response += v.count * (*m.mean_waiting_time + solution[v.service].service_mean(time));
+      sum.add_sojourn(*m.waiting_time, time, v.count, solution[v.service].stretch);
     }
     out.throughput = class_rate[c] * reach;
     out.rejection_probability = 1.0 - reach;
@@ -282,11 +298,16 @@ SystemResult analyze_open(const System& system, const AnalysisOptions& options) 
   }
   for (const Service& service : system.services) {
     if (service.type == ServiceType::queue && service.cores && *service.cores < service.workers) {
-      result.notes.push_back(fmt::format(
-          "{}: {} workers share {} cores: modelled as {} servers in FCFS order; when the OS "
-          "shares the cores evenly (processor sharing) the mean is up to ~12% higher for "
-          "near-constant service times (docs/model.md); kendall simulate shares them",
-          service.name, service.workers, *service.cores, *service.cores));
+      result.notes.push_back(
+          time_shared(service) ? fmt::format("{}: {} workers share {} cores evenly (processor sharing): a "
+                               "request in a worker takes its work times the number of busy "
+                               "workers per core, at least 1 (docs/model.md)",
+                               service.name, service.workers, *service.cores)
+                 : fmt::format("{}: {} workers share {} cores: modelled as {} servers in FCFS "
+                               "order (with a queue limit, a service_dispersion or least-request "
+                               "over replicas there is no time-shared model); the OS shares the cores evenly, "
+                               "which kendall simulate does",
+                               service.name, service.workers, *service.cores, *service.cores));
     }
   }
   for (const WorkloadClass& c : system.classes) {

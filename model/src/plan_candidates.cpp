@@ -63,13 +63,13 @@ std::optional<double> markovian_sojourn_quantile(const WaitingTimeDistribution& 
 
 /// The p-quantile of `count` visits' sojourns at one service: the surrogate's building block.
 double visit_quantile(const WaitingTimeDistribution& w, const Distribution& s, double count,
-                      double p) {
-  if (count == 1.0) {
+                      double p, const std::vector<Stretch>& stretch) {
+  if (count == 1.0 && stretch.empty()) {
     if (const auto fast = markovian_sojourn_quantile(w, s, p))
       return *fast;
   }
   LatencySum sum;
-  sum.add_sojourn(w, s, count);
+  sum.add_sojourn(w, s, count, stretch);
   return sum.quantiles({p}).front();
 }
 
@@ -135,8 +135,9 @@ Problem build_problem(const System& system, double scale, std::string& reason) {
           const Distribution& time = v.time(service);
           contribution +=
               slo.statistic == Statistic::mean
-                  ? v.count * (*m.mean_waiting_time + time.mean)
-                  : visit_quantile(*m.waiting_time, time, v.count, probability_of(slo.statistic));
+                  ? v.count * (*m.mean_waiting_time + solved.service_mean(time))
+                  : visit_quantile(*m.waiting_time, time, v.count, probability_of(slo.statistic),
+                                   solved.stretch);
         }
         candidate.contribution.push_back(contribution);
       }

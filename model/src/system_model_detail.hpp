@@ -1,6 +1,9 @@
 #pragma once
 // Pieces shared by the open and closed system analyses.
 
+#include <vector>
+
+#include "kendall/model/latency.hpp"
 #include "kendall/model/system_model.hpp"
 
 namespace kendall::model::detail {
@@ -9,6 +12,11 @@ namespace kendall::model::detail {
 struct ServiceSolution {
   StationMetrics station;  ///< of one copy
   int copies = 1;          ///< replicas with their own queue (random, round-robin), else 1
+  /// Workers time-sharing cores: a request's time in a worker is its work times a factor
+  /// drawn from this (empty: the work itself). Its mean is in station's response time.
+  std::vector<Stretch> stretch;
+  /// A visit's mean time in service: the work, stretched.
+  double service_mean(const Distribution& work) const { return work.mean * mean_factor(stretch); }
 };
 /// The station model a service's balancer and limits call for (docs/model.md, "Open networks").
 ServiceSolution solve_service(const Service& service, double rate, const Distribution& time);

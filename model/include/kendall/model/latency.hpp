@@ -33,13 +33,24 @@ class LatencyGrid {
   std::vector<double> cumulative_;  ///< P(X <= (j + 1/2) h), normalised to end at 1
 };
 
+/// A share of a visit's requests whose service takes `factor` times the work: time-shared
+/// cores stretch a job by how many others share them (docs/model.md, "Time-shared cores").
+struct Stretch {
+  double weight = 1;  ///< probability; a visit's shares sum to 1
+  double factor = 1;
+};
+
+/// Mean of the stretch factor (1 when there is none).
+double mean_factor(const std::vector<Stretch>& stretch);
+
 /// A sum of independent random latencies. Add parts, then ask for quantiles.
 class LatencySum {
  public:
   /// One visit's sojourn (wait then service), repeated `count` times on average: a fractional
   /// count n + f means n + 1 visits with probability f and n visits otherwise.
+  /// With `stretch`, the service is the work times a factor drawn from it.
   void add_sojourn(const WaitingTimeDistribution& waiting, const Distribution& service,
-                   double count = 1.0);
+                   double count = 1.0, const std::vector<Stretch>& stretch = {});
   /// A part with no waiting (a delay station, think time).
   void add_service(const Distribution& service, double count = 1.0);
 
@@ -58,6 +69,7 @@ class LatencySum {
     WaitingTimeDistribution waiting;
     Distribution service;
     double count;
+    std::vector<Stretch> stretch;
   };
   std::vector<Part> parts_;
   double mean_ = 0;

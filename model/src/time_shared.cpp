@@ -1,0 +1,86 @@
+// Workers time-sharing cores: K workers take requests first come, first served, and the
+// operating system shares c < K cores evenly among the busy ones (processor sharing).
+//
+// With exponential work the number in the station n is the M/M/c birth-death process: the cores
+// complete work at min(n, c)/S whoever holds them. Processor sharing keeps that distribution for
+// any work distribution (it is a symmetric queue: Kelly 1979, §3.3) while every request holds a
+// worker; only the requests queued for a worker (n > K) feel the work's spread. So:
+//   - the time in a worker: an arrival that finds n others shares the cores with m = min(n+1, K)
+//     and takes max(1, m/c) times its work. By λπ_n = min(n+1, c)π_{n+1}/S, the mean of that is
+//     L_pool/λ with L_pool = Σ min(n, K)π_n: Little's law holds exactly;
+//   - the wait for a worker: M/M/c's queue beyond K, L_K = C ρ^{K−c+1}/(1−ρ), scaled by
+//     (c_a² + c_s²)/2 as Allen and Cunneen scale the M/M/c queue; P(wait) = C ρ^{K−c}; the
+//     conditional wait exponential.
+// Exact for M/M/c with exponential work; checked against the simulator's processor sharing for
+// near-constant work (tests/model/time_shared_test.cpp).
+#include "time_shared.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace kendall::model::detail {
+
+TimeSharedSolution solve_time_shared(const StationInput& input, int workers) {
+  const int c = input.servers;
+  const double mean_work = input.service.mean;
+  StationInput markovian = input;
+  markovian.service = Distribution::exponential(mean_work);
+  markovian.percentiles = false;
+  TimeSharedSolution out;
+  out.station = solve_station(QueueModel::mmc, markovian);
+  StationMetrics& m = out.station;
+  m.method = fmt::format(
+      "{} workers time-sharing {} cores: M/M/c occupancy (processor sharing), the wait for a "
+      "worker scaled by (c_a² + c_s²)/2: approximate, exact for exponential work",
+      workers, c);
+  if (!m.stable || workers <= c)
+    return out;
+
+  const double a = input.arrival_rate * mean_work;
+  const double rho = a / c;
+  const double erlang = erlang_c(c, a);  // P(n >= c)
+  // π_n below c, backwards from π_c = C(1 − ρ) by π_n = π_{n+1}(n + 1)/a.
+  std::vector<double> below(static_cast<std::size_t>(c));
+  double next = erlang * (1 - rho);
+  for (int n = c - 1; n >= 0; --n) {
+    next *= (n + 1) / a;
+    below[static_cast<std::size_t>(n)] = next;
+  }
+  const auto pi = [&](int n) {
+    return n < c ? below[static_cast<std::size_t>(n)] : erlang * (1 - rho) * std::pow(rho, n - c);
+  };
+  // Arrivals that find n < K − 1 others share with n + 1; the rest share with K.
+  double sharing_alone = 0;
+  for (int n = 0; n < c; ++n)
+    sharing_alone += pi(n);
+  if (sharing_alone > 0)
+    out.stretch.push_back(Stretch{sharing_alone, 1.0});
+  for (int n = c; n < workers - 1; ++n) {
+    if (pi(n) < 1e-12)
+      break;  // π falls geometrically: the shares left hold no mass a percentile can see
+    out.stretch.push_back(Stretch{pi(n), (n + 1.0) / c});
+  }
+  out.stretch.push_back(
+      Stretch{erlang * std::pow(rho, workers - 1 - c), static_cast<double>(workers) / c});
+
+  const double waiting_probability = erlang * std::pow(rho, workers - c);
+  const double markovian_queue = erlang * std::pow(rho, workers - c + 1) / (1 - rho);
+  const double queue = markovian_queue * (input.scv_arrival + input.service.scv) / 2;
+  const double mean_wait = queue / input.arrival_rate;
+  const double in_worker = mean_work * mean_factor(out.stretch);
+  m.mean_waiting_time = mean_wait;
+  m.mean_response_time = mean_wait + in_worker;
+  m.mean_queue_length = queue;
+  m.mean_number_in_system = input.arrival_rate * (mean_wait + in_worker);
+  m.probability_of_waiting = waiting_probability;
+  m.waiting_time = WaitingTimeDistribution{};
+  if (waiting_probability > 0 && mean_wait > 0) {
+    m.waiting_time->probability_of_waiting = waiting_probability;
+    m.waiting_time->terms.push_back(ErlangTerm{1.0, 1, waiting_probability / mean_wait});
+  }
+  return out;
+}
+
+}  // namespace kendall::model::detail

@@ -1,0 +1,87 @@
+// Workers time-sharing fewer cores (model/src/time_shared.cpp), against hand-derived values:
+// - exponential work is M/M/c whatever the number of workers (the cores complete work at
+//   min(n, c)/S), so by Little's law its mean is Erlang C's;
+// - one core and workers enough for every request is M/G/1-PS, whose mean S/(1 − ρ) does not
+//   depend on the work's distribution (Kleinrock vol. 2, §4.4);
+// - near-constant work on 2 cores and 4 workers, the M/M/2 occupancy worked by hand.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "kendall/model/system_model.hpp"
+
+namespace kendall::model {
+namespace {
+
+System time_shared(const Distribution& work, int workers, int cores, double rate) {
+  System system;
+  system.name = "time-shared";
+  Service service;
+  service.name = "cpu";
+  service.workers = workers;
+  service.cores = cores;
+  service.service_time = work;
+  system.services = {service};
+  WorkloadClass requests;
+  requests.name = "requests";
+  requests.rate = rate;
+  requests.visits = {Visit{0, 1.0, std::nullopt}};
+  system.classes = {requests};
+  return system;
+}
+
+double mean_of(const System& system) {
+  const SystemResult result = analyze(system);
+  EXPECT_TRUE(result.stable);
+  return result.classes.at(0).mean_response_time.value_or(NAN);
+}
+
+TEST(TimeShared, ExponentialWorkIsErlangCForAnyNumberOfWorkers) {
+  // M/M/2, S = 1, λ = 1.6: C = 2ρ²/(1 + ρ) = 0.71111, R = 1 + C/(2 − 1.6) = 2.77778.
+  const double exact = 1 + (2 * 0.64 / 1.8) / 0.4;
+  for (const int workers : {3, 4, 8, 64})
+    EXPECT_NEAR(mean_of(time_shared(Distribution::exponential(1.0), workers, 2, 1.6)), exact, 1e-9)
+        << workers << " workers";
+}
+
+TEST(TimeShared, OneCoreAndWorkersForEveryRequestIsInsensitiveProcessorSharing) {
+  // ρ = 0.5 with 200 workers: ρ^200 of the requests ever wait for one. R = S/(1 − ρ) = 1.
+  for (const Distribution& work :
+       {Distribution::deterministic(0.5), Distribution::from_moments(0.5, 0.25),
+        Distribution::from_moments(0.5, 4.0)})
+    EXPECT_NEAR(mean_of(time_shared(work, 200, 1, 1.0)), 1.0, 1e-9) << work.describe();
+}
+
+TEST(TimeShared, NearConstantWorkOnTwoCoresAndFourWorkersByHand) {
+  // S = 2.8 ms, SCV 0.05, c = 2, K = 4, ρ = 0.5 (λ = 357.14/s, a = 1): C = 1/3; π₀ = π₁ = 1/3,
+  // π₂ = 1/6, P(n ≥ 3) = 1/6. In a worker: 2/3 alone (×1), 1/6 with two others (×1.5), 1/6 with
+  // three (×2): 1.25 S = 3.5 ms. Waiting for a worker: L₄ = Cρ³/(1 − ρ) = 1/12 by M/M/2, times
+  // (1 + 0.05)/2, over λ: 0.1225 ms. R = 3.6225 ms.
+  const double rate = 1 / 0.0028;
+  const System system = time_shared(Distribution::from_moments(0.0028, 0.05), 4, 2, rate);
+  const SystemResult result = analyze(system);
+  const double in_worker = 1.25 * 0.0028;
+  const double wait = (1.0 / 12) * (1.05 / 2) / rate;
+  ASSERT_TRUE(result.classes[0].mean_response_time);
+  EXPECT_NEAR(*result.classes[0].mean_response_time, in_worker + wait, 1e-9);
+  ASSERT_TRUE(result.services[0].waiting_time);
+  EXPECT_NEAR(*result.services[0].waiting_time, wait, 1e-12);
+  // Little's law over the service, and utilization per core.
+  ASSERT_TRUE(result.services[0].mean_number_in_system);
+  EXPECT_NEAR(*result.services[0].mean_number_in_system, rate * (in_worker + wait), 1e-9);
+  EXPECT_NEAR(result.services[0].utilization, 0.5, 1e-12);
+  // Two thirds of the requests run alone, so the median is above the work's and below its 75th
+  // percentile (under 1.5 S); the slowest sixth take twice their work, so p95 is beyond 2 S.
+  const auto& percentiles = *result.classes[0].response_time_percentiles;
+  EXPECT_GT(percentiles.p50, 0.0028);
+  EXPECT_LT(percentiles.p50, 1.5 * 0.0028);
+  EXPECT_GT(percentiles.p95, 2 * 0.0028);
+}
+
+TEST(TimeShared, AtLowLoadARequestRunsAlone) {
+  const System system = time_shared(Distribution::deterministic(0.010), 4, 2, 0.01);
+  EXPECT_NEAR(mean_of(system), 0.010, 1e-6);
+}
+
+}  // namespace
+}  // namespace kendall::model
