@@ -318,17 +318,15 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
 
   // 3. Load levels from the model's saturation point: every server busy, the background CPU
   // work included.
-  levels.base = system;
-  const double saturation_rate = levels.saturation_rate();
   if (o.closed) {
     system.workload = model::WorkloadType::closed;
     system.classes[0].population = 1;
     system.classes[0].think_time = Distribution::exponential(std::max(o.think_time, 1e-9));
-    report.saturation = (c.client_mean + o.think_time) * saturation_rate;  // the knee N*
-  } else {
-    report.saturation = saturation_rate;
   }
-  levels.base = system;  // with the closed workload
+  levels.base = system;
+  const double saturation_rate = levels.saturation_rate();
+  // Closed: the knee N* = (response at low load + think time) × the saturation rate.
+  report.saturation = o.closed ? (c.client_mean + o.think_time) * saturation_rate : saturation_rate;
   report.system = system;
   report.spec_yaml = spec_yaml(system);
 
