@@ -27,7 +27,7 @@ run exp-closed --work-model exp:1ms --workers 4 --closed --think-time 10ms --ste
 # cores shared with the service's I/O thread and the load generator.
 run argon2-open --work-model none --hash-mem 4MiB --workers "$(nproc)" \
   --step-duration 10s,10s,20s,60s --tolerance-mean 0.2 --tolerance-p95 0.2
-# The same with 4 workers time-sharing the cores (the model serves them FCFS on the cores).
+# The same with 4 workers time-sharing the cores (processor sharing in the model).
 run argon2-open-4-workers --work-model none --hash-mem 4MiB --workers 4 \
   --step-duration 10s,10s,20s,60s --tolerance-mean 0.2 --tolerance-p95 0.2
 exit $status

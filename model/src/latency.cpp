@@ -297,9 +297,9 @@ LatencyGrid LatencySum::grid() const {
   std::vector<std::complex<double>> spectrum;
   std::vector<std::complex<double>> wait_spectrum;
   for (const auto& part : parts_) {
-    fft.fwd(spectrum, discretise(
-                          [&](double t) { return stretched_cdf(part.service, part.stretch, t); },
-                          step));
+    fft.fwd(
+        spectrum,
+        discretise([&](double t) { return stretched_cdf(part.service, part.stretch, t); }, step));
     if (part.waiting.probability_of_waiting > 0) {
       const std::optional<SameRateWait> same_rate =
           shares_one_rate(part.waiting) ? std::optional(SameRateWait(part.waiting.terms))

@@ -24,8 +24,7 @@ bool is_exponential(const Distribution& d) {
 /// Workers sharing fewer cores, where the time-shared model applies: one queue per replica (or
 /// one replica), no queue limit, no speed runs. Elsewhere the cores are FCFS servers.
 bool time_shared(const Service& service) {
-  return service.type == ServiceType::queue && service.cores &&
-         *service.cores < service.workers &&
+  return service.type == ServiceType::queue && service.cores && *service.cores < service.workers &&
          (service.balancer != Balancer::least_request || service.replicas == 1) &&
          !service.queue_limit && service.service_dispersion.empty();
 }
@@ -299,15 +298,17 @@ SystemResult analyze_open(const System& system, const AnalysisOptions& options) 
   for (const Service& service : system.services) {
     if (service.type == ServiceType::queue && service.cores && *service.cores < service.workers) {
       result.notes.push_back(
-          time_shared(service) ? fmt::format("{}: {} workers share {} cores evenly (processor sharing): a "
-                               "request in a worker takes its work times the number of busy "
-                               "workers per core, at least 1 (docs/model.md)",
-                               service.name, service.workers, *service.cores)
-                 : fmt::format("{}: {} workers share {} cores: modelled as {} servers in FCFS "
-                               "order (with a queue limit, a service_dispersion or least-request "
-                               "over replicas there is no time-shared model); the OS shares the cores evenly, "
-                               "which kendall simulate does",
-                               service.name, service.workers, *service.cores, *service.cores));
+          time_shared(service)
+              ? fmt::format("{}: {} workers share {} cores evenly (processor sharing): a "
+                            "request in a worker takes its work times the number of busy "
+                            "workers per core, at least 1 (docs/model.md)",
+                            service.name, service.workers, *service.cores)
+              : fmt::format(
+                    "{}: {} workers share {} cores: modelled as {} servers in FCFS "
+                    "order (with a queue limit, a service_dispersion or least-request "
+                    "over replicas there is no time-shared model); the OS shares the cores evenly, "
+                    "which kendall simulate does",
+                    service.name, service.workers, *service.cores, *service.cores));
     }
   }
   for (const WorkloadClass& c : system.classes) {

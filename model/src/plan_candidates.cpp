@@ -133,11 +133,10 @@ Problem build_problem(const System& system, double scale, std::string& reason) {
           if (v.service != s)
             continue;
           const Distribution& time = v.time(service);
-          contribution +=
-              slo.statistic == Statistic::mean
-                  ? v.count * (*m.mean_waiting_time + solved.service_mean(time))
-                  : visit_quantile(*m.waiting_time, time, v.count, probability_of(slo.statistic),
-                                   solved.stretch);
+          contribution += slo.statistic == Statistic::mean
+                              ? v.count * (*m.mean_waiting_time + solved.service_mean(time))
+                              : visit_quantile(*m.waiting_time, time, v.count,
+                                               probability_of(slo.statistic), solved.stretch);
         }
         candidate.contribution.push_back(contribution);
       }

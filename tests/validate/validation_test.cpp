@@ -141,9 +141,7 @@ TEST(Validation, ExponentialWorkWithFourWorkersIsPredictedWithinTolerance) {
 }
 
 // Real Argon2id hashing is detected as CPU-bound from the service's own CPU time, and the model
-// then shares the machine's cores among the workers. (Its accuracy is not asserted: from half
-// load up, the load generator's and the I/O thread's hand-offs wait for cores the hashes hold,
-// which the model does not describe yet — docs/validate.md has the figures.)
+// then shares the machine's cores among the workers. (Accuracy: the two tests below.)
 TEST(Validation, CpuBoundHashingIsDetectedAndModelledOnTheCores) {
   ValidationOptions options;
   BundledServices bundled;
@@ -210,6 +208,41 @@ TEST(Validation, CpuBoundHashingWithACorePerWorkerIsPredictedWithinTolerance) {
     EXPECT_EQ(level.errors, 0u);
     EXPECT_EQ(level.model_inputs, "this level");
     EXPECT_DOUBLE_EQ(level.model_background_cpu, 0);  // the hold already holds it
+  }
+}
+
+// The same with twice as many workers as cores, as the bundled services run: the workers
+// time-share the cores, which the model describes as processor sharing (docs/model.md,
+// "Time-shared cores"). The mean at 0.2 and 0.5, within 20%: in four local runs on 2026-12-02
+// it was 4-10% low; the first-come-first-served model before it was 9% and 19% low.
+TEST(Validation, CpuBoundHashingWithWorkersTimeSharingTheCoresIsPredictedWithinTolerance) {
+#ifdef KENDALL_TIMING_UNTRUSTWORTHY
+  GTEST_SKIP() << "accuracy is measured in optimised builds without sanitizers";
+#endif
+  ValidationOptions options;
+  BundledServices bundled;
+  bundled.work_model = "";
+  bundled.hash_mem = "4MiB";
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  bundled.workers = 2 * cores;
+  options.bundled = bundled;
+  options.levels = {0.2, 0.5};
+  options.step_durations = {10.0, 10.0};
+  options.tolerance_mean = 0.20;
+  options.tolerance_p95 = 0.20;
+  const ValidationReport report = run_validation(options);
+  const auto& service = report.system.services.at(0);
+  ASSERT_TRUE(service.cores) << "4 MiB hashes must measure CPU-bound";
+  ASSERT_LT(*service.cores, service.workers);
+  for (const LevelResult& level : report.levels) {
+    SCOPED_TRACE(testing::Message() << "level " << level.load_fraction << ": measured mean "
+                                    << level.measured.mean << " p95 " << level.measured.p95);
+    ASSERT_TRUE(level.error_mean);
+    if (precise_enough(level, 0.20)) {
+      EXPECT_LE(std::abs(*level.error_mean), 0.20);
+    }
+    EXPECT_EQ(level.errors, 0u);
+    EXPECT_EQ(level.model_inputs, "this level");
   }
 }
 

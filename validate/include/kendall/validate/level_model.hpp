@@ -43,8 +43,8 @@ struct LevelModel {
   /// Chooses the model's inputs from what the level measured (docs/validate.md, "What is
   /// compared"). With a core for every worker the hold is the service time: the work plus what
   /// kept the worker off its core. With more workers than cores a hold also waits for a core,
-  /// which the model puts in the queue, so the work is the service's CPU per request and the rest
-  /// of the machine's CPU is background.
+  /// which the model's time-shared cores describe (docs/model.md), so the work is the service's
+  /// CPU per request and the rest of the machine's CPU is background.
   LevelInputs inputs(const LevelWork& work, int workers) const;
 
   /// The open-loop rate at which every server is busy, the background CPU work included:
