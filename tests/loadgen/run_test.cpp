@@ -70,7 +70,11 @@ TEST(OpenLoop, PercentilesMatchAnInjectedDelay) {
   // histogram adds at most 0.4%.
   EXPECT_GE(step.latency.quantile(0.5), 0.0199);
   EXPECT_LE(step.latency.quantile(0.5), 0.0215);
+#if !defined(__SANITIZE_ADDRESS__) && defined(NDEBUG)
+  // The tail only where timing is trustworthy: p99 is the 4th slowest of ~400, and in CI's
+  // sanitizer build (2026-12-02, another test running beside it) one slow spell made it 32.3 ms.
   EXPECT_LE(step.latency.quantile(0.99), 0.030);
+#endif
   EXPECT_GE(step.service_time.quantile(0.5), 0.0199);
 }
 
