@@ -175,28 +175,24 @@ TEST(Validation, CpuBoundHashingIsDetectedAndModelledOnTheCores) {
   EXPECT_TRUE(noted);
 }
 
-// The CPU-bound target (within 20%) where this VM lets CI check it without flaking: real Argon2id
-// hashing, one worker per core, the cores shared with the load generator; the mean at 0.2 and
-// 0.5. In ten local runs of these 10 s steps the mean stayed within 5.4%. p95 is not asserted
-// here: at 0.5 it was within 9.3% locally but 22% off in one CI run on 2026-12-01 (measured mean
-// 4.0 ms, p95 8.9 ms: a slow spell of the host), and at 0.2 it came out 12-16% low twice. p95 and
-// 0.8-0.9 are the benchmark profile's (argon2-open, docs/validate.md); every figure is reported.
-TEST(Validation, CpuBoundHashingWithACorePerWorkerIsPredictedWithinTolerance) {
-#ifdef KENDALL_TIMING_UNTRUSTWORTHY
-  GTEST_SKIP() << "accuracy is measured in optimised builds without sanitizers";
-#endif
+// Real Argon2id hashing (4 MiB) with `workers` workers at 0.2 and 0.5 of saturation, 10 s each.
+// Calibration's default 2000 requests: with 1000 the p95 at 0.2 came out 12% low (twice).
+ValidationReport run_hashing_levels(int workers) {
   ValidationOptions options;
   BundledServices bundled;
   bundled.work_model = "";
   bundled.hash_mem = "4MiB";
-  bundled.workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  bundled.workers = workers;
   options.bundled = bundled;
   options.levels = {0.2, 0.5};
   options.step_durations = {10.0, 10.0};
-  // Calibration's default 2000 requests: with 1000 the p95 at 0.2 came out 12% low (twice).
   options.tolerance_mean = 0.20;
   options.tolerance_p95 = 0.20;
-  const ValidationReport report = run_validation(options);
+  return run_validation(options);
+}
+
+// The mean within 20% at every level measured precisely enough, each from the level's own work.
+void expect_means_within_20_percent(const ValidationReport& report) {
   ASSERT_TRUE(report.system.services.at(0).cores) << "4 MiB hashes must measure CPU-bound";
   for (const LevelResult& level : report.levels) {
     SCOPED_TRACE(testing::Message() << "level " << level.load_fraction << ": measured mean "
@@ -207,8 +203,27 @@ TEST(Validation, CpuBoundHashingWithACorePerWorkerIsPredictedWithinTolerance) {
     }
     EXPECT_EQ(level.errors, 0u);
     EXPECT_EQ(level.model_inputs, "this level");
-    EXPECT_DOUBLE_EQ(level.model_background_cpu, 0);  // the hold already holds it
   }
+}
+
+int machine_cores() {
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+// The CPU-bound target (within 20%) where this VM lets CI check it without flaking: real Argon2id
+// hashing, one worker per core, the cores shared with the load generator; the mean at 0.2 and
+// 0.5. In ten local runs of these 10 s steps the mean stayed within 5.4%. p95 is not asserted
+// here: at 0.5 it was within 9.3% locally but 22% off in one CI run on 2026-12-01 (measured mean
+// 4.0 ms, p95 8.9 ms: a slow spell of the host), and at 0.2 it came out 12-16% low twice. p95 and
+// 0.8-0.9 are the benchmark profile's (argon2-open, docs/validate.md); every figure is reported.
+TEST(Validation, CpuBoundHashingWithACorePerWorkerIsPredictedWithinTolerance) {
+#ifdef KENDALL_TIMING_UNTRUSTWORTHY
+  GTEST_SKIP() << "accuracy is measured in optimised builds without sanitizers";
+#endif
+  const ValidationReport report = run_hashing_levels(machine_cores());
+  expect_means_within_20_percent(report);
+  for (const LevelResult& level : report.levels)
+    EXPECT_DOUBLE_EQ(level.model_background_cpu, 0);  // the hold already holds it
 }
 
 // The same with twice as many workers as cores, as the bundled services run: the workers
@@ -219,31 +234,10 @@ TEST(Validation, CpuBoundHashingWithWorkersTimeSharingTheCoresIsPredictedWithinT
 #ifdef KENDALL_TIMING_UNTRUSTWORTHY
   GTEST_SKIP() << "accuracy is measured in optimised builds without sanitizers";
 #endif
-  ValidationOptions options;
-  BundledServices bundled;
-  bundled.work_model = "";
-  bundled.hash_mem = "4MiB";
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  bundled.workers = 2 * cores;
-  options.bundled = bundled;
-  options.levels = {0.2, 0.5};
-  options.step_durations = {10.0, 10.0};
-  options.tolerance_mean = 0.20;
-  options.tolerance_p95 = 0.20;
-  const ValidationReport report = run_validation(options);
+  const ValidationReport report = run_hashing_levels(2 * machine_cores());
   const auto& service = report.system.services.at(0);
-  ASSERT_TRUE(service.cores) << "4 MiB hashes must measure CPU-bound";
-  ASSERT_LT(*service.cores, service.workers);
-  for (const LevelResult& level : report.levels) {
-    SCOPED_TRACE(testing::Message() << "level " << level.load_fraction << ": measured mean "
-                                    << level.measured.mean << " p95 " << level.measured.p95);
-    ASSERT_TRUE(level.error_mean);
-    if (precise_enough(level, 0.20)) {
-      EXPECT_LE(std::abs(*level.error_mean), 0.20);
-    }
-    EXPECT_EQ(level.errors, 0u);
-    EXPECT_EQ(level.model_inputs, "this level");
-  }
+  ASSERT_LT(service.cores.value_or(service.workers), service.workers) << "workers time-share";
+  expect_means_within_20_percent(report);
 }
 
 // Closed loop (users with exponential think time): the level populations come from the model,
