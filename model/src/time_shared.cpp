@@ -12,10 +12,10 @@
 //     (c_a² + c_s²)/2 as Allen and Cunneen scale the M/M/c queue; P(wait) = C ρ^{K−c}; the
 //     conditional wait exponential.
 // Exact for M/M/c with exponential work; checked against the simulator's processor sharing for
-// near-constant work (tests/model/time_shared_test.cpp).
+// near-constant and very variable work (tests/sim/shared_cpu_test.cpp; hand-derived cases in
+// tests/model/time_shared_test.cpp).
 #include "time_shared.hpp"
 
-#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -35,33 +35,18 @@ TimeSharedSolution solve_time_shared(const StationInput& input, int workers) {
       "{} workers time-sharing {} cores: M/M/c occupancy (processor sharing), the wait for a "
       "worker scaled by (c_a² + c_s²)/2: approximate, exact for exponential work",
       workers, c);
-  if (!m.stable || workers <= c)
+  if (!m.stable)
     return out;
 
   const double a = input.arrival_rate * mean_work;
   const double rho = a / c;
   const double erlang = erlang_c(c, a);  // P(n >= c)
-  // π_n below c, backwards from π_c = C(1 − ρ) by π_n = π_{n+1}(n + 1)/a.
-  std::vector<double> below(static_cast<std::size_t>(c));
-  double next = erlang * (1 - rho);
-  for (int n = c - 1; n >= 0; --n) {
-    next *= (n + 1) / a;
-    below[static_cast<std::size_t>(n)] = next;
-  }
-  const auto pi = [&](int n) {
-    return n < c ? below[static_cast<std::size_t>(n)] : erlang * (1 - rho) * std::pow(rho, n - c);
-  };
-  // Arrivals that find n < K − 1 others share with n + 1; the rest share with K.
-  double sharing_alone = 0;
-  for (int n = 0; n < c; ++n)
-    sharing_alone += pi(n);
-  if (sharing_alone > 0)
-    out.stretch.push_back(Stretch{sharing_alone, 1.0});
-  for (int n = c; n < workers - 1; ++n) {
-    if (pi(n) < 1e-12)
-      break;  // π falls geometrically: the shares left hold no mass a percentile can see
-    out.stretch.push_back(Stretch{pi(n), (n + 1.0) / c});
-  }
+  // Arrivals that find fewer than c others run alone (1 − C); n = c .. K − 2 others (π_n, down
+  // geometrically from π_c = C(1 − ρ)) share with n + 1; the rest, P(n >= K − 1), with K.
+  out.stretch.push_back(Stretch{1 - erlang, 1.0});
+  double pi = erlang * (1 - rho);
+  for (int n = c; n < workers - 1 && pi >= 1e-12; ++n, pi *= rho)
+    out.stretch.push_back(Stretch{pi, (n + 1.0) / c});  // beyond 1e-12: no mass a percentile sees
   out.stretch.push_back(
       Stretch{erlang * std::pow(rho, workers - 1 - c), static_cast<double>(workers) / c});
 

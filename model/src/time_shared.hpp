@@ -15,7 +15,8 @@ struct TimeSharedSolution {
   std::vector<Stretch> stretch;
 };
 
-/// `input.servers` is the cores; `workers` (> cores) take requests first come, first served.
+/// `input.servers` is the cores; `workers` (more than the cores: the caller checks) take
+/// requests first come, first served.
 TimeSharedSolution solve_time_shared(const StationInput& input, int workers);
 
 }  // namespace kendall::model::detail

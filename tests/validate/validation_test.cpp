@@ -228,8 +228,9 @@ TEST(Validation, CpuBoundHashingWithACorePerWorkerIsPredictedWithinTolerance) {
 
 // The same with twice as many workers as cores, as the bundled services run: the workers
 // time-share the cores, which the model describes as processor sharing (docs/model.md,
-// "Time-shared cores"). The mean at 0.2 and 0.5, within 20%: in four local runs on 2026-12-02
-// it was 4-10% low; the first-come-first-served model before it was 9% and 19% low.
+// "Time-shared cores"). The mean at 0.2 and 0.5, within 20%: in three local runs on 2026-12-02
+// it was 4-10% low; the first-come-first-served model before it was 4.5-9% and 19% low (two
+// runs).
 TEST(Validation, CpuBoundHashingWithWorkersTimeSharingTheCoresIsPredictedWithinTolerance) {
 #ifdef KENDALL_TIMING_UNTRUSTWORTHY
   GTEST_SKIP() << "accuracy is measured in optimised builds without sanitizers";
