@@ -24,6 +24,7 @@ struct ValidateCommandOptions {
   std::string spec;
   bool start_services = false;
   bool quick = false;
+  int remeasure = -1;  // -1: the default (1, or 0 with --quick)
   std::string target;
   std::string scenario;
   std::string service;
@@ -118,6 +119,8 @@ validation::ValidationOptions to_options(const ValidateCommandOptions& o) {
   options.think_time = parse_duration(o.think_time);
   options.tolerance_mean = o.tolerance_mean;
   options.tolerance_p95 = o.tolerance_p95;
+  // --quick keeps its minute: its short levels are not measured again unless asked.
+  options.remeasure = o.remeasure >= 0 ? o.remeasure : o.quick ? 0 : 1;
   options.calibration.requests = o.calibration_requests;
   options.seed = o.seed;
   return options;
@@ -278,6 +281,12 @@ void add_validate_command(CLI::App& app, Action& action) {
   command->add_option("--tolerance-mean", o->tolerance_mean,
                       "Largest |model − measured| / measured for the mean (default 0.10)");
   command->add_option("--tolerance-p95", o->tolerance_p95, "The same for p95 (default 0.15)");
+  command
+      ->add_option("--remeasure", o->remeasure,
+                   "Measure a level again, up to this many times, while its mean's 95% interval "
+                   "is wider than ±tolerance-mean (a stall of the host); the most precise run is "
+                   "kept and every run is noted (default 1; 0 with --quick)")
+      ->check(CLI::NonNegativeNumber);
   command->add_option(
       "--calibration-requests", o->calibration_requests,
       "Requests measured at low load (default 2000: the SCV of a skewed service time needs many)");

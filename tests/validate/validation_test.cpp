@@ -79,6 +79,47 @@ TEST(Validation, OneLevelEndToEndProducesEveryOutput) {
   EXPECT_EQ(html.find("<script"), std::string::npos);  // self-contained, no scripts
 }
 
+// A level whose mean is less certain than the tolerance is measured again and the more precise
+// run kept. A tolerance of 0.01% no run of 7 s can meet forces the second run; one of 1000% none
+// can miss forbids it.
+TEST(Validation, ALevelTooUncertainToJudgeIsMeasuredAgainAndTheMorePreciseRunKept) {
+  ValidationOptions options;
+  BundledServices bundled;
+  bundled.work_model = "exp:1ms";
+  bundled.workers = 2;
+  options.bundled = bundled;
+  options.levels = {0.3};
+  options.step_durations = {7.0};
+  options.calibration.requests = 100;
+  options.simulated_requests = 20'000;
+  options.simulated_replications = 2;
+  options.tolerance_mean = 1e-4;
+  options.remeasure = 1;
+  const ValidationReport strict = run_validation(options);
+  const LevelResult& level = strict.levels.at(0);
+  ASSERT_EQ(level.run_means.size(), 2u);
+  ASSERT_EQ(level.run_uncertainties.size(), 2u);
+  const int other = 1 - level.kept_run;
+  EXPECT_LE(level.run_uncertainties[level.kept_run], level.run_uncertainties[other]);
+  // What the level reports is the kept run's.
+  EXPECT_DOUBLE_EQ(level.measured.mean, level.run_means[level.kept_run]);
+  const auto [low, high] = level.measured_mean_ci;
+  ASSERT_GT(high, 0.0) << "7 s give five full one-second batches";
+  EXPECT_NEAR((high - low) / 2 / level.measured.mean, level.run_uncertainties[level.kept_run],
+              1e-9);
+  EXPECT_GT(level.run_uncertainties[level.kept_run], 0.0);
+  bool noted = false;
+  for (const auto& note : strict.notes)
+    noted = noted || note.find("measured 2 times") != std::string::npos;
+  EXPECT_TRUE(noted);
+  const auto json = to_json(strict);
+  EXPECT_EQ(json["levels"][0]["measured"]["runs"].size(), 2u);
+  EXPECT_EQ(json["levels"][0]["measured"]["runs"][level.kept_run]["kept"], true);
+
+  options.tolerance_mean = 10;
+  EXPECT_EQ(run_validation(options).levels.at(0).run_means.size(), 1u);
+}
+
 #if defined(__SANITIZE_ADDRESS__) || !defined(NDEBUG)
 #define KENDALL_TIMING_UNTRUSTWORTHY 1
 #endif
@@ -109,7 +150,9 @@ bool precise_enough(const LevelResult& level, double tolerance) {
 // 15 s and 40 s (their measured means uncertain by ±7-25%) two of six runs on 2026-12-02 missed
 // there (p95 −16.8% at 0.8; mean −20.6% at 0.9 with the measured mean 1.5 times the other
 // runs'), with 30 s and 90 s none of four did (within 3.5% for the mean, 11.2% for p95). The
-// 0.2 and 0.5 levels take 8 s so that they too have an interval to be judged by.
+// 0.2 and 0.5 levels take 8 s so that they too have an interval to be judged by. A level too
+// uncertain is measured once more (`remeasure`): in a CI run on 2026-12-02 the host was so
+// noisy that three of the four levels were uncertain by ±12-35% and only one could be judged.
 TEST(Validation, ExponentialWorkWithFourWorkersIsPredictedWithinTolerance) {
 #ifdef KENDALL_TIMING_UNTRUSTWORTHY
   GTEST_SKIP() << "accuracy is measured in optimised builds without sanitizers";

@@ -72,6 +72,12 @@ Json to_json(const ValidationReport& report) {
     measured["requests"] = l.requests;
     measured["errors"] = l.errors;
     measured["late_sends"] = l.late_sends;
+    Json runs = Json::array();
+    for (std::size_t r = 0; r < l.run_means.size(); ++r)
+      runs.push_back({{"mean", l.run_means[r]},
+                      {"uncertainty", l.run_uncertainties[r]},
+                      {"kept", static_cast<int>(r) == l.kept_run}});
+    measured["runs"] = runs;
     measured["send_gap_scv"] = optional_number(l.send_gap_scv);
     measured["server_service_time"] = optional_number(l.server_service_mean);
     measured["server_hold_time"] = optional_number(l.server_hold_mean);

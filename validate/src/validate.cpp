@@ -7,7 +7,6 @@
 #include <thread>
 
 #include <fmt/format.h>
-#include <boost/math/distributions/students_t.hpp>
 
 #include "kendall/base/duration.hpp"
 #include "kendall/base/error.hpp"
@@ -21,6 +20,7 @@
 #include "kendall/validate/level_model.hpp"
 #include "kendall/validate/prometheus.hpp"
 #include "kendall/validate/spec_text.hpp"
+#include "level_run.hpp"
 
 namespace kendall::validation {
 
@@ -50,37 +50,15 @@ void check(const ValidationOptions& o) {
     throw InputError("--think-time must be ≥ 0");
   if (!(o.tolerance_mean > 0) || !(o.tolerance_p95 > 0))
     throw InputError("tolerances must be positive fractions, e.g. 0.1");
+  if (o.remeasure < 0)
+    throw InputError(
+        fmt::format("--remeasure: {} is negative; give 0 to measure each level once", o.remeasure));
 }
 
 Stats stats_of(const loadgen::StepResult& step) {
   const auto& latency = step.latency;
   return {step.throughput(), latency.mean(), latency.quantile(0.5), latency.quantile(0.95),
           latency.quantile(0.99)};
-}
-
-// A 95% interval for the mean latency from one-second batch means of the step's series.
-std::pair<double, double> batch_mean_interval(const loadgen::StepResult& step) {
-  std::vector<double> batches;
-  for (const auto& second : step.series)
-    if (second.responses > 0)
-      batches.push_back(second.latency_sum / static_cast<double>(second.responses));
-  // The first and last seconds are partial; keep the rest.
-  if (batches.size() > 4)
-    batches = std::vector<double>(batches.begin() + 1, batches.end() - 1);
-  if (batches.size() < 5)
-    return {0, 0};  // too few batches for an interval worth drawing
-  double mean = 0;
-  for (const double b : batches)
-    mean += b;
-  mean /= static_cast<double>(batches.size());
-  double squares = 0;
-  for (const double b : batches)
-    squares += (b - mean) * (b - mean);
-  const double n = static_cast<double>(batches.size());
-  const double sd = std::sqrt(squares / (n - 1));
-  const double t = boost::math::quantile(boost::math::students_t(n - 1), 0.975);
-  const double center = step.latency.mean();
-  return {center - t * sd / std::sqrt(n), center + t * sd / std::sqrt(n)};
 }
 
 std::optional<Stats> predict(const model::System& system) {
@@ -366,18 +344,32 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
       load.steps = {{level.rate}};
       load.connections = o.connections;
     }
-    const auto before = scrape_metrics(target.metrics.host, target.metrics.port);
-    const auto server_cpu_before =
-        bundled ? process_cpu_seconds(bundled->login_pid()) : std::nullopt;
-    const double machine_before = machine_busy_seconds();
-    const loadgen::RunResult run = loadgen::run_load(target.scenario, load);
-    const double machine_cpu = machine_busy_seconds() - machine_before;
-    const auto server_cpu_after =
-        bundled ? process_cpu_seconds(bundled->login_pid()) : std::nullopt;
-    const auto after = scrape_metrics(target.metrics.host, target.metrics.port);
-    const loadgen::StepResult& step = run.steps.at(0);
+    // A level whose latency varied so widely from second to second that its mean cannot judge
+    // the model to the tolerance (a stall of the host) is measured again; the most precise run
+    // is kept, and every run is reported.
+    const std::optional<int> service_pid =
+        bundled ? std::optional<int>(bundled->login_pid()) : std::nullopt;
+    LevelRun run = run_level(target.scenario, target.metrics, service_pid, load);
+    level.run_means = {run.step.latency.mean()};
+    level.run_uncertainties = {run.uncertainty()};
+    for (int again = 0; again < o.remeasure && run.uncertainty() > o.tolerance_mean; ++again) {
+      say(fmt::format("level {}/{}: its mean is uncertain by ±{:.0f}%; measuring it again", i + 1,
+                      o.levels.size(), 100 * run.uncertainty()));
+      load.seed += 1000;
+      LevelRun next = run_level(target.scenario, target.metrics, service_pid, load);
+      level.run_means.push_back(next.step.latency.mean());
+      level.run_uncertainties.push_back(next.uncertainty());
+      if (next.uncertainty() < run.uncertainty()) {
+        run = std::move(next);
+        level.kept_run = static_cast<int>(level.run_means.size()) - 1;
+      }
+    }
+    const auto& before = run.before;
+    const auto& after = run.after;
+    const double machine_cpu = run.machine_cpu;
+    const loadgen::StepResult& step = run.step;
     level.measured = stats_of(step);
-    level.measured_mean_ci = batch_mean_interval(step);
+    level.measured_mean_ci = run.mean_interval;
     level.requests = step.sent;
     level.errors = step.errors.total();
     level.late_sends = step.late_sends;
@@ -403,8 +395,8 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     work.job_mean = level.server_service_mean;
     work.hold_scv = level.server_hold_scv;
     work.hold_dispersion = level.server_hold_dispersion;
-    if (server_cpu_before && server_cpu_after)
-      work.service_cpu = (*server_cpu_after - *server_cpu_before) / served;
+    if (run.service_cpu)
+      work.service_cpu = *run.service_cpu / served;
     work.machine_cpu = machine_cpu / served;
     const LevelInputs inputs = levels.inputs(work, workers);
     level.model_service_time = inputs.service_mean;
@@ -458,6 +450,17 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
           "means), more than the ±{:.0f}% tolerance: latency varied widely from second to second; "
           "a longer step or a quieter machine narrows it",
           i + 1, 100 * uncertainty, 100 * o.tolerance_mean));
+    if (level.run_means.size() > 1) {
+      std::string runs;
+      for (std::size_t r = 0; r < level.run_means.size(); ++r)
+        runs += fmt::format("{}{} ±{:.0f}%{}", r == 0 ? "" : ", ",
+                            format_duration(level.run_means[r]), 100 * level.run_uncertainties[r],
+                            static_cast<int>(r) == level.kept_run ? " (kept)" : "");
+      report.notes.push_back(fmt::format(
+          "level {}: measured {} times, its mean uncertain beyond ±{:.0f}% at first (latency "
+          "varied from second to second); the runs' means: {}",
+          i + 1, level.run_means.size(), 100 * o.tolerance_mean, runs));
+    }
     if (level.model_dispersion_factor && *level.model_dispersion_factor > 1.1) {
       const model::DispersionPoint& widest = level.model_service_dispersion.back();
       report.notes.push_back(fmt::format(

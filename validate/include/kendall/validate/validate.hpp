@@ -50,6 +50,9 @@ struct ValidationOptions {
   std::optional<int> cores;
   double tolerance_mean = 0.10;
   double tolerance_p95 = 0.15;
+  /// How many more times a level is measured while its mean's 95% interval is wider than
+  /// ±tolerance_mean (a stall of the host); the most precise run is kept.
+  int remeasure = 1;
   int connections = 256;  ///< open loop: enough that no request waits for a connection
   std::uint64_t seed = 1;
   CalibrationOptions calibration;
@@ -83,6 +86,11 @@ struct LevelResult {
 
   Stats measured;
   std::pair<double, double> measured_mean_ci{0, 0};  ///< 95%, batch means over 1 s batches
+  /// Every run of the level (more than one when a run was too uncertain): its mean latency and
+  /// its interval's half width over that mean; `kept_run` is the one measured.
+  std::vector<double> run_means;
+  std::vector<double> run_uncertainties;
+  int kept_run = 0;
   std::uint64_t requests = 0;
   std::uint64_t errors = 0;
   std::uint64_t late_sends = 0;
