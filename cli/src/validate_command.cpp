@@ -286,7 +286,7 @@ void add_validate_command(CLI::App& app, Action& action) {
                    "Measure a level again, up to this many times, while its mean's 95% interval "
                    "is wider than ±tolerance-mean (a stall of the host); the most precise run is "
                    "kept and every run is noted (default 1; 0 with --quick)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 10));
   command->add_option(
       "--calibration-requests", o->calibration_requests,
       "Requests measured at low load (default 2000: the SCV of a skewed service time needs many)");

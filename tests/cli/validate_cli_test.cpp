@@ -34,6 +34,9 @@ TEST(KendallValidate, BadLevelsAndDurationsExitTwo) {
   const auto nice = kendall("validate --worker-nice 20 -q");
   EXPECT_EQ(nice.exit_code, 2);
   EXPECT_THAT(nice.err, HasSubstr("--worker-nice"));
+  const auto remeasure = kendall("validate --remeasure -1 -q");
+  EXPECT_EQ(remeasure.exit_code, 2);
+  EXPECT_THAT(remeasure.err, HasSubstr("--remeasure"));
 }
 
 TEST(KendallCalibrate, NeedsATargetAndSaysWhereItFailed) {
