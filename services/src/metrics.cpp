@@ -130,29 +130,57 @@ std::string Metrics::render(const Gauges& gauges) const {
   line("# TYPE kendall_worker_busy_seconds_squared_total counter");
   fmt::format_to(std::back_inserter(out), "kendall_worker_busy_seconds_squared_total {}\n",
                  gauges.worker_busy_seconds_squared);
-  // The holds in blocks: one series per block size, labelled with its jobs per block.
-  const auto per_block_size = [&](std::string_view name, std::string_view help, auto value_of) {
+  // Values in blocks (holds, arrival gaps): one series per block size, labelled with its jobs
+  // per block.
+  const auto per_block_size = [&](const std::array<HoldBlocks::Scale, HoldBlocks::kScales>& scales,
+                                  std::string_view name, std::string_view help, auto value_of) {
     line(fmt::format("# HELP {} {}", name, help));
     line(fmt::format("# TYPE {} counter", name));
-    for (const HoldBlocks::Scale& scale : gauges.worker_hold_blocks)
+    for (const HoldBlocks::Scale& scale : scales)
       fmt::format_to(std::back_inserter(out), "{}{{jobs=\"{}\"}} {}\n", name, scale.jobs_per_block,
                      value_of(scale));
   };
-  per_block_size("kendall_worker_hold_blocks_total",
+  per_block_size(gauges.worker_hold_blocks, "kendall_worker_hold_blocks_total",
                  "Blocks of consecutive jobs (jobs per block as label) the workers finished.",
                  [](const HoldBlocks::Scale& scale) { return scale.blocks; });
-  per_block_size("kendall_worker_hold_block_seconds_total",
+  per_block_size(gauges.worker_hold_blocks, "kendall_worker_hold_block_seconds_total",
                  "Sum over those blocks of the block's total hold (s): their own mean, free of the "
                  "jobs outside complete blocks.",
                  [](const HoldBlocks::Scale& scale) { return scale.block_seconds; });
-  per_block_size("kendall_worker_hold_block_seconds_squared_total",
+  per_block_size(gauges.worker_hold_blocks, "kendall_worker_hold_block_seconds_squared_total",
                  "Sum over those blocks of the block's total hold squared (s^2): how the holds' "
                  "sums spread (their dispersion over time).",
                  [](const HoldBlocks::Scale& scale) { return scale.block_seconds_squared; });
-  per_block_size("kendall_worker_hold_block_seconds_cubed_total",
+  per_block_size(gauges.worker_hold_blocks, "kendall_worker_hold_block_seconds_cubed_total",
                  "Sum over those blocks of the block's total hold cubed (s^3): whether the sums "
                  "are skewed (slow runs rarer and deeper than fast ones).",
                  [](const HoldBlocks::Scale& scale) { return scale.block_seconds_cubed; });
+
+  line(
+      "# HELP kendall_queue_arrival_gaps_total Gaps between consecutive jobs accepted into the "
+      "worker queue (with the two counters below: the arrivals' SCV as the queue sees them).");
+  line("# TYPE kendall_queue_arrival_gaps_total counter");
+  fmt::format_to(std::back_inserter(out), "kendall_queue_arrival_gaps_total {}\n",
+                 gauges.queue_arrival_gaps);
+  line("# HELP kendall_queue_arrival_gap_seconds_total Sum of those gaps (s).");
+  line("# TYPE kendall_queue_arrival_gap_seconds_total counter");
+  fmt::format_to(std::back_inserter(out), "kendall_queue_arrival_gap_seconds_total {}\n",
+                 gauges.queue_arrival_gap_seconds);
+  line("# HELP kendall_queue_arrival_gap_seconds_squared_total Sum of those gaps squared (s^2).");
+  line("# TYPE kendall_queue_arrival_gap_seconds_squared_total counter");
+  fmt::format_to(std::back_inserter(out), "kendall_queue_arrival_gap_seconds_squared_total {}\n",
+                 gauges.queue_arrival_gap_seconds_squared);
+  per_block_size(gauges.queue_arrival_gap_blocks, "kendall_queue_arrival_gap_blocks_total",
+                 "Blocks of consecutive arrival gaps (gaps per block as label).",
+                 [](const HoldBlocks::Scale& scale) { return scale.blocks; });
+  per_block_size(gauges.queue_arrival_gap_blocks, "kendall_queue_arrival_gap_block_seconds_total",
+                 "Sum over those blocks of the time the block's gaps span (s).",
+                 [](const HoldBlocks::Scale& scale) { return scale.block_seconds; });
+  per_block_size(gauges.queue_arrival_gap_blocks,
+                 "kendall_queue_arrival_gap_block_seconds_squared_total",
+                 "Sum over those blocks of that span squared (s^2): the arrivals' index of "
+                 "dispersion for intervals, how bunched they are over many arrivals.",
+                 [](const HoldBlocks::Scale& scale) { return scale.block_seconds_squared; });
 
   const std::pair<const char*, std::size_t> gauge_values[] = {
       {"kendall_http_requests_in_flight", gauges.in_flight},

@@ -68,7 +68,11 @@ struct Server::State {
             usage.jobs,
             usage.busy_seconds,
             usage.busy_seconds_squared,
-            usage.blocks.scales()};
+            usage.blocks.scales(),
+            usage.arrival_gaps,
+            usage.arrival_gap_seconds,
+            usage.arrival_gap_seconds_squared,
+            usage.arrival_blocks.scales()};
   }
 
   void begin_shutdown() {

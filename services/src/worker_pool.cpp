@@ -29,7 +29,16 @@ bool WorkerPool::try_submit(Job job) {
     if (stopping_ || queue_.size() >= queue_limit_ + idle) {
       return false;
     }
-    queue_.push_back({std::move(job), std::chrono::steady_clock::now()});
+    const auto now = std::chrono::steady_clock::now();
+    if (last_arrival_ != std::chrono::steady_clock::time_point{}) {
+      const double gap = std::chrono::duration<double>(now - last_arrival_).count();
+      ++usage_.arrival_gaps;
+      usage_.arrival_gap_seconds += gap;
+      usage_.arrival_gap_seconds_squared += gap * gap;
+      usage_.arrival_blocks.add(gap);
+    }
+    last_arrival_ = now;
+    queue_.push_back({std::move(job), now});
   }
   ready_.notify_one();
   return true;

@@ -27,7 +27,9 @@ class HandlersTest : public ::testing::Test {
                     HoldBlocks blocks;  // holds 0.1 s and 0.15 s: one block of two, 0.25² s²
                     blocks.add(0.1);
                     blocks.add(0.15);
-                    return Gauges{1, 2, 3, 4, 5, 0.25, 0.0125, blocks.scales()};
+                    return Gauges{1, 2,    3,      4,
+                                  5, 0.25, 0.0125, blocks.scales(),
+                                  6, 0.5,  0.0625, HoldBlocks{}.scales()};
                   }),
         login_(ServiceKind::login, *store_, hasher_, &signer_, metrics_, [] { return Gauges{}; }) {}
 
@@ -222,9 +224,13 @@ TEST_F(HandlersTest, MetricsArePrometheusTextWithTheGauges) {
                       "\"0.005\"} 1\n"),
             std::string::npos);
   for (const char* line :
-       {"kendall_http_requests_in_flight 1\n", "kendall_queue_length 2\n",
-        "kendall_workers_busy 3\n", "kendall_connections 4\n", "kendall_workers 2\n",
-        "kendall_queue_limit 8\n", "kendall_worker_jobs_total 5\n",
+       {"kendall_http_requests_in_flight 1\n",
+        "kendall_queue_length 2\n",
+        "kendall_workers_busy 3\n",
+        "kendall_connections 4\n",
+        "kendall_workers 2\n",
+        "kendall_queue_limit 8\n",
+        "kendall_worker_jobs_total 5\n",
         "kendall_worker_busy_seconds_total 0.25\n",
         "kendall_worker_busy_seconds_squared_total 0.0125\n",
         "kendall_worker_hold_blocks_total{jobs=\"2\"} 1\n",
@@ -232,7 +238,12 @@ TEST_F(HandlersTest, MetricsArePrometheusTextWithTheGauges) {
         "kendall_worker_hold_block_seconds_squared_total{jobs=\"2\"} 0.0625\n",
         "kendall_worker_hold_block_seconds_cubed_total{jobs=\"2\"} 0.015625\n",
         "kendall_worker_hold_blocks_total{jobs=\"4\"} 0\n",
-        "kendall_worker_hold_blocks_total{jobs=\"4096\"} 0\n"}) {
+        "kendall_worker_hold_blocks_total{jobs=\"4096\"} 0\n",
+        "kendall_queue_arrival_gaps_total 6\n",
+        "kendall_queue_arrival_gap_seconds_total 0.5\n",
+        "kendall_queue_arrival_gap_seconds_squared_total 0.0625\n",
+        "kendall_queue_arrival_gap_blocks_total{jobs=\"2\"} 0\n",
+        "kendall_queue_arrival_gap_block_seconds_squared_total{jobs=\"4096\"} 0\n"}) {
     EXPECT_NE(text.find(line), std::string::npos) << line;
   }
   EXPECT_NE(text.find("kendall_queue_wait_seconds_count 0\n"), std::string::npos);

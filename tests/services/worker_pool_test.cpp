@@ -97,6 +97,26 @@ TEST(WorkerPool, UsageSumsTheSquaresOfTheHolds) {
   EXPECT_EQ(scales[1].blocks, 0u);
 }
 
+// Three jobs submitted at least 20 ms and then 40 ms apart: two gaps, each at least its sleep,
+// and the squares' sum at least 0.02² + 0.04², and short of the gaps' sum squared by exactly
+// 2·g1·g2 ≥ 2 × 0.02 × 0.04 (however late the sleeps wake).
+TEST(WorkerPool, UsageSumsTheGapsBetweenArrivalsAndTheirSquares) {
+  WorkerPool pool(1, 4);
+  EXPECT_TRUE(pool.try_submit([](auto) {}));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_TRUE(pool.try_submit([](auto) {}));
+  std::this_thread::sleep_for(std::chrono::milliseconds(40));
+  EXPECT_TRUE(pool.try_submit([](auto) {}));
+  pool.shutdown();
+  const WorkerPool::Usage usage = pool.usage();
+  EXPECT_EQ(usage.arrival_gaps, 2u);
+  EXPECT_GE(usage.arrival_gap_seconds, 0.060);
+  EXPECT_LT(usage.arrival_gap_seconds, 5.0);
+  EXPECT_GE(usage.arrival_gap_seconds_squared, 0.02 * 0.02 + 0.04 * 0.04);
+  EXPECT_LE(usage.arrival_gap_seconds_squared,
+            usage.arrival_gap_seconds * usage.arrival_gap_seconds - 2 * 0.02 * 0.04 + 1e-12);
+}
+
 }  // namespace
 }  // namespace kendall::services
 

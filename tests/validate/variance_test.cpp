@@ -49,6 +49,22 @@ TEST(WorkerHoldScv, IsTheVarianceOfTheHoldsBetweenScrapesOverTheirMeanSquared) {
   EXPECT_NEAR(*worker_hold_per_job(before, after), 0.002, 1e-12);
 }
 
+// Gaps of 1, 2 and 3 ms between the scrapes: mean 2 ms, variance (1 + 0 + 1)/3 ms², SCV 1/6.
+TEST(QueueArrivalScv, IsTheVarianceOfTheGapsBetweenScrapesOverTheirMeanSquared) {
+  const auto gaps = [](int count, double sum, double squares) {
+    return "kendall_queue_arrival_gaps_total " + std::to_string(count) +
+           "\nkendall_queue_arrival_gap_seconds_total " + std::to_string(sum) +
+           "\nkendall_queue_arrival_gap_seconds_squared_total " + std::to_string(squares) + "\n";
+  };
+  const Samples before = parse_prometheus(gaps(5, 0.5, 0.25), "before");
+  const Samples after = parse_prometheus(gaps(8, 0.506, 0.250014), "after");
+  ASSERT_TRUE(queue_arrival_scv(before, after));
+  EXPECT_NEAR(*queue_arrival_scv(before, after), 1.0 / 6, 1e-6);
+  EXPECT_FALSE(queue_arrival_scv(before, before));  // no gap in between
+  const Samples older = parse_prometheus("kendall_worker_jobs_total 10\n", "older service");
+  EXPECT_FALSE(queue_arrival_scv(older, older));
+}
+
 // Four jobs taken between the scrapes, having waited 0.01 s for a worker in all: 2.5 ms each.
 TEST(QueueWaitPerJob, IsTheHistogramsMeanBetweenScrapes) {
   const auto queue = [](int count, double sum) {
@@ -118,6 +134,29 @@ TEST(WorkerHoldDispersion, IsTheVarianceOfTheBlockSumsOverTheirSizeTimesTheMeanS
   EXPECT_NEAR(points[0].index, 0.1, 1e-9);
   EXPECT_EQ(points[1].jobs, 4.0);
   EXPECT_NEAR(points[1].index, 0.2, 1e-9);
+}
+
+// 64 blocks of two gaps between arrivals: 32 spanning 1 ms and 32 spanning 3 ms (mean 2 ms, a
+// gap's mean 1 ms, variance 1 · 64/63 ms²): J(2) = (64/63) / (2 · 1). Only the arrival counters
+// are read: the holds' say nothing here.
+TEST(QueueArrivalDispersion, IsTheVarianceOfTheGapBlocksOverTheirSizeTimesTheMeanSquared) {
+  const Samples before = parse_prometheus(
+      "kendall_queue_arrival_gap_blocks_total{jobs=\"2\"} 0\n"
+      "kendall_queue_arrival_gap_block_seconds_total{jobs=\"2\"} 0\n"
+      "kendall_queue_arrival_gap_block_seconds_squared_total{jobs=\"2\"} 0\n"
+      "kendall_worker_hold_blocks_total{jobs=\"2\"} 0\n",
+      "before");
+  const Samples after = parse_prometheus(
+      "kendall_queue_arrival_gap_blocks_total{jobs=\"2\"} 64\n"
+      "kendall_queue_arrival_gap_block_seconds_total{jobs=\"2\"} 0.128\n"
+      "kendall_queue_arrival_gap_block_seconds_squared_total{jobs=\"2\"} 0.00032\n"
+      "kendall_worker_hold_blocks_total{jobs=\"2\"} 640\n",
+      "after");
+  const auto points = queue_arrival_dispersion(before, after);
+  ASSERT_EQ(points.size(), 1u);
+  EXPECT_EQ(points[0].jobs, 2.0);
+  EXPECT_NEAR(points[0].index, (64.0 / 63) / 2, 1e-9);
+  EXPECT_TRUE(worker_hold_dispersion(before, after).empty());
 }
 
 // 64 blocks of two: 48 summing to 3 ms and 16 to 7 ms (mean 4 ms, deviations -1 and +3 ms).

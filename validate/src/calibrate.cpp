@@ -189,17 +189,31 @@ std::optional<double> worker_hold_scv(const Samples& before, const Samples& afte
   return std::max(0.0, *squares / *jobs - *mean * *mean) / (*mean * *mean);
 }
 
-std::vector<model::DispersionPoint> worker_hold_dispersion(const Samples& before,
-                                                           const Samples& after) {
+std::optional<double> queue_arrival_scv(const Samples& before, const Samples& after) {
+  const auto gaps = counter_delta(before, after, "kendall_queue_arrival_gaps_total");
+  const auto sum = counter_delta(before, after, "kendall_queue_arrival_gap_seconds_total");
+  const auto squares =
+      counter_delta(before, after, "kendall_queue_arrival_gap_seconds_squared_total");
+  if (!gaps || !sum || !squares || *gaps < 2 || !(*sum > 0))
+    return std::nullopt;
+  const double mean = *sum / *gaps;
+  return std::max(0.0, *squares / *gaps - mean * mean) / (mean * mean);
+}
+
+namespace {
+
+// The index of dispersion (and skew index, with cubes) of values a service sums in blocks of
+// 2, 4, … 4096 under `prefix`: prefix_blocks_total, prefix_block_seconds_total, …
+std::vector<model::DispersionPoint> block_dispersion(const Samples& before, const Samples& after,
+                                                     const std::string& prefix) {
   std::vector<model::DispersionPoint> points;
   // The service writes the block sizes 2, 4, … 4096; read whichever it has.
   for (std::uint64_t jobs = 2; jobs <= 4096; jobs *= 2) {
     const std::string label = fmt::format("{{jobs=\"{}\"}}", jobs);
-    const auto blocks = counter_delta(before, after, "kendall_worker_hold_blocks_total" + label);
-    const auto sums =
-        counter_delta(before, after, "kendall_worker_hold_block_seconds_total" + label);
+    const auto blocks = counter_delta(before, after, prefix + "_blocks_total" + label);
+    const auto sums = counter_delta(before, after, prefix + "_block_seconds_total" + label);
     const auto squares =
-        counter_delta(before, after, "kendall_worker_hold_block_seconds_squared_total" + label);
+        counter_delta(before, after, prefix + "_block_seconds_squared_total" + label);
     if (!blocks || !sums || !squares || *blocks < kMinDispersionBlocks || !(*sums > 0))
       break;
     // The blocks' own mean, not the level's: a block sum's variance is a few parts in a
@@ -212,8 +226,7 @@ std::vector<model::DispersionPoint> worker_hold_dispersion(const Samples& before
     const double job_mean = block_mean / m;
     model::DispersionPoint point{m, variance / (m * job_mean * job_mean)};
     // The sums' third cumulant (k-statistic k₃), from services that count cubes too.
-    const auto cubes =
-        counter_delta(before, after, "kendall_worker_hold_block_seconds_cubed_total" + label);
+    const auto cubes = counter_delta(before, after, prefix + "_block_seconds_cubed_total" + label);
     if (cubes) {
       const double n = *blocks;
       const double central =
@@ -224,6 +237,18 @@ std::vector<model::DispersionPoint> worker_hold_dispersion(const Samples& before
     points.push_back(point);
   }
   return points;
+}
+
+}  // namespace
+
+std::vector<model::DispersionPoint> worker_hold_dispersion(const Samples& before,
+                                                           const Samples& after) {
+  return block_dispersion(before, after, "kendall_worker_hold");
+}
+
+std::vector<model::DispersionPoint> queue_arrival_dispersion(const Samples& before,
+                                                             const Samples& after) {
+  return block_dispersion(before, after, "kendall_queue_arrival_gap");
 }
 
 Calibration calibrate(const CalibrationTarget& target, const CalibrationOptions& options) {

@@ -84,6 +84,8 @@ Json to_json(const ValidationReport& report) {
     measured["server_hold_scv"] = optional_number(l.server_hold_scv);
     measured["server_hold_dispersion"] = dispersion_json(l.server_hold_dispersion);
     measured["server_queue_wait"] = optional_number(l.server_queue_wait);
+    measured["server_arrival_scv"] = optional_number(l.server_arrival_scv);
+    measured["server_arrival_dispersion"] = dispersion_json(l.server_arrival_dispersion);
     level["measured"] = measured;
     level["model_inputs"] = {
         {"from", l.model_inputs},

@@ -47,6 +47,11 @@ struct Gauges {
   double worker_busy_seconds_squared = 0;  ///< counter: the sum of those holds squared
   /// counters: consecutive holds summed in blocks, squared (their dispersion over time)
   std::array<HoldBlocks::Scale, HoldBlocks::kScales> worker_hold_blocks{};
+  std::uint64_t queue_arrival_gaps = 0;          ///< counter: gaps between accepted jobs
+  double queue_arrival_gap_seconds = 0;          ///< counter: their sum
+  double queue_arrival_gap_seconds_squared = 0;  ///< counter: their squares' sum
+  /// counters: consecutive gaps summed in blocks, squared (the arrivals' bunching over time)
+  std::array<HoldBlocks::Scale, HoldBlocks::kScales> queue_arrival_gap_blocks{};
 };
 
 /// Thread-safe and lock-free: counters are atomics indexed by route and status code.

@@ -55,6 +55,16 @@ class WorkerPool {
     double busy_seconds = 0;
     double busy_seconds_squared = 0;
     HoldBlocks blocks;  ///< the holds in order, summed in blocks (hold_blocks.hpp)
+    /// The gaps between consecutive accepted jobs, as the queue sees them arrive: their count,
+    /// sum and sum of squares give the arrivals' SCV. A client's Poisson sends reach the queue
+    /// in bunches when the I/O thread that reads them waits for a core.
+    std::uint64_t arrival_gaps = 0;
+    double arrival_gap_seconds = 0;
+    double arrival_gap_seconds_squared = 0;
+    /// The same gaps in order, summed in blocks: the arrivals' index of dispersion for
+    /// intervals. Bunches of two or three raise the gaps' SCV; only bunching over many arrivals
+    /// lengthens the queue much.
+    HoldBlocks arrival_blocks;
   };
   Usage usage() const;
 
@@ -72,6 +82,7 @@ class WorkerPool {
   std::deque<Entry> queue_;
   std::size_t busy_ = 0;
   Usage usage_;
+  std::chrono::steady_clock::time_point last_arrival_{};  ///< of the last accepted job
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };

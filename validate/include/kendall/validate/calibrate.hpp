@@ -112,6 +112,12 @@ std::optional<double> queue_wait_per_job(const Samples& before, const Samples& a
 /// nothing without that counter or with fewer than two jobs in between.
 std::optional<double> worker_hold_scv(const Samples& before, const Samples& after);
 
+/// The SCV of the gaps between jobs arriving at the worker queue between two scrapes
+/// (kendall_queue_arrival_gap_seconds_total and its squares over kendall_queue_arrival_gaps_total):
+/// how bunched the arrivals are where they wait, after the I/O thread. Nothing without those
+/// counters or with fewer than two gaps in between.
+std::optional<double> queue_arrival_scv(const Samples& before, const Samples& after);
+
 /// Fewest blocks a scale needs between two scrapes before its dispersion is reported: the
 /// variance of 64 block sums is within about ±18% (one standard error).
 inline constexpr double kMinDispersionBlocks = 64;
@@ -123,5 +129,11 @@ inline constexpr double kMinDispersionBlocks = 64;
 /// Empty for services without those counters.
 std::vector<model::DispersionPoint> worker_hold_dispersion(const Samples& before,
                                                            const Samples& after);
+
+/// The same for the gaps between jobs arriving at the worker queue (kendall_queue_arrival_gap_*):
+/// the arrivals' index of dispersion for intervals, J(m) = Var(gap_1+…+gap_m) / (m E[gap]²).
+/// 1 at every m for Poisson arrivals; bunches of a few raise J(2) but not J(1024).
+std::vector<model::DispersionPoint> queue_arrival_dispersion(const Samples& before,
+                                                             const Samples& after);
 
 }  // namespace kendall::validation

@@ -105,6 +105,9 @@ struct LevelResult {
   /// Mean wait in the service's queue for a worker during the step (kendall_queue_wait_seconds):
   /// the part of the latency the queueing model is about.
   std::optional<double> server_queue_wait;
+  /// The SCV of the gaps between jobs arriving at the worker queue during the step.
+  std::optional<double> server_arrival_scv;
+  std::vector<model::DispersionPoint> server_arrival_dispersion;  ///< J(m) of those gaps
   /// The holds' index of dispersion I(m) at block sizes m during the step: c_s² at every m when
   /// holds are independent, more when slow holds come in runs (a machine slower for a while).
   std::vector<model::DispersionPoint> server_hold_dispersion;
