@@ -482,20 +482,6 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
           i + 1, *level.measured_utilization, level.utilization,
           format_duration(level.model_service_time), format_duration(level.placement_service_time),
           level.placed_from, *level.measured_utilization));
-    // The model takes the sends' Poisson arrivals at the queue; say when the queue saw otherwise.
-    if (!o.closed && level.server_arrival_scv && *level.server_arrival_scv > 1.5 &&
-        level.send_gap_scv && *level.send_gap_scv < 1.3) {
-      std::string over_many;
-      if (!level.server_arrival_dispersion.empty()) {
-        const model::DispersionPoint& widest = level.server_arrival_dispersion.back();
-        over_many = fmt::format(", {:.2f} over {:.0f} gaps", widest.index, widest.jobs);
-      }
-      report.notes.push_back(fmt::format(
-          "level {}: requests reached the worker queue bunched (the gaps' SCV {:.2f}{}) though "
-          "they were sent as Poisson arrivals (SCV {:.2f}): the I/O thread that reads them waited "
-          "for a core; the model takes the arrivals as sent",
-          i + 1, *level.server_arrival_scv, over_many, *level.send_gap_scv));
-    }
     if (!o.closed && level.late_sends * 100 > level.requests)
       report.notes.push_back(fmt::format(
           "level {}: {} sends started over 1 ms late: the load generator was short of CPU", i + 1,
