@@ -22,11 +22,11 @@ bool is_exponential(const Distribution& d) {
 }
 
 /// Workers sharing fewer cores, where the time-shared model applies: one queue per replica (or
-/// one replica), no queue limit, no speed runs. Elsewhere the cores are FCFS servers.
+/// one replica), no queue limit. Elsewhere the cores are FCFS servers.
 bool time_shared(const Service& service) {
   return service.type == ServiceType::queue && service.cores && *service.cores < service.workers &&
          (service.balancer != Balancer::least_request || service.replicas == 1) &&
-         !service.queue_limit && service.service_dispersion.empty();
+         !service.queue_limit;
 }
 
 /// A service with no traffic: nothing waits, each visit takes its service time.
@@ -68,6 +68,7 @@ ServiceSolution solve_service(const Service& service, double rate, const Distrib
   input.scv_arrival = service.balancer == Balancer::round_robin ? 1.0 / service.replicas : 1.0;
   input.percentiles = false;  // classes convolve their own sojourns
   if (time_shared(service)) {
+    input.service_dispersion = service.service_dispersion;
     TimeSharedSolution shared = solve_time_shared(input, service.workers);
     shared.station.method = fmt::format("{} per replica × {} ({})", shared.station.method, copies,
                                         to_string(service.balancer));
@@ -305,7 +306,7 @@ SystemResult analyze_open(const System& system, const AnalysisOptions& options) 
                             service.name, service.workers, *service.cores)
               : fmt::format(
                     "{}: {} workers share {} cores: modelled as {} servers in FCFS "
-                    "order (with a queue limit, a service_dispersion or least-request "
+                    "order (with a queue limit or least-request "
                     "over replicas there is no time-shared model); the OS shares the cores evenly, "
                     "which kendall simulate does",
                     service.name, service.workers, *service.cores, *service.cores));

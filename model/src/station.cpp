@@ -365,22 +365,7 @@ StationMetrics solve_ggc(const StationInput& input) {
   if (variability.shape_scv > 1)
     wait_probability = std::max(wait_probability, std::min(1.0, a / c));
   out.probability_of_waiting = wait_probability;
-  WaitingTimeDistribution waiting;
-  if (wait_probability > 0) {
-    const double conditional_mean = mean_wait / wait_probability;
-    if (variability.shape_scv > 1) {
-      // Three moments where the modulated motion gives an H2 for them: the long waits of slow
-      // runs make a heavier tail than the balanced-means fit to two moments puts at p95.
-      const auto fit =
-          detail::fit_hyperexponential(conditional_mean, variability.shape_scv,
-                                       variability.shape_third)
-              .value_or(detail::fit_hyperexponential(conditional_mean, variability.shape_scv));
-      waiting.probability_of_waiting = wait_probability;
-      waiting.terms = {ErlangTerm{fit.p1, 1, fit.rate1}, ErlangTerm{1 - fit.p1, 1, fit.rate2}};
-    } else {
-      waiting = exponential_wait(wait_probability, conditional_mean);
-    }
-  }
+  WaitingTimeDistribution waiting = detail::shaped_wait(wait_probability, mean_wait, variability);
   if (input.percentiles) {
     out.response_time_percentiles = sojourn_percentiles(waiting, input.service);
     out.percentile_method =
@@ -395,6 +380,30 @@ StationMetrics solve_ggc(const StationInput& input) {
 }
 
 }  // namespace
+
+namespace detail {
+
+WaitingTimeDistribution shaped_wait(double wait_probability, double mean_wait,
+                                    const SpeedRunsWait& variability) {
+  WaitingTimeDistribution waiting;
+  if (wait_probability > 0 && mean_wait > 0) {
+    const double conditional_mean = mean_wait / wait_probability;
+    if (variability.shape_scv > 1) {
+      // Three moments where the modulated motion gives an H2 for them: the long waits of slow
+      // runs make a heavier tail than the balanced-means fit to two moments puts at p95.
+      const auto fit =
+          fit_hyperexponential(conditional_mean, variability.shape_scv, variability.shape_third)
+              .value_or(fit_hyperexponential(conditional_mean, variability.shape_scv));
+      waiting.probability_of_waiting = wait_probability;
+      waiting.terms = {ErlangTerm{fit.p1, 1, fit.rate1}, ErlangTerm{1 - fit.p1, 1, fit.rate2}};
+    } else {
+      waiting = exponential_wait(wait_probability, conditional_mean);
+    }
+  }
+  return waiting;
+}
+
+}  // namespace detail
 
 StationMetrics solve_station(QueueModel model, const StationInput& input) {
   check_input(model, input);

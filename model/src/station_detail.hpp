@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "kendall/model/speed_runs.hpp"
 #include "kendall/model/station.hpp"
 
 namespace kendall::model::detail {
@@ -31,6 +32,12 @@ HyperExponentialFit fit_hyperexponential(double mean, double scv);
 /// phases' mean lengths u₁, u₂ and p are the two-point law with moments E[X^k]/k!); nothing when
 /// no H2 has them (it needs E[X³] E[X] >= 1.5 E[X²]²).
 std::optional<HyperExponentialFit> fit_hyperexponential(double mean, double scv, double third);
+
+/// The wait given its mean and the probability of waiting at all: exponential given that it
+/// waits, or the two-phase hyperexponential of `variability`'s shape when runs of slow jobs
+/// spread the waits (shape_scv > 1); no terms when nothing waits.
+WaitingTimeDistribution shaped_wait(double wait_probability, double mean_wait,
+                                    const SpeedRunsWait& variability);
 
 /// M/M/c/K: every field of the metrics except percentiles. See station_finite.cpp.
 StationMetrics solve_mmck(const StationInput& input);

@@ -20,6 +20,9 @@
 
 #include <fmt/format.h>
 
+#include "kendall/model/speed_runs.hpp"
+#include "station_detail.hpp"
+
 namespace kendall::model::detail {
 
 TimeSharedSolution solve_time_shared(const StationInput& input, int workers) {
@@ -27,13 +30,15 @@ TimeSharedSolution solve_time_shared(const StationInput& input, int workers) {
   const double mean_work = input.service.mean;
   StationInput markovian = input;
   markovian.service = Distribution::exponential(mean_work);
+  markovian.service_dispersion.clear();
   markovian.percentiles = false;
   TimeSharedSolution out;
   out.station = solve_station(QueueModel::mmc, markovian);
   StationMetrics& m = out.station;
   m.method = fmt::format(
       "{} workers time-sharing {} cores: M/M/c occupancy (processor sharing), the wait for a "
-      "worker scaled by (c_a² + c_s²)/2: approximate, exact for exponential work",
+      "worker scaled as a c-server queue's by (c_a² + c_s²)/2 and the speed's runs: approximate, "
+      "exact for exponential work",
       workers, c);
   if (!m.stable)
     return out;
@@ -52,7 +57,15 @@ TimeSharedSolution solve_time_shared(const StationInput& input, int workers) {
 
   const double waiting_probability = erlang * std::pow(rho, workers - c);
   const double markovian_queue = erlang * std::pow(rho, workers - c + 1) / (1 - rho);
-  const double queue = markovian_queue * (input.scv_arrival + input.service.scv) / 2;
+  // The queue beyond the workers waits as a c-server queue does for the work's variability:
+  // Allen–Cunneen's (c_a² + c_s²)/2, and with a service_dispersion the extra wait of cores
+  // whose speed wanders in runs (speed_runs.hpp), which lengthens every wait in the runs' slow
+  // spells whoever holds the cores.
+  SpeedRunsWait variability{(input.scv_arrival + input.service.scv) / 2, 1.0};
+  if (!input.service_dispersion.empty())
+    variability = speed_runs_wait(rho, input.scv_arrival, erlang,
+                                  fit_speed_runs(input.service_dispersion, input.service.scv));
+  const double queue = markovian_queue * variability.factor;
   const double mean_wait = queue / input.arrival_rate;
   const double in_worker = mean_work * mean_factor(out.stretch);
   m.mean_waiting_time = mean_wait;
@@ -60,11 +73,7 @@ TimeSharedSolution solve_time_shared(const StationInput& input, int workers) {
   m.mean_queue_length = queue;
   m.mean_number_in_system = input.arrival_rate * (mean_wait + in_worker);
   m.probability_of_waiting = waiting_probability;
-  m.waiting_time = WaitingTimeDistribution{};
-  if (waiting_probability > 0 && mean_wait > 0) {
-    m.waiting_time->probability_of_waiting = waiting_probability;
-    m.waiting_time->terms.push_back(ErlangTerm{1.0, 1, waiting_probability / mean_wait});
-  }
+  m.waiting_time = shaped_wait(waiting_probability, mean_wait, variability);
   return out;
 }
 

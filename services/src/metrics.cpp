@@ -181,6 +181,29 @@ std::string Metrics::render(const Gauges& gauges) const {
                  "Sum over those blocks of that span squared (s^2): the arrivals' index of "
                  "dispersion for intervals, how bunched they are over many arrivals.",
                  [](const HoldBlocks::Scale& scale) { return scale.block_seconds_squared; });
+  line(
+      "# HELP kendall_worker_cpu_seconds_total CPU time the workers' threads used running jobs "
+      "(without the waits for a core a hold includes).");
+  line("# TYPE kendall_worker_cpu_seconds_total counter");
+  fmt::format_to(std::back_inserter(out), "kendall_worker_cpu_seconds_total {}\n",
+                 gauges.worker_cpu_seconds);
+  line("# HELP kendall_worker_cpu_seconds_squared_total Sum of each job's CPU time squared (s^2).");
+  line("# TYPE kendall_worker_cpu_seconds_squared_total counter");
+  fmt::format_to(std::back_inserter(out), "kendall_worker_cpu_seconds_squared_total {}\n",
+                 gauges.worker_cpu_seconds_squared);
+  per_block_size(gauges.worker_cpu_blocks, "kendall_worker_cpu_blocks_total",
+                 "Blocks of consecutive jobs' CPU times (jobs per block as label).",
+                 [](const HoldBlocks::Scale& scale) { return scale.blocks; });
+  per_block_size(gauges.worker_cpu_blocks, "kendall_worker_cpu_block_seconds_total",
+                 "Sum over those blocks of the block's CPU time (s).",
+                 [](const HoldBlocks::Scale& scale) { return scale.block_seconds; });
+  per_block_size(gauges.worker_cpu_blocks, "kendall_worker_cpu_block_seconds_squared_total",
+                 "Sum over those blocks of the block's CPU time squared (s^2): the dispersion of "
+                 "the work itself over time, the machine's speed.",
+                 [](const HoldBlocks::Scale& scale) { return scale.block_seconds_squared; });
+  per_block_size(gauges.worker_cpu_blocks, "kendall_worker_cpu_block_seconds_cubed_total",
+                 "Sum over those blocks of the block's CPU time cubed (s^3).",
+                 [](const HoldBlocks::Scale& scale) { return scale.block_seconds_cubed; });
 
   const std::pair<const char*, std::size_t> gauge_values[] = {
       {"kendall_http_requests_in_flight", gauges.in_flight},

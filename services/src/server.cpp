@@ -72,7 +72,10 @@ struct Server::State {
             usage.arrival_gaps,
             usage.arrival_gap_seconds,
             usage.arrival_gap_seconds_squared,
-            usage.arrival_blocks.scales()};
+            usage.arrival_blocks.scales(),
+            usage.cpu_seconds,
+            usage.cpu_seconds_squared,
+            usage.cpu_blocks.scales()};
   }
 
   void begin_shutdown() {

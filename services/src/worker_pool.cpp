@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <ctime>
 
 namespace kendall::services {
 
@@ -73,6 +74,16 @@ WorkerPool::Usage WorkerPool::usage() const {
   return usage_;
 }
 
+namespace {
+
+double thread_cpu_seconds() {
+  timespec now{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
+}
+
+}  // namespace
+
 void WorkerPool::run() {
   if (nice_ != 0) {
     // Only this thread: on Linux a thread id names one thread for setpriority. Raising nice needs
@@ -93,16 +104,21 @@ void WorkerPool::run() {
       ++busy_;
       taken_at = std::chrono::steady_clock::now();
     }
+    const double cpu_before = thread_cpu_seconds();
     entry.job(taken_at - entry.queued_at);
     entry = Entry{};  // releasing what the job captured is part of its hold
     const double held =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - taken_at).count();
+    const double cpu = thread_cpu_seconds() - cpu_before;
     std::lock_guard lock(mutex_);
     --busy_;
     ++usage_.jobs;
     usage_.busy_seconds += held;
     usage_.busy_seconds_squared += held * held;
     usage_.blocks.add(held);
+    usage_.cpu_seconds += cpu;
+    usage_.cpu_seconds_squared += cpu * cpu;
+    usage_.cpu_blocks.add(cpu);
   }
 }
 

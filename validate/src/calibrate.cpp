@@ -189,6 +189,16 @@ std::optional<double> worker_hold_scv(const Samples& before, const Samples& afte
   return std::max(0.0, *squares / *jobs - *mean * *mean) / (*mean * *mean);
 }
 
+std::optional<double> worker_cpu_scv(const Samples& before, const Samples& after) {
+  const auto jobs = counter_delta(before, after, "kendall_worker_jobs_total");
+  const auto sum = counter_delta(before, after, "kendall_worker_cpu_seconds_total");
+  const auto squares = counter_delta(before, after, "kendall_worker_cpu_seconds_squared_total");
+  if (!jobs || !sum || !squares || *jobs < 2 || !(*sum > 0))
+    return std::nullopt;
+  const double mean = *sum / *jobs;
+  return std::max(0.0, *squares / *jobs - mean * mean) / (mean * mean);
+}
+
 std::optional<double> queue_arrival_scv(const Samples& before, const Samples& after) {
   const auto gaps = counter_delta(before, after, "kendall_queue_arrival_gaps_total");
   const auto sum = counter_delta(before, after, "kendall_queue_arrival_gap_seconds_total");
@@ -244,6 +254,11 @@ std::vector<model::DispersionPoint> block_dispersion(const Samples& before, cons
 std::vector<model::DispersionPoint> worker_hold_dispersion(const Samples& before,
                                                            const Samples& after) {
   return block_dispersion(before, after, "kendall_worker_hold");
+}
+
+std::vector<model::DispersionPoint> worker_cpu_dispersion(const Samples& before,
+                                                          const Samples& after) {
+  return block_dispersion(before, after, "kendall_worker_cpu");
 }
 
 std::vector<model::DispersionPoint> queue_arrival_dispersion(const Samples& before,

@@ -33,6 +33,13 @@ LevelInputs LevelModel::inputs(const LevelWork& work, int workers) const {
     in.service_mean = std::max(1e-6, *work.service_cpu - io_cpu);
     in.background_cpu = std::max(0.0, work.machine_cpu - in.service_mean);
     in.from_level = true;
+    // The jobs' own CPU times: their spread and their runs are the machine's speed, which the
+    // time-shared cores then share (a hold would add the waits for a core the model makes).
+    if (work.cpu_scv) {
+      in.service_scv = work.cpu_scv;
+      if (!closed)
+        in.dispersion = work.cpu_dispersion;
+    }
   } else if (work.hold_mean || work.job_mean) {
     in.service_mean = work.hold_mean ? *work.hold_mean : *work.job_mean;
     if (work.hold_mean)

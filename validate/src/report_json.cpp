@@ -86,6 +86,8 @@ Json to_json(const ValidationReport& report) {
     measured["server_queue_wait"] = optional_number(l.server_queue_wait);
     measured["server_arrival_scv"] = optional_number(l.server_arrival_scv);
     measured["server_arrival_dispersion"] = dispersion_json(l.server_arrival_dispersion);
+    measured["server_cpu_scv"] = optional_number(l.server_cpu_scv);
+    measured["server_cpu_dispersion"] = dispersion_json(l.server_cpu_dispersion);
     level["measured"] = measured;
     level["model_inputs"] = {
         {"from", l.model_inputs},

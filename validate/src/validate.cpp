@@ -386,6 +386,8 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
       level.server_queue_wait = queue_wait_per_job(*before, *after);
       level.server_arrival_scv = queue_arrival_scv(*before, *after);
       level.server_arrival_dispersion = queue_arrival_dispersion(*before, *after);
+      level.server_cpu_scv = worker_cpu_scv(*before, *after);
+      level.server_cpu_dispersion = worker_cpu_dispersion(*before, *after);
     }
 
     // The model's inputs measured over this level, as operational analysis does (Lazowska et
@@ -397,6 +399,8 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     work.job_mean = level.server_service_mean;
     work.hold_scv = level.server_hold_scv;
     work.hold_dispersion = level.server_hold_dispersion;
+    work.cpu_scv = level.server_cpu_scv;
+    work.cpu_dispersion = level.server_cpu_dispersion;
     if (run.service_cpu)
       work.service_cpu = *run.service_cpu / served;
     work.machine_cpu = machine_cpu / served;
@@ -466,9 +470,9 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     if (level.model_dispersion_factor && *level.model_dispersion_factor > 1.1) {
       const model::DispersionPoint& widest = level.model_service_dispersion.back();
       report.notes.push_back(fmt::format(
-          "level {}: slow holds came in runs (dispersion {:.2f} over {:.0f} jobs against an SCV "
+          "level {}: slow jobs came in runs (dispersion {:.2f} over {:.0f} jobs against an SCV "
           "of {:.2f}; fitted as a speed wandering by {}): the model's wait is {:.1f}× what "
-          "independent holds would give",
+          "independent service times would give",
           i + 1, widest.index, widest.jobs, level.model_service_scv.value_or(0),
           describe_runs(model::fit_speed_runs(level.model_service_dispersion,
                                               level.model_service_scv.value_or(0))),

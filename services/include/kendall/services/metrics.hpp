@@ -52,6 +52,10 @@ struct Gauges {
   double queue_arrival_gap_seconds_squared = 0;  ///< counter: their squares' sum
   /// counters: consecutive gaps summed in blocks, squared (the arrivals' bunching over time)
   std::array<HoldBlocks::Scale, HoldBlocks::kScales> queue_arrival_gap_blocks{};
+  double worker_cpu_seconds = 0;          ///< counter: CPU time the jobs' threads used
+  double worker_cpu_seconds_squared = 0;  ///< counter: each job's CPU time squared, summed
+  /// counters: consecutive jobs' CPU times summed in blocks (the machine's speed over time)
+  std::array<HoldBlocks::Scale, HoldBlocks::kScales> worker_cpu_blocks{};
 };
 
 /// Thread-safe and lock-free: counters are atomics indexed by route and status code.

@@ -65,6 +65,12 @@ class WorkerPool {
     /// intervals. Bunches of two or three raise the gaps' SCV; only bunching over many arrivals
     /// lengthens the queue much.
     HoldBlocks arrival_blocks;
+    /// The CPU time each job's thread used (CLOCK_THREAD_CPUTIME_ID), summed, squared and in
+    /// blocks: the work itself, without the waits for a core that a hold includes when more
+    /// workers than cores share them, so its dispersion is the machine's speed alone.
+    double cpu_seconds = 0;
+    double cpu_seconds_squared = 0;
+    HoldBlocks cpu_blocks;
   };
   Usage usage() const;
 

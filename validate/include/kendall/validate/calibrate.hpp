@@ -118,6 +118,10 @@ std::optional<double> worker_hold_scv(const Samples& before, const Samples& afte
 /// counters or with fewer than two gaps in between.
 std::optional<double> queue_arrival_scv(const Samples& before, const Samples& after);
 
+/// The SCV of the jobs' CPU times between two scrapes (kendall_worker_cpu_seconds_total and its
+/// squares over kendall_worker_jobs_total); nothing without them or with fewer than two jobs.
+std::optional<double> worker_cpu_scv(const Samples& before, const Samples& after);
+
 /// Fewest blocks a scale needs between two scrapes before its dispersion is reported: the
 /// variance of 64 block sums is within about ±18% (one standard error).
 inline constexpr double kMinDispersionBlocks = 64;
@@ -129,6 +133,11 @@ inline constexpr double kMinDispersionBlocks = 64;
 /// Empty for services without those counters.
 std::vector<model::DispersionPoint> worker_hold_dispersion(const Samples& before,
                                                            const Samples& after);
+
+/// The same for the jobs' CPU times (kendall_worker_cpu_*): the work without the waits for a core
+/// that holds include when more workers than cores share them.
+std::vector<model::DispersionPoint> worker_cpu_dispersion(const Samples& before,
+                                                          const Samples& after);
 
 /// The same for the gaps between jobs arriving at the worker queue (kendall_queue_arrival_gap_*):
 /// the arrivals' index of dispersion for intervals, J(m) = Var(gap_1+…+gap_m) / (m E[gap]²).

@@ -17,6 +17,9 @@ struct LevelWork {
   std::optional<double> job_mean;   ///< the job's own time in service (/metrics)
   std::optional<double> hold_scv;
   std::vector<model::DispersionPoint> hold_dispersion;
+  std::optional<double> cpu_scv;  ///< the SCV of the jobs' own CPU times (/metrics)
+  /// Their dispersion over time: the machine's speed, without the waits for a core.
+  std::vector<model::DispersionPoint> cpu_dispersion;
   std::optional<double> service_cpu;  ///< the service process's CPU per response
   double machine_cpu = 0;             ///< the whole machine's busy CPU per response
 };
