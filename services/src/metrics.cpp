@@ -113,25 +113,25 @@ std::string Metrics::render(const Gauges& gauges) const {
   fmt::format_to(std::back_inserter(out), "kendall_connections_refused_total {}\n",
                  refused_connections_.load());
 
-  line(
-      "# HELP kendall_worker_jobs_total Business requests the workers finished (with "
-      "kendall_worker_busy_seconds_total: the service time the queue sees).");
-  line("# TYPE kendall_worker_jobs_total counter");
-  fmt::format_to(std::back_inserter(out), "kendall_worker_jobs_total {}\n", gauges.worker_jobs);
-  line(
-      "# HELP kendall_worker_busy_seconds_total Time workers were held by jobs: service plus "
-      "handing the answer back.");
-  line("# TYPE kendall_worker_busy_seconds_total counter");
-  fmt::format_to(std::back_inserter(out), "kendall_worker_busy_seconds_total {}\n",
-                 gauges.worker_busy_seconds);
-  line(
-      "# HELP kendall_worker_busy_seconds_squared_total Sum of each job's hold squared (s^2): "
-      "with the two counters above, the holds' variance.");
-  line("# TYPE kendall_worker_busy_seconds_squared_total counter");
-  fmt::format_to(std::back_inserter(out), "kendall_worker_busy_seconds_squared_total {}\n",
-                 gauges.worker_busy_seconds_squared);
-  // Values in blocks (holds, arrival gaps): one series per block size, labelled with its jobs
-  // per block.
+  // One counter: its help, its type and its value.
+  const auto counter = [&](std::string_view name, std::string_view help, auto value) {
+    line(fmt::format("# HELP {} {}", name, help));
+    line(fmt::format("# TYPE {} counter", name));
+    fmt::format_to(std::back_inserter(out), "{} {}\n", name, value);
+  };
+  counter("kendall_worker_jobs_total",
+          "Business requests the workers finished (with kendall_worker_busy_seconds_total: the "
+          "service time the queue sees).",
+          gauges.worker_jobs);
+  counter("kendall_worker_busy_seconds_total",
+          "Time workers were held by jobs: service plus handing the answer back.",
+          gauges.worker_busy_seconds);
+  counter("kendall_worker_busy_seconds_squared_total",
+          "Sum of each job's hold squared (s^2): with the two counters above, the holds' "
+          "variance.",
+          gauges.worker_busy_seconds_squared);
+  // Values in blocks (holds, CPU times, arrival gaps): one series per block size, labelled with
+  // its values per block.
   const auto per_block_size = [&](const std::array<HoldBlocks::Scale, HoldBlocks::kScales>& scales,
                                   std::string_view name, std::string_view help, auto value_of) {
     line(fmt::format("# HELP {} {}", name, help));
@@ -140,70 +140,43 @@ std::string Metrics::render(const Gauges& gauges) const {
       fmt::format_to(std::back_inserter(out), "{}{{jobs=\"{}\"}} {}\n", name, scale.jobs_per_block,
                      value_of(scale));
   };
-  per_block_size(gauges.worker_hold_blocks, "kendall_worker_hold_blocks_total",
-                 "Blocks of consecutive jobs (jobs per block as label) the workers finished.",
-                 [](const HoldBlocks::Scale& scale) { return scale.blocks; });
-  per_block_size(gauges.worker_hold_blocks, "kendall_worker_hold_block_seconds_total",
-                 "Sum over those blocks of the block's total hold (s): their own mean, free of the "
-                 "jobs outside complete blocks.",
-                 [](const HoldBlocks::Scale& scale) { return scale.block_seconds; });
-  per_block_size(gauges.worker_hold_blocks, "kendall_worker_hold_block_seconds_squared_total",
-                 "Sum over those blocks of the block's total hold squared (s^2): how the holds' "
-                 "sums spread (their dispersion over time).",
-                 [](const HoldBlocks::Scale& scale) { return scale.block_seconds_squared; });
-  per_block_size(gauges.worker_hold_blocks, "kendall_worker_hold_block_seconds_cubed_total",
-                 "Sum over those blocks of the block's total hold cubed (s^3): whether the sums "
-                 "are skewed (slow runs rarer and deeper than fast ones).",
-                 [](const HoldBlocks::Scale& scale) { return scale.block_seconds_cubed; });
-
-  line(
-      "# HELP kendall_queue_arrival_gaps_total Gaps between consecutive jobs accepted into the "
-      "worker queue (with the two counters below: the arrivals' SCV as the queue sees them).");
-  line("# TYPE kendall_queue_arrival_gaps_total counter");
-  fmt::format_to(std::back_inserter(out), "kendall_queue_arrival_gaps_total {}\n",
-                 gauges.queue_arrival_gaps);
-  line("# HELP kendall_queue_arrival_gap_seconds_total Sum of those gaps (s).");
-  line("# TYPE kendall_queue_arrival_gap_seconds_total counter");
-  fmt::format_to(std::back_inserter(out), "kendall_queue_arrival_gap_seconds_total {}\n",
-                 gauges.queue_arrival_gap_seconds);
-  line("# HELP kendall_queue_arrival_gap_seconds_squared_total Sum of those gaps squared (s^2).");
-  line("# TYPE kendall_queue_arrival_gap_seconds_squared_total counter");
-  fmt::format_to(std::back_inserter(out), "kendall_queue_arrival_gap_seconds_squared_total {}\n",
-                 gauges.queue_arrival_gap_seconds_squared);
-  per_block_size(gauges.queue_arrival_gap_blocks, "kendall_queue_arrival_gap_blocks_total",
-                 "Blocks of consecutive arrival gaps (gaps per block as label).",
-                 [](const HoldBlocks::Scale& scale) { return scale.blocks; });
-  per_block_size(gauges.queue_arrival_gap_blocks, "kendall_queue_arrival_gap_block_seconds_total",
-                 "Sum over those blocks of the time the block's gaps span (s).",
-                 [](const HoldBlocks::Scale& scale) { return scale.block_seconds; });
-  per_block_size(gauges.queue_arrival_gap_blocks,
-                 "kendall_queue_arrival_gap_block_seconds_squared_total",
-                 "Sum over those blocks of that span squared (s^2): the arrivals' index of "
-                 "dispersion for intervals, how bunched they are over many arrivals.",
-                 [](const HoldBlocks::Scale& scale) { return scale.block_seconds_squared; });
-  line(
-      "# HELP kendall_worker_cpu_seconds_total CPU time the workers' threads used running jobs "
-      "(without the waits for a core a hold includes).");
-  line("# TYPE kendall_worker_cpu_seconds_total counter");
-  fmt::format_to(std::back_inserter(out), "kendall_worker_cpu_seconds_total {}\n",
-                 gauges.worker_cpu_seconds);
-  line("# HELP kendall_worker_cpu_seconds_squared_total Sum of each job's CPU time squared (s^2).");
-  line("# TYPE kendall_worker_cpu_seconds_squared_total counter");
-  fmt::format_to(std::back_inserter(out), "kendall_worker_cpu_seconds_squared_total {}\n",
-                 gauges.worker_cpu_seconds_squared);
-  per_block_size(gauges.worker_cpu_blocks, "kendall_worker_cpu_blocks_total",
-                 "Blocks of consecutive jobs' CPU times (jobs per block as label).",
-                 [](const HoldBlocks::Scale& scale) { return scale.blocks; });
-  per_block_size(gauges.worker_cpu_blocks, "kendall_worker_cpu_block_seconds_total",
-                 "Sum over those blocks of the block's CPU time (s).",
-                 [](const HoldBlocks::Scale& scale) { return scale.block_seconds; });
-  per_block_size(gauges.worker_cpu_blocks, "kendall_worker_cpu_block_seconds_squared_total",
-                 "Sum over those blocks of the block's CPU time squared (s^2): the dispersion of "
-                 "the work itself over time, the machine's speed.",
-                 [](const HoldBlocks::Scale& scale) { return scale.block_seconds_squared; });
-  per_block_size(gauges.worker_cpu_blocks, "kendall_worker_cpu_block_seconds_cubed_total",
-                 "Sum over those blocks of the block's CPU time cubed (s^3).",
-                 [](const HoldBlocks::Scale& scale) { return scale.block_seconds_cubed; });
+  // prefix_blocks_total, prefix_block_seconds_total, …_squared_total and …_cubed_total.
+  const auto blocks = [&](const std::array<HoldBlocks::Scale, HoldBlocks::kScales>& scales,
+                          const std::string& prefix, std::string_view what) {
+    per_block_size(scales, prefix + "_blocks_total",
+                   fmt::format("Blocks of consecutive {} (per block as label).", what),
+                   [](const HoldBlocks::Scale& scale) { return scale.blocks; });
+    per_block_size(scales, prefix + "_block_seconds_total",
+                   fmt::format("Sum over those blocks of the block's {} (s).", what),
+                   [](const HoldBlocks::Scale& scale) { return scale.block_seconds; });
+    per_block_size(scales, prefix + "_block_seconds_squared_total",
+                   fmt::format("Sum over those blocks of the block's {} squared (s^2): how the "
+                               "sums spread, their index of dispersion over time.",
+                               what),
+                   [](const HoldBlocks::Scale& scale) { return scale.block_seconds_squared; });
+    per_block_size(scales, prefix + "_block_seconds_cubed_total",
+                   fmt::format("Sum over those blocks of the block's {} cubed (s^3): whether the "
+                               "sums are skewed (slow runs rarer and deeper than fast ones).",
+                               what),
+                   [](const HoldBlocks::Scale& scale) { return scale.block_seconds_cubed; });
+  };
+  blocks(gauges.worker_hold_blocks, "kendall_worker_hold", "jobs' holds");
+  counter("kendall_worker_cpu_seconds_total",
+          "CPU time the workers' threads used running jobs (without the waits for a core a hold "
+          "includes).",
+          gauges.worker_cpu_seconds);
+  counter("kendall_worker_cpu_seconds_squared_total", "Sum of each job's CPU time squared (s^2).",
+          gauges.worker_cpu_seconds_squared);
+  blocks(gauges.worker_cpu_blocks, "kendall_worker_cpu", "jobs' CPU times");
+  counter("kendall_queue_arrival_gaps_total",
+          "Gaps between consecutive jobs accepted into the worker queue (with the two counters "
+          "below: the arrivals' SCV as the queue sees them).",
+          gauges.queue_arrival_gaps);
+  counter("kendall_queue_arrival_gap_seconds_total", "Sum of those gaps (s).",
+          gauges.queue_arrival_gap_seconds);
+  counter("kendall_queue_arrival_gap_seconds_squared_total", "Sum of those gaps squared (s^2).",
+          gauges.queue_arrival_gap_seconds_squared);
+  blocks(gauges.queue_arrival_gap_blocks, "kendall_queue_arrival_gap", "arrival gaps");
 
   const std::pair<const char*, std::size_t> gauge_values[] = {
       {"kendall_http_requests_in_flight", gauges.in_flight},

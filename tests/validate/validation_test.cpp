@@ -14,17 +14,24 @@
 namespace kendall::validation {
 namespace {
 
-TEST(Validation, OneLevelEndToEndProducesEveryOutput) {
+// A short functional run on the bundled service with exponential work: a small calibration and
+// simulation, the levels and durations the test sets.
+ValidationOptions functional_run(const std::string& work_model, int workers) {
   ValidationOptions options;
   BundledServices bundled;
-  bundled.work_model = "exp:2ms";
-  bundled.workers = 2;
+  bundled.work_model = work_model;
+  bundled.workers = workers;
   options.bundled = bundled;
-  options.levels = {0.3, 0.5};
-  options.step_durations = {2.0, 1.0};
   options.calibration.requests = 100;
   options.simulated_requests = 20'000;
   options.simulated_replications = 3;
+  return options;
+}
+
+TEST(Validation, OneLevelEndToEndProducesEveryOutput) {
+  ValidationOptions options = functional_run("exp:2ms", 2);
+  options.levels = {0.3, 0.5};
+  options.step_durations = {2.0, 1.0};
   std::vector<std::string> progress;
   const ValidationReport report =
       run_validation(options, [&](const std::string& line) { progress.push_back(line); });
@@ -83,16 +90,9 @@ TEST(Validation, OneLevelEndToEndProducesEveryOutput) {
 // run kept. A tolerance of 0.01% no run of 7 s can meet forces the second run; one of 1000% none
 // can miss forbids it.
 TEST(Validation, ALevelTooUncertainToJudgeIsMeasuredAgainAndTheMorePreciseRunKept) {
-  ValidationOptions options;
-  BundledServices bundled;
-  bundled.work_model = "exp:1ms";
-  bundled.workers = 2;
-  options.bundled = bundled;
+  ValidationOptions options = functional_run("exp:1ms", 2);
   options.levels = {0.3};
   options.step_durations = {7.0};
-  options.calibration.requests = 100;
-  options.simulated_requests = 20'000;
-  options.simulated_replications = 2;
   options.tolerance_mean = 1e-4;
   options.remeasure = 1;
   const ValidationReport strict = run_validation(options);

@@ -162,6 +162,20 @@ std::optional<double> counter_delta(const Samples& before, const Samples& after,
   return *a - *b;
 }
 
+// The SCV of the values counted between two scrapes by a count, their sum and their squares'
+// sum: nothing without the counters or with fewer than two values in between.
+std::optional<double> scv_between(const Samples& before, const Samples& after,
+                                  const std::string& count_name, const std::string& sum_name,
+                                  const std::string& squares_name) {
+  const auto count = counter_delta(before, after, count_name);
+  const auto sum = counter_delta(before, after, sum_name);
+  const auto squares = counter_delta(before, after, squares_name);
+  if (!count || !sum || !squares || *count < 2 || !(*sum > 0))
+    return std::nullopt;
+  const double mean = *sum / *count;
+  return std::max(0.0, *squares / *count - mean * mean) / (mean * mean);
+}
+
 }  // namespace
 
 std::optional<double> worker_hold_per_job(const Samples& before, const Samples& after) {
@@ -181,33 +195,20 @@ std::optional<double> queue_wait_per_job(const Samples& before, const Samples& a
 }
 
 std::optional<double> worker_hold_scv(const Samples& before, const Samples& after) {
-  const auto jobs = counter_delta(before, after, "kendall_worker_jobs_total");
-  const auto squares = counter_delta(before, after, "kendall_worker_busy_seconds_squared_total");
-  const auto mean = worker_hold_per_job(before, after);
-  if (!jobs || !squares || !mean || *jobs < 2 || !(*mean > 0))
-    return std::nullopt;
-  return std::max(0.0, *squares / *jobs - *mean * *mean) / (*mean * *mean);
+  return scv_between(before, after, "kendall_worker_jobs_total",
+                     "kendall_worker_busy_seconds_total",
+                     "kendall_worker_busy_seconds_squared_total");
 }
 
 std::optional<double> worker_cpu_scv(const Samples& before, const Samples& after) {
-  const auto jobs = counter_delta(before, after, "kendall_worker_jobs_total");
-  const auto sum = counter_delta(before, after, "kendall_worker_cpu_seconds_total");
-  const auto squares = counter_delta(before, after, "kendall_worker_cpu_seconds_squared_total");
-  if (!jobs || !sum || !squares || *jobs < 2 || !(*sum > 0))
-    return std::nullopt;
-  const double mean = *sum / *jobs;
-  return std::max(0.0, *squares / *jobs - mean * mean) / (mean * mean);
+  return scv_between(before, after, "kendall_worker_jobs_total", "kendall_worker_cpu_seconds_total",
+                     "kendall_worker_cpu_seconds_squared_total");
 }
 
 std::optional<double> queue_arrival_scv(const Samples& before, const Samples& after) {
-  const auto gaps = counter_delta(before, after, "kendall_queue_arrival_gaps_total");
-  const auto sum = counter_delta(before, after, "kendall_queue_arrival_gap_seconds_total");
-  const auto squares =
-      counter_delta(before, after, "kendall_queue_arrival_gap_seconds_squared_total");
-  if (!gaps || !sum || !squares || *gaps < 2 || !(*sum > 0))
-    return std::nullopt;
-  const double mean = *sum / *gaps;
-  return std::max(0.0, *squares / *gaps - mean * mean) / (mean * mean);
+  return scv_between(before, after, "kendall_queue_arrival_gaps_total",
+                     "kendall_queue_arrival_gap_seconds_total",
+                     "kendall_queue_arrival_gap_seconds_squared_total");
 }
 
 namespace {
