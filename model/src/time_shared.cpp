@@ -10,10 +10,11 @@
 //     L_pool/λ with L_pool = Σ min(n, K)π_n: Little's law holds exactly;
 //   - the wait for a worker: M/M/c's queue beyond K, L_K = C ρ^{K−c+1}/(1−ρ), scaled by
 //     (c_a² + c_s²)/2 as Allen and Cunneen scale the M/M/c queue; P(wait) = C ρ^{K−c}; the
-//     conditional wait exponential.
+//     conditional wait exponential. With a service_dispersion (cores whose speed wanders in
+//     runs) the factor is a c-server queue's for those runs instead, and the wait's shape theirs.
 // Exact for M/M/c with exponential work; checked against the simulator's processor sharing for
-// near-constant and very variable work (tests/sim/shared_cpu_test.cpp; hand-derived cases in
-// tests/model/time_shared_test.cpp).
+// near-constant and very variable work and for measured speed runs
+// (tests/sim/shared_cpu_test.cpp; hand-derived cases in tests/model/time_shared_test.cpp).
 #include "time_shared.hpp"
 
 #include <cmath>
@@ -37,7 +38,7 @@ TimeSharedSolution solve_time_shared(const StationInput& input, int workers) {
   StationMetrics& m = out.station;
   m.method = fmt::format(
       "{} workers time-sharing {} cores: M/M/c occupancy (processor sharing), the wait for a "
-      "worker scaled as a c-server queue's by (c_a² + c_s²)/2 and the speed's runs: approximate, "
+      "worker scaled as a c-server queue's by (c_a² + c_s²)/2 and any speed runs: approximate, "
       "exact for exponential work",
       workers, c);
   if (!m.stable)

@@ -122,14 +122,14 @@ std::string Metrics::render(const Gauges& gauges) const {
   counter("kendall_worker_jobs_total",
           "Business requests the workers finished (with kendall_worker_busy_seconds_total: the "
           "service time the queue sees).",
-          gauges.worker_jobs);
+          gauges.worker_holds.count);
   counter("kendall_worker_busy_seconds_total",
           "Time workers were held by jobs: service plus handing the answer back.",
-          gauges.worker_busy_seconds);
+          gauges.worker_holds.sum);
   counter("kendall_worker_busy_seconds_squared_total",
           "Sum of each job's hold squared (s^2): with the two counters above, the holds' "
           "variance.",
-          gauges.worker_busy_seconds_squared);
+          gauges.worker_holds.sum_squares);
   // Values in blocks (holds, CPU times, arrival gaps): one series per block size, labelled with
   // its values per block.
   const auto per_block_size = [&](const std::array<HoldBlocks::Scale, HoldBlocks::kScales>& scales,
@@ -160,23 +160,23 @@ std::string Metrics::render(const Gauges& gauges) const {
                                what),
                    [](const HoldBlocks::Scale& scale) { return scale.block_seconds_cubed; });
   };
-  blocks(gauges.worker_hold_blocks, "kendall_worker_hold", "jobs' holds");
+  blocks(gauges.worker_holds.blocks.scales(), "kendall_worker_hold", "jobs' holds");
   counter("kendall_worker_cpu_seconds_total",
           "CPU time the workers' threads used running jobs (without the waits for a core a hold "
           "includes).",
-          gauges.worker_cpu_seconds);
+          gauges.worker_cpu.sum);
   counter("kendall_worker_cpu_seconds_squared_total", "Sum of each job's CPU time squared (s^2).",
-          gauges.worker_cpu_seconds_squared);
-  blocks(gauges.worker_cpu_blocks, "kendall_worker_cpu", "jobs' CPU times");
+          gauges.worker_cpu.sum_squares);
+  blocks(gauges.worker_cpu.blocks.scales(), "kendall_worker_cpu", "jobs' CPU times");
   counter("kendall_queue_arrival_gaps_total",
           "Gaps between consecutive jobs accepted into the worker queue (with the two counters "
           "below: the arrivals' SCV as the queue sees them).",
-          gauges.queue_arrival_gaps);
+          gauges.queue_arrival_gaps.count);
   counter("kendall_queue_arrival_gap_seconds_total", "Sum of those gaps (s).",
-          gauges.queue_arrival_gap_seconds);
+          gauges.queue_arrival_gaps.sum);
   counter("kendall_queue_arrival_gap_seconds_squared_total", "Sum of those gaps squared (s^2).",
-          gauges.queue_arrival_gap_seconds_squared);
-  blocks(gauges.queue_arrival_gap_blocks, "kendall_queue_arrival_gap", "arrival gaps");
+          gauges.queue_arrival_gaps.sum_squares);
+  blocks(gauges.queue_arrival_gaps.blocks.scales(), "kendall_queue_arrival_gap", "arrival gaps");
 
   const std::pair<const char*, std::size_t> gauge_values[] = {
       {"kendall_http_requests_in_flight", gauges.in_flight},

@@ -65,17 +65,9 @@ struct Server::State {
             pool ? pool->queue_length() : 0,
             pool ? pool->busy() : 0,
             context.connections.load(),
-            usage.jobs,
-            usage.busy_seconds,
-            usage.busy_seconds_squared,
-            usage.blocks.scales(),
-            usage.arrival_gaps,
-            usage.arrival_gap_seconds,
-            usage.arrival_gap_seconds_squared,
-            usage.arrival_blocks.scales(),
-            usage.cpu_seconds,
-            usage.cpu_seconds_squared,
-            usage.cpu_blocks.scales()};
+            usage.holds,
+            usage.cpu,
+            usage.arrival_gaps};
   }
 
   void begin_shutdown() {

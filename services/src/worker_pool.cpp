@@ -32,11 +32,7 @@ bool WorkerPool::try_submit(Job job) {
     }
     const auto now = std::chrono::steady_clock::now();
     if (last_arrival_ != std::chrono::steady_clock::time_point{}) {
-      const double gap = std::chrono::duration<double>(now - last_arrival_).count();
-      ++usage_.arrival_gaps;
-      usage_.arrival_gap_seconds += gap;
-      usage_.arrival_gap_seconds_squared += gap * gap;
-      usage_.arrival_blocks.add(gap);
+      usage_.arrival_gaps.add(std::chrono::duration<double>(now - last_arrival_).count());
     }
     last_arrival_ = now;
     queue_.push_back({std::move(job), now});
@@ -112,13 +108,8 @@ void WorkerPool::run() {
     const double cpu = thread_cpu_seconds() - cpu_before;
     std::lock_guard lock(mutex_);
     --busy_;
-    ++usage_.jobs;
-    usage_.busy_seconds += held;
-    usage_.busy_seconds_squared += held * held;
-    usage_.blocks.add(held);
-    usage_.cpu_seconds += cpu;
-    usage_.cpu_seconds_squared += cpu * cpu;
-    usage_.cpu_blocks.add(cpu);
+    usage_.holds.add(held);
+    usage_.cpu.add(cpu);
   }
 }
 

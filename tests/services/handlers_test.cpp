@@ -24,12 +24,10 @@ class HandlersTest : public ::testing::Test {
         metrics_(2, 8),
         register_(ServiceKind::register_user, *store_, hasher_, nullptr, metrics_,
                   [] {
-                    HoldBlocks blocks;  // holds 0.1 s and 0.15 s: one block of two, 0.25² s²
-                    blocks.add(0.1);
-                    blocks.add(0.15);
-                    return Gauges{1, 2,    3,      4,
-                                  5, 0.25, 0.0125, blocks.scales(),
-                                  6, 0.5,  0.0625, HoldBlocks{}.scales()};
+                    ValueSeries holds{5, 0.25, 0.0125, {}};
+                    holds.blocks.add(0.1);  // 0.1 s and 0.15 s: one block of two, 0.25² s²
+                    holds.blocks.add(0.15);
+                    return Gauges{1, 2, 3, 4, holds, {}, {6, 0.5, 0.0625, {}}};
                   }),
         login_(ServiceKind::login, *store_, hasher_, &signer_, metrics_, [] { return Gauges{}; }) {}
 

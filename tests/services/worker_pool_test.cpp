@@ -57,8 +57,8 @@ TEST(WorkerPool, UsageCountsTheWholeHoldOfEachJob) {
     ~SlowToRelease() { std::this_thread::sleep_for(std::chrono::milliseconds(30)); }
   };
   WorkerPool pool(2, 4);
-  EXPECT_EQ(pool.usage().jobs, 0u);
-  EXPECT_EQ(pool.usage().busy_seconds, 0.0);
+  EXPECT_EQ(pool.usage().holds.count, 0u);
+  EXPECT_EQ(pool.usage().holds.sum, 0.0);
   auto slow = std::make_shared<SlowToRelease>();
   ASSERT_TRUE(pool.try_submit(
       [slow](auto) { std::this_thread::sleep_for(std::chrono::milliseconds(20)); }));
@@ -66,13 +66,13 @@ TEST(WorkerPool, UsageCountsTheWholeHoldOfEachJob) {
   ASSERT_TRUE(pool.try_submit([](auto) {}));
   pool.shutdown();
   const WorkerPool::Usage usage = pool.usage();
-  EXPECT_EQ(usage.jobs, 2u);
-  EXPECT_GE(usage.busy_seconds, 0.050);
-  EXPECT_LT(usage.busy_seconds, 5.0);
+  EXPECT_EQ(usage.holds.count, 2u);
+  EXPECT_GE(usage.holds.sum, 0.050);
+  EXPECT_LT(usage.holds.sum, 5.0);
   // Holds h1 ≥ 50 ms and h2 ≥ 0: the squares sum to at least 50², and never exceed the holds'
   // sum squared (h1² + h2² ≤ (h1 + h2)²).
-  EXPECT_GE(usage.busy_seconds_squared, 0.050 * 0.050);
-  EXPECT_LE(usage.busy_seconds_squared, usage.busy_seconds * usage.busy_seconds);
+  EXPECT_GE(usage.holds.sum_squares, 0.050 * 0.050);
+  EXPECT_LE(usage.holds.sum_squares, usage.holds.sum * usage.holds.sum);
 }
 
 // Holds of at least 10 ms and 30 ms (sleeps on one worker; they only ever overshoot): the squares
@@ -85,15 +85,15 @@ TEST(WorkerPool, UsageSumsTheSquaresOfTheHolds) {
         [ms](auto) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }));
   pool.shutdown();
   const WorkerPool::Usage usage = pool.usage();
-  EXPECT_EQ(usage.jobs, 2u);
-  EXPECT_GE(usage.busy_seconds_squared, 0.001);
-  EXPECT_LE(usage.busy_seconds_squared, usage.busy_seconds * usage.busy_seconds - 0.0006 + 1e-12);
+  EXPECT_EQ(usage.holds.count, 2u);
+  EXPECT_GE(usage.holds.sum_squares, 0.001);
+  EXPECT_LE(usage.holds.sum_squares, usage.holds.sum * usage.holds.sum - 0.0006 + 1e-12);
   // The two holds in order make one block of two: its square is the holds' sum squared.
-  const auto scales = usage.blocks.scales();
+  const auto scales = usage.holds.blocks.scales();
   EXPECT_EQ(scales[0].jobs_per_block, 2u);
   EXPECT_EQ(scales[0].blocks, 1u);
-  EXPECT_NEAR(scales[0].block_seconds, usage.busy_seconds, 1e-12);
-  EXPECT_NEAR(scales[0].block_seconds_squared, usage.busy_seconds * usage.busy_seconds, 1e-12);
+  EXPECT_NEAR(scales[0].block_seconds, usage.holds.sum, 1e-12);
+  EXPECT_NEAR(scales[0].block_seconds_squared, usage.holds.sum * usage.holds.sum, 1e-12);
   EXPECT_EQ(scales[1].blocks, 0u);
 }
 
@@ -109,12 +109,12 @@ TEST(WorkerPool, UsageSumsTheGapsBetweenArrivalsAndTheirSquares) {
   EXPECT_TRUE(pool.try_submit([](auto) {}));
   pool.shutdown();
   const WorkerPool::Usage usage = pool.usage();
-  EXPECT_EQ(usage.arrival_gaps, 2u);
-  EXPECT_GE(usage.arrival_gap_seconds, 0.060);
-  EXPECT_LT(usage.arrival_gap_seconds, 5.0);
-  EXPECT_GE(usage.arrival_gap_seconds_squared, 0.02 * 0.02 + 0.04 * 0.04);
-  EXPECT_LE(usage.arrival_gap_seconds_squared,
-            usage.arrival_gap_seconds * usage.arrival_gap_seconds - 2 * 0.02 * 0.04 + 1e-12);
+  EXPECT_EQ(usage.arrival_gaps.count, 2u);
+  EXPECT_GE(usage.arrival_gaps.sum, 0.060);
+  EXPECT_LT(usage.arrival_gaps.sum, 5.0);
+  EXPECT_GE(usage.arrival_gaps.sum_squares, 0.02 * 0.02 + 0.04 * 0.04);
+  EXPECT_LE(usage.arrival_gaps.sum_squares,
+            usage.arrival_gaps.sum * usage.arrival_gaps.sum - 2 * 0.02 * 0.04 + 1e-12);
 }
 
 }  // namespace

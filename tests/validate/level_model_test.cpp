@@ -125,6 +125,24 @@ TEST(LevelInputs, WorkersBeyondTheCoresTakeTheCpuWorkAndTheMachinesRestAsBackgro
   EXPECT_TRUE(in.dispersion.empty());
 }
 
+TEST(LevelInputs, WorkersBeyondTheCoresTakeTheSpreadAndRunsOfTheJobsOwnCpuTimes) {
+  // Where the service counts each job's CPU time, its SCV and its runs (the machine's speed) are
+  // the work's, never the holds'; closed levels take the SCV but not the runs.
+  LevelWork work = cpu_bound_work();
+  work.cpu_scv = 0.02;
+  work.cpu_dispersion = {{2, 0.025}, {128, 0.35}};
+  const LevelInputs in = on_two_cores().inputs(work, 4);
+  EXPECT_EQ(in.service_scv, 0.02);
+  ASSERT_EQ(in.dispersion.size(), 2u);
+  EXPECT_DOUBLE_EQ(in.dispersion[1].jobs, 128);
+  EXPECT_DOUBLE_EQ(in.dispersion[1].index, 0.35);
+  LevelModel closed = on_two_cores();
+  closed.closed = true;
+  const LevelInputs closed_in = closed.inputs(work, 4);
+  EXPECT_EQ(closed_in.service_scv, 0.02);
+  EXPECT_TRUE(closed_in.dispersion.empty());
+}
+
 TEST(LevelInputs, ClosedLevelsTakeTheScvButNotTheRuns) {
   LevelModel levels = on_two_cores();
   levels.closed = true;

@@ -181,7 +181,7 @@ TEST(Validation, ExponentialWorkWithFourWorkersIsPredictedWithinTolerance) {
     EXPECT_LE(std::abs(*level.error_p95), 0.15);
   }
   // A host noisy through every level and its second run cannot judge the model either way (in a
-  // local run at 07:15 on 2026-12-02 all four levels stayed uncertain by ±11-23%, the model's
+  // local run at about 07:10 on 2026-12-02 all four levels stayed uncertain by ±11-23%, the model's
   // errors among them −1% to −22%): that is reported as a skip, never as a pass or a miss.
   if (judged < 2 && !HasFailure())
     GTEST_SKIP() << "only " << judged

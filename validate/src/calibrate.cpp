@@ -176,43 +176,6 @@ std::optional<double> scv_between(const Samples& before, const Samples& after,
   return std::max(0.0, *squares / *count - mean * mean) / (mean * mean);
 }
 
-}  // namespace
-
-std::optional<double> worker_hold_per_job(const Samples& before, const Samples& after) {
-  const auto jobs = counter_delta(before, after, "kendall_worker_jobs_total");
-  const auto busy = counter_delta(before, after, "kendall_worker_busy_seconds_total");
-  if (!jobs || !busy || !(*jobs > 0))
-    return std::nullopt;
-  return *busy / *jobs;
-}
-
-std::optional<double> queue_wait_per_job(const Samples& before, const Samples& after) {
-  const auto queued_before = find_histogram(before, queue_metric);
-  const auto queued_after = find_histogram(after, queue_metric);
-  if (!queued_before || !queued_after || !(queued_after->count > queued_before->count))
-    return std::nullopt;
-  return queued_after->since(*queued_before).mean();
-}
-
-std::optional<double> worker_hold_scv(const Samples& before, const Samples& after) {
-  return scv_between(before, after, "kendall_worker_jobs_total",
-                     "kendall_worker_busy_seconds_total",
-                     "kendall_worker_busy_seconds_squared_total");
-}
-
-std::optional<double> worker_cpu_scv(const Samples& before, const Samples& after) {
-  return scv_between(before, after, "kendall_worker_jobs_total", "kendall_worker_cpu_seconds_total",
-                     "kendall_worker_cpu_seconds_squared_total");
-}
-
-std::optional<double> queue_arrival_scv(const Samples& before, const Samples& after) {
-  return scv_between(before, after, "kendall_queue_arrival_gaps_total",
-                     "kendall_queue_arrival_gap_seconds_total",
-                     "kendall_queue_arrival_gap_seconds_squared_total");
-}
-
-namespace {
-
 // The index of dispersion (and skew index, with cubes) of values a service sums in blocks of
 // 2, 4, … 4096 under `prefix`: prefix_blocks_total, prefix_block_seconds_total, …
 std::vector<model::DispersionPoint> block_dispersion(const Samples& before, const Samples& after,
@@ -251,6 +214,39 @@ std::vector<model::DispersionPoint> block_dispersion(const Samples& before, cons
 }
 
 }  // namespace
+
+std::optional<double> worker_hold_per_job(const Samples& before, const Samples& after) {
+  const auto jobs = counter_delta(before, after, "kendall_worker_jobs_total");
+  const auto busy = counter_delta(before, after, "kendall_worker_busy_seconds_total");
+  if (!jobs || !busy || !(*jobs > 0))
+    return std::nullopt;
+  return *busy / *jobs;
+}
+
+std::optional<double> queue_wait_per_job(const Samples& before, const Samples& after) {
+  const auto queued_before = find_histogram(before, queue_metric);
+  const auto queued_after = find_histogram(after, queue_metric);
+  if (!queued_before || !queued_after || !(queued_after->count > queued_before->count))
+    return std::nullopt;
+  return queued_after->since(*queued_before).mean();
+}
+
+std::optional<double> worker_hold_scv(const Samples& before, const Samples& after) {
+  return scv_between(before, after, "kendall_worker_jobs_total",
+                     "kendall_worker_busy_seconds_total",
+                     "kendall_worker_busy_seconds_squared_total");
+}
+
+std::optional<double> worker_cpu_scv(const Samples& before, const Samples& after) {
+  return scv_between(before, after, "kendall_worker_jobs_total", "kendall_worker_cpu_seconds_total",
+                     "kendall_worker_cpu_seconds_squared_total");
+}
+
+std::optional<double> queue_arrival_scv(const Samples& before, const Samples& after) {
+  return scv_between(before, after, "kendall_queue_arrival_gaps_total",
+                     "kendall_queue_arrival_gap_seconds_total",
+                     "kendall_queue_arrival_gap_seconds_squared_total");
+}
 
 std::vector<model::DispersionPoint> worker_hold_dispersion(const Samples& before,
                                                            const Samples& after) {

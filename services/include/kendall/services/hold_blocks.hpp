@@ -1,5 +1,6 @@
 #pragma once
-/// Sums of consecutive worker holds in blocks of 2, 4, … 4096 jobs, their squares and cubes.
+/// Sums of consecutive values (worker holds; also the jobs' CPU times and the gaps between
+/// arrivals) in blocks of 2, 4, … 4096, their squares and cubes.
 /// Between two scrapes they give the index of dispersion of the holds' sums,
 /// Var(S_1+…+S_m)/(m E[S]²): c_s² at every m when holds are independent, growing with m when a
 /// slower machine makes slow holds come in runs, which lengthens the queue far beyond what c_s²
@@ -37,6 +38,22 @@ class HoldBlocks {
     double seconds = 0;      ///< its sum so far
   };
   std::array<Running, kScales> running_;
+};
+
+/// Values taken in order (holds, CPU times, gaps between arrivals): how many, their sum and
+/// their squares' sum (mean and SCV between two scrapes), and their sums in blocks (dispersion).
+struct ValueSeries {
+  std::uint64_t count = 0;
+  double sum = 0;
+  double sum_squares = 0;
+  HoldBlocks blocks;
+
+  void add(double value) {
+    ++count;
+    sum += value;
+    sum_squares += value * value;
+    blocks.add(value);
+  }
 };
 
 }  // namespace kendall::services

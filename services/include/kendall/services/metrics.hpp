@@ -42,20 +42,9 @@ struct Gauges {
   std::size_t queue_length = 0;  ///< requests waiting for a worker
   std::size_t busy_workers = 0;
   std::size_t connections = 0;
-  std::uint64_t worker_jobs = 0;           ///< counter: jobs the workers finished
-  double worker_busy_seconds = 0;          ///< counter: time the workers were held by them
-  double worker_busy_seconds_squared = 0;  ///< counter: the sum of those holds squared
-  /// counters: consecutive holds summed in blocks, squared (their dispersion over time)
-  std::array<HoldBlocks::Scale, HoldBlocks::kScales> worker_hold_blocks{};
-  std::uint64_t queue_arrival_gaps = 0;          ///< counter: gaps between accepted jobs
-  double queue_arrival_gap_seconds = 0;          ///< counter: their sum
-  double queue_arrival_gap_seconds_squared = 0;  ///< counter: their squares' sum
-  /// counters: consecutive gaps summed in blocks, squared (the arrivals' bunching over time)
-  std::array<HoldBlocks::Scale, HoldBlocks::kScales> queue_arrival_gap_blocks{};
-  double worker_cpu_seconds = 0;          ///< counter: CPU time the jobs' threads used
-  double worker_cpu_seconds_squared = 0;  ///< counter: each job's CPU time squared, summed
-  /// counters: consecutive jobs' CPU times summed in blocks (the machine's speed over time)
-  std::array<HoldBlocks::Scale, HoldBlocks::kScales> worker_cpu_blocks{};
+  ValueSeries worker_holds;        ///< counters: the workers' holds, one per finished job
+  ValueSeries worker_cpu;          ///< counters: the jobs' own CPU times
+  ValueSeries queue_arrival_gaps;  ///< counters: gaps between jobs accepted into the queue
 };
 
 /// Thread-safe and lock-free: counters are atomics indexed by route and status code.

@@ -48,29 +48,18 @@ class WorkerPool {
   /// them. The hold runs from taking a job off the queue until the worker is free for the next
   /// one, so it includes handing the answer back to the I/O thread and releasing the request:
   /// work the job's own timing (kendall_service_time_seconds) leaves out but the queue still
-  /// waits for. busy_seconds / jobs is the service time the queue really sees (U = X·S); the
+  /// waits for. holds.sum / holds.count is the service time the queue really sees (U = X·S); the
   /// sum of squared holds gives its variance, which the queue's wait is proportional to.
   struct Usage {
-    std::uint64_t jobs = 0;
-    double busy_seconds = 0;
-    double busy_seconds_squared = 0;
-    HoldBlocks blocks;  ///< the holds in order, summed in blocks (hold_blocks.hpp)
-    /// The gaps between consecutive accepted jobs, as the queue sees them arrive: their count,
-    /// sum and sum of squares give the arrivals' SCV. A client's Poisson sends reach the queue
-    /// in bunches when the I/O thread that reads them waits for a core.
-    std::uint64_t arrival_gaps = 0;
-    double arrival_gap_seconds = 0;
-    double arrival_gap_seconds_squared = 0;
-    /// The same gaps in order, summed in blocks: the arrivals' index of dispersion for
-    /// intervals. Bunches of two or three raise the gaps' SCV; only bunching over many arrivals
-    /// lengthens the queue much.
-    HoldBlocks arrival_blocks;
-    /// The CPU time each job's thread used (CLOCK_THREAD_CPUTIME_ID), summed, squared and in
-    /// blocks: the work itself, without the waits for a core that a hold includes when more
-    /// workers than cores share them, so its dispersion is the machine's speed alone.
-    double cpu_seconds = 0;
-    double cpu_seconds_squared = 0;
-    HoldBlocks cpu_blocks;
+    ValueSeries holds;  ///< one per finished job: count is the jobs, sum their busy time
+    /// The CPU time each job's thread used (CLOCK_THREAD_CPUTIME_ID): the work without the waits
+    /// for a core that a hold includes when more workers than cores share them, so its
+    /// dispersion is the machine's speed alone.
+    ValueSeries cpu;
+    /// The gaps between consecutive accepted jobs, as the queue sees them arrive: their SCV and
+    /// dispersion. An I/O thread's wake hands on every ready request at once, so they bunch at
+    /// a scale the queue hardly feels (docs/validate.md).
+    ValueSeries arrival_gaps;
   };
   Usage usage() const;
 
