@@ -11,6 +11,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "kendall/base/error.hpp"
+#include "kendall/base/time_slice.hpp"
 #include "worker.hpp"
 
 namespace kendall::loadgen {
@@ -85,10 +86,12 @@ RunResult run_load(const Scenario& scenario_in, const LoadOptions& options_in,
     workers.push_back(std::make_unique<detail::Worker>(shared, i, options.threads));
   std::vector<std::jthread> threads;
   for (auto& worker : workers)
-    threads.emplace_back([&worker] {
-      // Linux lets a sleeping thread wake up to 50 us late by default; that lag would be part of
-      // every open-loop latency (measured from the intended send time). Ask for 1 ns.
+    threads.emplace_back([&worker, slice = options.thread_slice] {
+      // Linux lets a sleeping thread wake up to 50 us late by default, and then wait for a core
+      // until the running task's slice ends; both lags would be part of every open-loop latency
+      // (measured from the intended send time). Ask for 1 ns of slack and a short slice.
       ::prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+      request_time_slice(slice);
       worker->run();
     });
 

@@ -5,6 +5,7 @@
 
 #include "kendall/base/duration.hpp"
 #include "kendall/base/error.hpp"
+#include "kendall/base/time_slice.hpp"
 
 namespace kendall::services {
 
@@ -52,6 +53,16 @@ void add_service_options(CLI::App& app, ServiceOptions& options) {
                  "0-19), so CPU-bound work never starves parsing and health checks")
       ->check(CLI::Range(0, 19))
       ->capture_default_str();
+  app.add_option_function<std::string>(
+         "--io-slice",
+         [&options](const std::string& text) {
+           parse_as("--io-slice", text,
+                    [&](const std::string& t) { options.io_slice = parse_time_slice(t); });
+         },
+         "scheduler time slice the I/O threads ask for (Linux 6.12+), so that a thread waking "
+         "to read or write gets a core soon even while workers hash; 0 keeps the kernel's "
+         "default (about 1.4 ms)")
+      ->default_str("100us");
   app.add_option("--queue-limit", options.queue_limit,
                  "requests allowed to wait for a worker; beyond it: 503")
       ->capture_default_str();

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "kendall/base/error.hpp"
+#include "kendall/base/time_slice.hpp"
 #include "listener.hpp"
 
 namespace kendall::services {
@@ -154,6 +155,11 @@ unsigned short Server::start() {
   s.listener->run();
   for (auto* loop : s.loops()) {
     s.threads.emplace_back([&s, loop] {
+      const TimeSliceOutcome slice = request_time_slice(s.options.io_slice);
+      if (slice != TimeSliceOutcome::applied && slice != TimeSliceOutcome::kept_default) {
+        spdlog::debug("I/O thread time slice slice_ns={} outcome=\"{}\"",
+                      s.options.io_slice.count(), describe(slice));
+      }
       try {
         loop->run();
       } catch (const std::exception& error) {
@@ -203,9 +209,10 @@ void run_service(const ServiceOptions& options) {
   Server server(options);
   const auto port = server.start();
   server.shutdown_on_signals();
-  spdlog::info("listening service={} address={} port={} workers={} queue_limit={} store={}",
-               options.kind == ServiceKind::register_user ? "register" : "login", options.bind,
-               port, options.workers, options.queue_limit, options.store);
+  spdlog::info(
+      "listening service={} address={} port={} workers={} queue_limit={} io_slice_us={} store={}",
+      options.kind == ServiceKind::register_user ? "register" : "login", options.bind, port,
+      options.workers, options.queue_limit, options.io_slice.count() / 1000, options.store);
   spdlog::default_logger()->flush();
   server.wait();
   spdlog::info("stopped");

@@ -30,6 +30,9 @@ TEST(KendallLoadtest, BadOptionsExitTwo) {
   const auto duration = kendall("loadtest http://127.0.0.1:1/ --duration 5parsecs");
   EXPECT_EQ(duration.exit_code, 2);
   EXPECT_THAT(duration.err, HasSubstr("unknown unit"));
+  const auto slice = kendall("loadtest http://127.0.0.1:1/ --thread-slice 10us");
+  EXPECT_EQ(slice.exit_code, 2);
+  EXPECT_THAT(slice.err, HasSubstr("--thread-slice: time slice 10us is outside"));
 }
 
 }  // namespace

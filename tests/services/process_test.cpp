@@ -24,6 +24,10 @@ TEST(RegisterServiceProcess, HelpExitsZeroAndABadOptionExitsTwo) {
   ChildService bad(KENDALL_REGISTER_SERVICE, {"--work-model", "exp:10mss"});
   EXPECT_EQ(bad.wait_exit(), 2);
   EXPECT_NE(bad.output().find("did you mean \"ms\"?"), std::string::npos) << bad.output();
+  ChildService short_slice(KENDALL_REGISTER_SERVICE, {"--io-slice", "20us"});
+  EXPECT_EQ(short_slice.wait_exit(), 2);
+  EXPECT_NE(short_slice.output().find("--io-slice"), std::string::npos) << short_slice.output();
+  EXPECT_NE(short_slice.output().find("100us to 100ms"), std::string::npos) << short_slice.output();
 }
 
 TEST(LoginServiceProcess, RefusesToStartWithoutATokenSecret) {

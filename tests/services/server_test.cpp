@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
 #include <latch>
 #include <thread>
 
+#include "kendall/base/time_slice.hpp"
 #include "support.hpp"
 
 namespace kendall::services {
@@ -91,6 +93,40 @@ TEST(Server, TwoIoThreadsServeManyKeepAliveConnectionsAndCountEveryAnswer) {
   EXPECT_EQ(metrics.requests(Route::healthz, 200), std::uint64_t{connections * rounds});
   EXPECT_EQ(metrics.requests(Route::readyz, 200), std::uint64_t{connections * rounds});
   EXPECT_EQ(metrics.requests(Route::other, 404), std::uint64_t{connections * rounds});
+}
+
+/// Threads of this process whose scheduler slice is `slice`, as the kernel reports them.
+int threads_with_slice(std::chrono::nanoseconds slice) {
+  int count = 0;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    count += thread_time_slice(std::stoi(task.path().filename().string())) == slice ? 1 : 0;
+  }
+  return count;
+}
+
+TEST(Server, EveryIoThreadAndNoWorkerAsksForTheShortSlice) {
+  bool supported = false;
+  std::thread([&] {
+    supported = request_time_slice(kShortestTimeSlice) == TimeSliceOutcome::applied;
+  }).join();
+  if (!supported) {
+    GTEST_SKIP() << "this kernel has no custom slices (Linux 6.12+)";
+  }
+  TempDir dir;
+  auto options = test_options(ServiceKind::register_user, dir);
+  options.io_threads = 2;
+  options.workers = 3;
+  options.io_slice = std::chrono::microseconds(300);  // neither the kernel's default nor ours
+  ASSERT_EQ(threads_with_slice(options.io_slice), 0);
+  TestServer server(options);
+  // Each I/O thread asks as it starts; give them a moment to have started.
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (threads_with_slice(options.io_slice) < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_EQ(threads_with_slice(options.io_slice), 2);
+  EXPECT_EQ(exchange(server.port(), json_request(http::verb::get, "/healthz", "", "")).result_int(),
+            200u);
 }
 
 TEST(Server, AnIdleKeepAliveConnectionIsClosedAtTheHeaderTimeoutAndNotBefore) {

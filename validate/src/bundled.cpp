@@ -38,7 +38,8 @@ std::vector<std::string> common_arguments(const BundledServices& config, const f
   std::vector<std::string> args{
       "--bind", "127.0.0.1", "--port", std::to_string(port), "--workers",
       std::to_string(config.workers), "--io-threads", std::to_string(config.io_threads),
-      "--worker-nice", std::to_string(config.worker_nice),
+      "--worker-nice", std::to_string(config.worker_nice), "--io-slice",
+      fmt::format("{}us", config.io_slice.count() / 1000),
       // Validation never wants 503s: the model has no queue limit.
       "--queue-limit", "100000", "--max-connections", "4096",
       // The load generator keeps idle connections open across a long

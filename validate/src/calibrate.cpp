@@ -36,6 +36,7 @@ loadgen::RunResult one_user(const loadgen::Scenario& scenario, std::uint64_t req
   load.requests = requests;
   load.timeout = options.timeout;
   load.seed = options.seed;
+  load.thread_slice = options.thread_slice;
   return loadgen::run_load(scenario, load);
 }
 
@@ -61,6 +62,7 @@ std::optional<OpenLoopPhase> open_loop_phase(const CalibrationTarget& target,
   load.connections = 8;
   load.timeout = options.timeout;
   load.seed = options.seed + 1;
+  load.thread_slice = options.thread_slice;
   const loadgen::RunResult run = loadgen::run_load(target.scenario, load);
   const auto after = scrape(target.metrics);
   if (!before || !after)

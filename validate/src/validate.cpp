@@ -336,6 +336,7 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     load.duration = level.duration;
     load.timeout = 30;
     load.seed = o.seed + i;
+    load.thread_slice = o.thread_slice;
     if (o.closed) {
       load.users = level.users;
       load.think_time = o.think_time;

@@ -3,6 +3,7 @@
 /// throughput (each connection sends back to back, as wrk does). Times in seconds.
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -30,6 +31,10 @@ struct LoadOptions {
   /// one per user and endpoint).
   int connections = 10;
   int threads = 1;
+  /// Scheduler slice the sending threads ask for (kendall/base/time_slice.hpp): a thread that
+  /// wakes to send gets a core soon even where the target's work holds the machine's cores.
+  /// 0 keeps the kernel's default.
+  std::chrono::nanoseconds thread_slice{100'000};
   /// A step ends after `duration` seconds, or (single-step runs) after `requests` requests.
   double duration = 10;
   std::uint64_t requests = 0;

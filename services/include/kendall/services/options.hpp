@@ -22,10 +22,12 @@ namespace kendall::services {
 struct ServiceOptions {
   ServiceKind kind = ServiceKind::register_user;
   std::string bind = "127.0.0.1";
-  unsigned short port = 5000;     ///< 0 picks a free port (tests)
-  std::size_t io_threads = 1;     ///< threads that accept, read, parse and write
-  std::size_t workers = 2;        ///< threads that run the business routes
-  int worker_nice = 0;            ///< CPU priority of the workers below the I/O threads (0: same)
+  unsigned short port = 5000;  ///< 0 picks a free port (tests)
+  std::size_t io_threads = 1;  ///< threads that accept, read, parse and write
+  std::size_t workers = 2;     ///< threads that run the business routes
+  int worker_nice = 0;         ///< CPU priority of the workers below the I/O threads (0: same)
+  /// Scheduler slice the I/O threads ask for (kendall/base/time_slice.hpp); 0: the kernel's.
+  std::chrono::nanoseconds io_slice{100'000};
   std::size_t queue_limit = 128;  ///< requests allowed to wait for a worker; beyond: 503
   /// Extra service time sampled per business request and spent holding the worker.
   std::optional<Distribution> work_model;

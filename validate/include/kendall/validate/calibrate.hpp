@@ -8,6 +8,7 @@
 /// the server's, is the fixed overhead of the network, parsing and the client (modelled as a
 /// delay). A service without those metrics is calibrated from the client's latency alone.
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -39,6 +40,8 @@ struct CalibrationOptions {
   /// three seconds) measure the overhead, the hand-off to a worker and the variability as
   /// open-loop load sees them; 0 skips this phase.
   std::uint64_t open_loop_requests = 2000;
+  /// Scheduler slice of the load generator's threads (loadgen::LoadOptions::thread_slice).
+  std::chrono::nanoseconds thread_slice{100'000};
 };
 
 struct Calibration {

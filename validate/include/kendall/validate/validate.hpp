@@ -3,6 +3,7 @@
 /// levels chosen as fractions of the predicted saturation, and compare what was measured with the
 /// analytic model and the simulator at every level. Times in seconds, rates in requests/second.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -22,6 +23,8 @@ struct BundledServices {
   int io_threads = 1;
   /// The workers' CPU priority below the I/O thread's (the services' --worker-nice; 0 = same).
   int worker_nice = 0;
+  /// Scheduler slice of the I/O threads (the services' --io-slice; 0: the kernel's default).
+  std::chrono::nanoseconds io_slice{100'000};
   std::string work_model;  ///< e.g. "exp:1ms"; empty: only the real work (hashing, SQLite)
   int hash_ops = 1;
   std::string hash_mem = "8KiB";
@@ -53,6 +56,8 @@ struct ValidationOptions {
   /// How many more times a level is measured while its mean's 95% interval is wider than
   /// ±tolerance_mean (a stall of the host); the most precise run is kept.
   int remeasure = 1;
+  /// Scheduler slice of the load generator's threads at the levels (calibration has its own).
+  std::chrono::nanoseconds thread_slice{100'000};
   int connections = 256;  ///< open loop: enough that no request waits for a connection
   std::uint64_t seed = 1;
   CalibrationOptions calibration;
@@ -119,6 +124,8 @@ struct LevelResult {
   /// per request) and the other CPU work per request; calibration's values when not measurable.
   double model_service_time = 0;
   double model_background_cpu = 0;
+  /// Time-shared cores: seconds per job off its core beyond sharing, in model_service_time.
+  double model_off_core = 0;
   std::optional<double> model_service_scv;  ///< the holds' SCV; empty: calibration's
   /// One hold's κ₃ / mean³ (the pairs' skew index) and, when the work is more skewed than a
   /// gamma, the minimum of the shifted gamma the model used (empty: the two-moment family).
