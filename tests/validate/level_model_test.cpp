@@ -143,6 +143,64 @@ TEST(LevelInputs, WorkersBeyondTheCoresTakeTheSpreadAndRunsOfTheJobsOwnCpuTimes)
   EXPECT_TRUE(closed_in.dispersion.empty());
 }
 
+// Four workers time-sharing two cores, 2.0 ms of CPU work and 0.4 ms of the machine's other CPU
+// per request (cpu_bound_work with more workers than cores).
+LevelModel four_workers_on_two_cores() {
+  Calibration calibration;
+  calibration.service = "login";
+  calibration.service_mean = 0.002;
+  calibration.service_scv = 0.05;
+  calibration.overhead = 0.0005;
+  LevelModel levels;
+  levels.base = calibrated_system(calibration, 4, 1);
+  levels.base.services[0].cores = 2;
+  levels.cores = 2;
+  levels.io_cpu = 0.0001;
+  return levels;
+}
+
+double time_in_worker(const model::System& system) {
+  model::AnalysisOptions options;
+  options.percentiles = false;
+  const model::ServiceResult service = model::analyze(system, options).services.at(0);
+  return *service.response_time - *service.waiting_time;
+}
+
+TEST(LevelInputs, TimeSharedWorkIsRaisedByWhatKeptTheJobsOffTheirCoresBeyondSharing) {
+  const LevelModel levels = four_workers_on_two_cores();
+  const LevelInputs cpu = levels.inputs(cpu_bound_work(), 4);
+  ASSERT_TRUE(cpu.time_shared);
+  ASSERT_NEAR(cpu.service_mean, 0.0020, 1e-12);
+  // At 1 request/s nothing shares a core: a job's time in a worker is its work stretched by the
+  // background alone, 1 / (1 − 1 × 0.4 ms / 2), so a 2.5 ms hold is 2.5 × (1 − 0.0002) ms of work.
+  const LevelInputs idle = levels.matched_to_hold(cpu, 1.0, 0.0025);
+  EXPECT_NEAR(idle.service_mean, 0.0025 * (1 - 0.0002), 5e-7);
+  EXPECT_NEAR(idle.off_core, idle.service_mean - 0.0020, 1e-15);
+  // Under load the model's own time in a worker at the raised work is the hold.
+  // (There 2 ms of work already spends 3.3 ms in a worker.)
+  ASSERT_LT(time_in_worker(levels.at(600.0, cpu)), 0.0036);
+  const LevelInputs busy = levels.matched_to_hold(cpu, 600.0, 0.0036);
+  EXPECT_GT(busy.off_core, 0);
+  EXPECT_NEAR(time_in_worker(levels.at(600.0, busy)), 0.0036, 0.0036 * 2e-4);
+  EXPECT_EQ(busy.service_scv, cpu.service_scv);
+  EXPECT_DOUBLE_EQ(busy.background_cpu, cpu.background_cpu);
+}
+
+TEST(LevelInputs, TimeSharedWorkIsNeverLoweredBelowTheCpuTimeNorAreHoldsTakenWithACorePerWorker) {
+  const LevelModel levels = four_workers_on_two_cores();
+  const LevelInputs cpu = levels.inputs(cpu_bound_work(), 4);
+  // At 600/s sharing alone stretches 2 ms of work to 3.3 ms: a shorter hold changes nothing.
+  ASSERT_GT(time_in_worker(levels.at(600.0, cpu)), 0.0031);
+  const LevelInputs kept = levels.matched_to_hold(cpu, 600.0, 0.0031);
+  EXPECT_DOUBLE_EQ(kept.service_mean, cpu.service_mean);
+  EXPECT_DOUBLE_EQ(kept.off_core, 0);
+  // With a core per worker the hold already is the work.
+  const LevelInputs per_core = on_two_cores().inputs(cpu_bound_work(), 2);
+  EXPECT_FALSE(per_core.time_shared);
+  EXPECT_DOUBLE_EQ(on_two_cores().matched_to_hold(per_core, 600.0, 0.005).service_mean,
+                   per_core.service_mean);
+}
+
 TEST(LevelInputs, ClosedLevelsTakeTheScvButNotTheRuns) {
   LevelModel levels = on_two_cores();
   levels.closed = true;

@@ -1,6 +1,7 @@
 #include "kendall/validate/level_model.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "kendall/model/shifted_gamma.hpp"
 #include "kendall/model/system_model.hpp"
@@ -33,6 +34,7 @@ LevelInputs LevelModel::inputs(const LevelWork& work, int workers) const {
     in.service_mean = std::max(1e-6, *work.service_cpu - io_cpu);
     in.background_cpu = std::max(0.0, work.machine_cpu - in.service_mean);
     in.from_level = true;
+    in.time_shared = true;
     // The jobs' own CPU times: their spread and their runs are the machine's speed, which the
     // time-shared cores then share (a hold would add the waits for a core the model makes).
     if (work.cpu_scv) {
@@ -47,6 +49,45 @@ LevelInputs LevelModel::inputs(const LevelWork& work, int workers) const {
     in.from_level = true;
   }
   return in;
+}
+
+namespace {
+
+/// The model's mean time in a worker (its response less its wait for one); empty if unstable.
+std::optional<double> time_in_worker(const model::System& system) {
+  model::AnalysisOptions analysis;
+  analysis.percentiles = false;
+  const model::SystemResult result = model::analyze(system, analysis);
+  const model::ServiceResult& service = result.services.at(0);
+  if (!result.stable || !service.response_time || !service.waiting_time)
+    return std::nullopt;
+  return *service.response_time - *service.waiting_time;
+}
+
+}  // namespace
+
+LevelInputs LevelModel::matched_to_hold(const LevelInputs& inputs, double load, double hold) const {
+  if (!inputs.time_shared || !(hold > inputs.service_mean))
+    return inputs;
+  LevelInputs raised = inputs;
+  const auto in_worker = [&](double work) {
+    raised.service_mean = work;
+    return time_in_worker(at(load, raised));
+  };
+  const std::optional<double> at_cpu = in_worker(inputs.service_mean);
+  if (!at_cpu || *at_cpu >= hold)
+    return inputs;
+  // The time in a worker grows with the work (sharing and waiting both do): bisect.
+  double low = inputs.service_mean;
+  double high = hold;
+  for (int step = 0; step < 40 && high - low > 1e-4 * hold; ++step) {
+    const double mid = (low + high) / 2;
+    const std::optional<double> t = in_worker(mid);
+    (t && *t < hold ? low : high) = mid;
+  }
+  raised.service_mean = low;
+  raised.off_core = low - inputs.service_mean;
+  return raised;
 }
 
 double LevelModel::saturation_rate() const {

@@ -98,6 +98,7 @@ Json to_json(const ValidationReport& report) {
         {"service_shape", l.model_service_minimum ? "shifted gamma" : "two moments"},
         {"service_minimum", optional_number(l.model_service_minimum)},
         {"background_cpu", l.model_background_cpu},
+        {"off_core", l.model_off_core},
         {"service_dispersion", dispersion_json(l.model_service_dispersion)},
         {"dispersion_factor", optional_number(l.model_dispersion_factor)}};
     level["predicted"] = l.predicted ? stats_json(*l.predicted) : Json(nullptr);

@@ -34,6 +34,10 @@ struct LevelInputs {
   std::optional<double> service_third_ratio;
   std::vector<model::DispersionPoint> dispersion;
   bool from_level = false;  ///< false: calibration's service time and background
+  /// The work is the jobs' CPU time on cores the workers time-share (more workers than cores).
+  bool time_shared = false;
+  /// Seconds per job off its core beyond what time-sharing the cores explains (matched_to_hold).
+  double off_core = 0;
 };
 
 struct LevelModel {
@@ -49,6 +53,12 @@ struct LevelModel {
   /// which the model's time-shared cores describe (docs/model.md), so the work is the service's
   /// CPU per request and the rest of the machine's CPU is background.
   LevelInputs inputs(const LevelWork& work, int workers) const;
+
+  /// Time-shared inputs with the work raised, if needed, until the model's time in a worker at
+  /// `load` is the level's measured `hold`: a job also leaves its core for the I/O thread, the
+  /// load generator and the kernel, and waits for an idle core to wake, none of which is CPU
+  /// time. The work is never lowered below the CPU time. Other inputs are returned as given.
+  LevelInputs matched_to_hold(const LevelInputs& inputs, double load, double hold) const;
 
   /// The open-loop rate at which every server is busy, the background CPU work included:
   /// servers / (S + b × servers / cores) with the service time S and background CPU b per request.
