@@ -10,7 +10,6 @@
 
 #if defined(__linux__)
 #include <sched.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #endif

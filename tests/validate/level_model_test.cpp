@@ -10,14 +10,19 @@
 namespace kendall::validation {
 namespace {
 
-LevelModel cpu_bound_levels(bool closed) {
+// Calibrated at 2 ms of work per login (SCV 0.05) and 0.5 ms outside the service.
+Calibration login_calibration() {
   Calibration calibration;
   calibration.service = "login";
   calibration.service_mean = 0.002;
   calibration.service_scv = 0.05;
   calibration.overhead = 0.0005;
+  return calibration;
+}
+
+LevelModel cpu_bound_levels(bool closed) {
   LevelModel levels;
-  levels.base = calibrated_system(calibration, 2, 1);
+  levels.base = calibrated_system(login_calibration(), 2, 1);
   levels.closed = closed;
   levels.cores = 2;
   levels.background_cpu = 0.0001;
@@ -146,13 +151,8 @@ TEST(LevelInputs, WorkersBeyondTheCoresTakeTheSpreadAndRunsOfTheJobsOwnCpuTimes)
 // Four workers time-sharing two cores, 2.0 ms of CPU work and 0.4 ms of the machine's other CPU
 // per request (cpu_bound_work with more workers than cores).
 LevelModel four_workers_on_two_cores() {
-  Calibration calibration;
-  calibration.service = "login";
-  calibration.service_mean = 0.002;
-  calibration.service_scv = 0.05;
-  calibration.overhead = 0.0005;
   LevelModel levels;
-  levels.base = calibrated_system(calibration, 4, 1);
+  levels.base = calibrated_system(login_calibration(), 4, 1);
   levels.base.services[0].cores = 2;
   levels.cores = 2;
   levels.io_cpu = 0.0001;
