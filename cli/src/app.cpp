@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "kendall/base/error.hpp"
+#include "kendall/base/time_slice.hpp"
 
 namespace kendall::cli {
 
@@ -18,6 +19,22 @@ void add_format_option(CLI::App& command, Format& format) {
           },
           "Output: table (for people) or json (for tools); default table")
       ->check(CLI::IsMember({"table", "json"}));
+}
+
+void add_thread_slice_option(CLI::App& command, std::chrono::nanoseconds& slice,
+                             const std::string& help) {
+  command
+      .add_option_function<std::string>(
+          "--thread-slice",
+          [&slice](const std::string& text) {
+            try {
+              slice = parse_time_slice(text);
+            } catch (const InputError& error) {
+              throw CLI::ValidationError("--thread-slice", error.detail());
+            }
+          },
+          help)
+      ->default_str("100us");
 }
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {

@@ -2,6 +2,7 @@
 // Subcommand registration: each add_* attaches its options to the app and stores a callback
 // that runs when the subcommand is chosen.
 
+#include <chrono>
 #include <functional>
 #include <iosfwd>
 #include <string>
@@ -16,6 +17,10 @@ using Action = std::function<int(std::ostream& out, std::ostream& err)>;
 enum class Format { table, json };
 /// Adds --format table|json to a subcommand.
 void add_format_option(CLI::App& command, Format& format);
+/// Adds --thread-slice DURATION (kendall/base/time_slice.hpp: 0 or 100us–100ms, default 100us);
+/// `help` says whose threads ask for it.
+void add_thread_slice_option(CLI::App& command, std::chrono::nanoseconds& slice,
+                             const std::string& help);
 
 void add_queue_command(CLI::App& app, Action& action);
 void add_model_command(CLI::App& app, Action& action);

@@ -13,7 +13,6 @@
 #include "commands.hpp"
 #include "kendall/base/duration.hpp"
 #include "kendall/base/error.hpp"
-#include "kendall/base/time_slice.hpp"
 #include "kendall/cli/app.hpp"
 #include "kendall/loadgen/run.hpp"
 #include "table.hpp"
@@ -33,7 +32,7 @@ struct LoadtestOptions {
   std::string think_time = "1s";
   int connections = 10;
   int threads = 1;
-  std::string thread_slice = "100us";
+  std::chrono::nanoseconds thread_slice{100'000};
   std::string duration;
   std::uint64_t requests = 0;
   std::string timeout = "10s";
@@ -71,11 +70,7 @@ loadgen::LoadOptions to_options(const LoadtestOptions& o) {
     loadgen::parse_think_time(o.think_time, options);
   options.connections = o.connections;
   options.threads = o.threads;
-  try {
-    options.thread_slice = parse_time_slice(o.thread_slice);
-  } catch (const InputError& error) {
-    throw InputError("--thread-slice: " + error.detail());
-  }
+  options.thread_slice = o.thread_slice;
   options.requests = o.requests;
   if (!o.step_duration.empty() && !o.duration.empty())
     throw InputError("give --duration or --step-duration, not both");
@@ -241,10 +236,10 @@ void add_loadtest_command(CLI::App& app, Action& action) {
       ->check(CLI::Range(1, 100000));
   command->add_option("--threads,-t", o->threads, "Threads, one event loop each (default 1)")
       ->check(CLI::Range(1, 1024));
-  command->add_option("--thread-slice", o->thread_slice,
-                      "Scheduler time slice the sending threads ask for (Linux 6.12+), so that "
-                      "they send on time even where the target's work holds every core; 0 keeps "
-                      "the kernel's default (default 100us)");
+  add_thread_slice_option(*command, o->thread_slice,
+                          "Scheduler time slice the sending threads ask for (Linux 6.12+), so "
+                          "that they send on time even where the target's work holds every core; "
+                          "0 keeps the kernel's default");
   command->add_option("--duration,-d", o->duration, "How long to send, e.g. 30s (default 10s)");
   command->add_option("--requests,-n", o->requests, "Or stop after this many requests")
       ->check(CLI::PositiveNumber);

@@ -12,7 +12,6 @@
 #include "commands.hpp"
 #include "kendall/base/duration.hpp"
 #include "kendall/base/error.hpp"
-#include "kendall/base/time_slice.hpp"
 #include "kendall/cli/app.hpp"
 #include "kendall/validate/report.hpp"
 #include "kendall/validate/validate.hpp"
@@ -32,7 +31,7 @@ struct ValidateCommandOptions {
   int workers = 4;
   int io_threads = 1;
   int worker_nice = 0;
-  std::string thread_slice = "100us";
+  std::chrono::nanoseconds thread_slice{100'000};
   std::string work_model;
   int hash_ops = 1;
   std::string hash_mem = "8KiB";
@@ -125,11 +124,7 @@ validation::ValidationOptions to_options(const ValidateCommandOptions& o) {
   options.remeasure = o.remeasure >= 0 ? o.remeasure : o.quick ? 0 : 1;
   options.calibration.requests = o.calibration_requests;
   options.seed = o.seed;
-  try {
-    options.thread_slice = parse_time_slice(o.thread_slice);
-  } catch (const InputError& error) {
-    throw InputError("--thread-slice: " + error.detail());
-  }
+  options.thread_slice = o.thread_slice;
   options.calibration.thread_slice = options.thread_slice;
   if (options.bundled)
     options.bundled->io_slice = options.thread_slice;
@@ -268,11 +263,11 @@ void add_validate_command(CLI::App& app, Action& action) {
                    "the same; CPU-bound work at 19 yields the cores to the I/O thread and the "
                    "load generator)")
       ->check(CLI::Range(0, 19));
-  command->add_option("--thread-slice", o->thread_slice,
-                      "Scheduler time slice the load generator's threads and the bundled "
-                      "services' I/O threads ask for (Linux 6.12+), so that they get a core soon "
-                      "after waking even while the work holds every core; 0 keeps the kernel's "
-                      "default (default 100us)");
+  add_thread_slice_option(*command, o->thread_slice,
+                          "Scheduler time slice the load generator's threads and the bundled "
+                          "services' I/O threads ask for (Linux 6.12+), so that they get a core "
+                          "soon after waking even while the work holds every core; 0 keeps the "
+                          "kernel's default");
   command->add_option("--work-model", o->work_model,
                       "Bundled: extra sampled service time per request (default exp:2ms; none: "
                       "only the real work, e.g. with --hash-mem 4MiB for CPU-bound hashing)");

@@ -118,9 +118,11 @@ TEST(SharedCpu, TheTimeSharedModelWithSpeedRunsAgreesWithTheSimulator) {
     std::vector<model::DispersionPoint> dispersion;
   };
   const Case cases[] = {
-      {409.8, 0.003524,
+      {409.8,
+       0.003524,
        {{2, 0.029}, {4, 0.043}, {8, 0.070}, {16, 0.115}, {32, 0.168}, {64, 0.245}, {128, 0.345}}},
-      {510.3, 0.003532,
+      {510.3,
+       0.003532,
        {{2, 0.043},
         {4, 0.068},
         {8, 0.121},
