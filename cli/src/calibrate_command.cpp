@@ -158,6 +158,7 @@ int run_calibrate(const CalibrateOptions& o, std::ostream& out, std::ostream& er
            {"queued_mean", c.queued_mean},
            {"client_mean", c.client_mean},
            {"overhead", c.overhead},
+           {"overhead_rounds", c.overhead_rounds},
            {"overhead_scv", c.overhead_scv},
            {"open_loop_scv", c.open_loop_scv},
            {"workers", c.workers ? nlohmann::ordered_json(*c.workers) : nullptr}});

@@ -2,10 +2,16 @@
 // whose mean and variability we know (--work-model), so the measured values have a truth.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
+#include <algorithm>
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 #include "kendall/validate/bundled.hpp"
 #include "kendall/validate/calibrate.hpp"
+#include "kendall/validate/prometheus.hpp"
 #include "kendall/validate/service_process.hpp"
 
 namespace kendall::validation {
@@ -53,6 +59,51 @@ TEST(Calibrate, FixedWorkIsReadFromMetricsWithNoQueueing) {
   EXPECT_GT(c.overhead_rate, 0.0);
   // The open-loop phase measured the latency's spread.
   EXPECT_GT(c.open_loop_scv, 0.0);
+}
+
+// Failure injection: the service is frozen (SIGSTOP) for 200 ms once calibration's open-loop
+// phase has begun, as a stall of the host freezes it. Every Poisson request due meanwhile waits
+// it out: at ~180 requests/s that is ~36 requests delayed 100 ms on average, which would lift a
+// single 540-request phase's mean outside the server by ~6.7 ms, thirty times the path. The
+// overhead is the rounds' median, so it stays the size of the path (under 2 ms, as above) while
+// the stalled round shows the stall.
+TEST(Calibrate, AStallOfTheServiceDuringTheOverheadPhaseDoesNotSetTheOverhead) {
+  BundledServices config;
+  config.workers = 2;
+  config.work_model = "fixed:1ms";
+  config.hash_mem = "8KiB";
+  BundledRun run(config);
+  const loadgen::Endpoint at = run.login_endpoint();
+  auto jobs_done = [&]() -> double {
+    const auto samples = scrape_metrics(at.host, at.port);
+    return samples ? find_sample(*samples, "kendall_worker_jobs_total").value_or(0) : 0;
+  };
+  CalibrationOptions options;
+  options.requests = 100;
+  // The open-loop phase begins after the warm-up and the back-to-back requests.
+  const double phase_begins = jobs_done() + static_cast<double>(options.warmup + options.requests);
+  bool stalled = false;
+  std::thread stall([&] {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (jobs_done() < phase_begins + 20 && std::chrono::steady_clock::now() < give_up)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    if (std::chrono::steady_clock::now() >= give_up)
+      return;
+    ::kill(run.login_pid(), SIGSTOP);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    ::kill(run.login_pid(), SIGCONT);
+    stalled = true;
+  });
+  const Calibration c = calibrate({"user-login-service", run.login_scenario(), at}, options);
+  stall.join();
+  ASSERT_TRUE(stalled) << "the open-loop phase never began";
+  ASSERT_EQ(c.overhead_rounds.size(), kOverheadRounds);
+  const double stalled_round =
+      *std::max_element(c.overhead_rounds.begin(), c.overhead_rounds.end());
+  EXPECT_GT(stalled_round, 0.010) << "the stall must land in a round for this test to test";
+  EXPECT_GT(c.overhead, 0.0);
+  EXPECT_LT(c.overhead, 0.002);
+  EXPECT_EQ(c.errors, 0u);
 }
 
 TEST(Calibrate, ExponentialWorkHasAnScvNearOne) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "kendall/validate/report.hpp"
@@ -120,6 +121,30 @@ TEST(Validation, ALevelTooUncertainToJudgeIsMeasuredAgainAndTheMorePreciseRunKep
   EXPECT_EQ(run_validation(options).levels.at(0).run_means.size(), 1u);
 }
 
+// What a failed accuracy check needs to be read: the level's measurement against the model, the
+// model's inputs, and calibration's overhead with its rounds (added to every level's prediction).
+std::string level_trace(const ValidationReport& report, const LevelResult& level) {
+  std::ostringstream out;
+  out << "level " << level.load_fraction << " (" << (level.users > 0 ? level.users : level.rate)
+      << (level.users > 0 ? " users" : "/s") << "): measured mean " << level.measured.mean
+      << " p95 " << level.measured.p95;
+  if (level.predicted)
+    out << "; model mean " << level.predicted->mean << " p95 " << level.predicted->p95;
+  out << "; service time " << level.model_service_time << " s; calibrated overhead "
+      << report.calibration.overhead << " s (rounds";
+  for (const double round : report.calibration.overhead_rounds)
+    out << " " << round;
+  out << ")";
+  return out.str();
+}
+
+// A failed accuracy test also prints the run's notes (stalls, remeasures, where levels ran).
+void print_notes_if_failed(const ValidationReport& report) {
+  if (testing::Test::HasFailure())
+    for (const std::string& note : report.notes)
+      std::cout << "note: " << note << "\n";
+}
+
 #if defined(__SANITIZE_ADDRESS__) || !defined(NDEBUG)
 #define KENDALL_TIMING_UNTRUSTWORTHY 1
 #endif
@@ -169,8 +194,7 @@ TEST(Validation, ExponentialWorkWithFourWorkersIsPredictedWithinTolerance) {
   const ValidationReport report = run_validation(options);
   int judged = 0;
   for (const LevelResult& level : report.levels) {
-    SCOPED_TRACE(testing::Message() << "level " << level.load_fraction << ": measured mean "
-                                    << level.measured.mean << " p95 " << level.measured.p95);
+    SCOPED_TRACE(level_trace(report, level));
     ASSERT_TRUE(level.error_mean && level.error_p95);
     EXPECT_EQ(level.errors, 0u);
     EXPECT_EQ(level.model_inputs, "this level");
@@ -180,6 +204,7 @@ TEST(Validation, ExponentialWorkWithFourWorkersIsPredictedWithinTolerance) {
     EXPECT_LE(std::abs(*level.error_mean), 0.10);
     EXPECT_LE(std::abs(*level.error_p95), 0.15);
   }
+  print_notes_if_failed(report);
   // A host noisy through every level and its second run cannot judge the model either way (in a
   // local run at about 07:10 on 2026-12-02 all four levels stayed uncertain by ±11-23%, the model's
   // errors among them −1% to −22%): that is reported as a skip, never as a pass or a miss.
@@ -243,8 +268,7 @@ ValidationReport run_hashing_levels(int workers) {
 void expect_means_within_20_percent(const ValidationReport& report) {
   ASSERT_TRUE(report.system.services.at(0).cores) << "4 MiB hashes must measure CPU-bound";
   for (const LevelResult& level : report.levels) {
-    SCOPED_TRACE(testing::Message() << "level " << level.load_fraction << ": measured mean "
-                                    << level.measured.mean << " p95 " << level.measured.p95);
+    SCOPED_TRACE(level_trace(report, level));
     ASSERT_TRUE(level.error_mean && level.error_p95);
     if (precise_enough(level, 0.20)) {
       EXPECT_LE(std::abs(*level.error_mean), 0.20);
@@ -252,6 +276,7 @@ void expect_means_within_20_percent(const ValidationReport& report) {
     EXPECT_EQ(level.errors, 0u);
     EXPECT_EQ(level.model_inputs, "this level");
   }
+  print_notes_if_failed(report);
 }
 
 int machine_cores() {
@@ -308,8 +333,7 @@ TEST(Validation, ClosedLoopUsersArePredictedWithinTolerance) {
   ASSERT_EQ(report.levels.size(), 2u);
   EXPECT_LT(report.levels[0].users, report.levels[1].users);
   for (const LevelResult& level : report.levels) {
-    SCOPED_TRACE(testing::Message() << level.users << " users: measured mean "
-                                    << level.measured.mean << " p95 " << level.measured.p95);
+    SCOPED_TRACE(level_trace(report, level));
     ASSERT_TRUE(level.error_mean && level.error_p95);
     EXPECT_NEAR(level.utilization, level.load_fraction, 0.06);
     if (!precise_enough(level, 0.10))
@@ -317,6 +341,7 @@ TEST(Validation, ClosedLoopUsersArePredictedWithinTolerance) {
     EXPECT_LE(std::abs(*level.error_mean), 0.10);
     EXPECT_LE(std::abs(*level.error_p95), 0.15);
   }
+  print_notes_if_failed(report);
 }
 
 }  // namespace

@@ -50,18 +50,17 @@ struct OpenLoopPhase {
   double latency_variance = 0;  // of the client's latency
 };
 
-std::optional<OpenLoopPhase> open_loop_phase(const CalibrationTarget& target,
-                                             const CalibrationOptions& options, double rate) {
+std::optional<OpenLoopPhase> open_loop_round(const CalibrationTarget& target,
+                                             const CalibrationOptions& options, double rate,
+                                             std::uint64_t requests, std::uint64_t round) {
   const auto before = scrape(target.metrics);
   loadgen::LoadOptions load;
   load.steps = {{rate}};
   load.duration = 0;
-  // About three seconds of it, and at least 50 requests.
-  load.requests = std::max<std::uint64_t>(
-      50, std::min(options.open_loop_requests, static_cast<std::uint64_t>(rate * 3)));
+  load.requests = requests;
   load.connections = 8;
   load.timeout = options.timeout;
-  load.seed = options.seed + 1;
+  load.seed = options.seed + 1 + round;
   load.thread_slice = options.thread_slice;
   const loadgen::RunResult run = loadgen::run_load(target.scenario, load);
   const auto after = scrape(target.metrics);
@@ -81,6 +80,38 @@ std::optional<OpenLoopPhase> open_loop_phase(const CalibrationTarget& target,
   // Winsorized at p99.9: one stall of the machine must not set the path's whole spread.
   phase.latency_variance = histogram_variance(step.latency.histogram, 0.999);
   return phase;
+}
+
+double median_of(std::vector<double> values) {
+  const auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
+  std::nth_element(values.begin(), middle, values.end());
+  return *middle;
+}
+
+// The phase in kOverheadRounds short rounds, each quantity the rounds' median: a stall of the
+// host freezes the path for tens of milliseconds, and every Poisson request due meanwhile waits
+// it out, so one 80 ms stall in a 3 s phase at 360/s lifts the whole phase's mean by ~1.2 ms,
+// five times the path itself. That overhead is then added to every level's prediction (a CI run
+// on 2026-12-02 predicted every level ~1.5 ms high). A stall lands in one round and the median
+// leaves it out; a host slow throughout moves every round and the median with them.
+std::optional<OpenLoopPhase> open_loop_phase(const CalibrationTarget& target,
+                                             const CalibrationOptions& options, double rate,
+                                             std::vector<double>& outside_rounds) {
+  // About three seconds in all, and at least 10 requests a round.
+  const std::uint64_t total =
+      std::min(options.open_loop_requests, static_cast<std::uint64_t>(rate * 3));
+  const std::uint64_t per_round = std::max<std::uint64_t>(10, total / kOverheadRounds);
+  std::vector<double> outside, queued, variance;
+  for (std::uint64_t round = 0; round < kOverheadRounds; ++round) {
+    const auto phase = open_loop_round(target, options, rate, per_round, round);
+    if (!phase)
+      return std::nullopt;
+    outside.push_back(phase->outside);
+    queued.push_back(phase->queued);
+    variance.push_back(phase->latency_variance);
+  }
+  outside_rounds = outside;
+  return OpenLoopPhase{median_of(outside), median_of(queued), median_of(variance)};
 }
 
 }  // namespace
@@ -346,7 +377,7 @@ Calibration calibrate(const CalibrationTarget& target, const CalibrationOptions&
                              : client_variance / (result.service_mean * result.service_mean);
     if (options.open_loop_requests > 0 && result.service_mean > 0) {
       const double rate = std::min(1000.0, 0.1 * result.workers.value_or(1) / result.service_mean);
-      if (const auto phase = open_loop_phase(target, options, rate)) {
+      if (const auto phase = open_loop_phase(target, options, rate, result.overhead_rounds)) {
         // The hand-off to a worker as Poisson arrivals meet it (an idle worker must be woken),
         // not as back-to-back requests do; at a tenth of capacity almost nothing truly queues.
         result.queued_mean = phase->queued;

@@ -44,6 +44,7 @@ Json to_json(const ValidationReport& report) {
                          {"queued_mean", c.queued_mean},
                          {"client_mean", c.client_mean},
                          {"overhead", c.overhead},
+                         {"overhead_rounds", c.overhead_rounds},
                          {"overhead_scv", c.overhead_scv},
                          {"open_loop_scv", c.open_loop_scv},
                          {"workers", c.workers ? Json(*c.workers) : Json(nullptr)}};

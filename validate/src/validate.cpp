@@ -263,6 +263,14 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
   const Calibration& c = report.calibration;
   if (workers == 0)
     workers = c.workers.value_or(1);
+  if (!c.overhead_rounds.empty()) {
+    const double highest = *std::max_element(c.overhead_rounds.begin(), c.overhead_rounds.end());
+    if (highest > 2 * c.overhead && highest - c.overhead > 100e-6)
+      report.notes.push_back(fmt::format(
+          "calibration: one round of the overhead phase measured {} outside the server against "
+          "the rounds' median {} (a stall of the host); the median is the model's overhead",
+          format_duration(highest), format_duration(c.overhead)));
+  }
   model::System system = calibrated_system(c, workers, replicas);
   LevelModel levels;
   levels.closed = o.closed;

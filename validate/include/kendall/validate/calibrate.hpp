@@ -28,6 +28,10 @@ struct CalibrationTarget {
   loadgen::Endpoint metrics;   ///< where GET /metrics is answered
 };
 
+/// Rounds of calibration's open-loop phase: the overhead is their median, so a stall of the host
+/// in one round does not become part of every prediction.
+inline constexpr std::uint64_t kOverheadRounds = 5;
+
 struct CalibrationOptions {
   std::uint64_t requests = 2000;  ///< measured requests (the SCV of a skewed time needs many)
   std::uint64_t warmup = 30;      ///< sent first and not measured (connections, caches)
@@ -37,8 +41,8 @@ struct CalibrationOptions {
   /// measured too (/proc), which tells CPU-bound work from waiting.
   std::optional<int> service_pid{};
   /// Then Poisson requests at a tenth of the estimated capacity (at most 1000/s, for about
-  /// three seconds) measure the overhead, the hand-off to a worker and the variability as
-  /// open-loop load sees them; 0 skips this phase.
+  /// three seconds, in kOverheadRounds rounds whose median is taken) measure the overhead, the
+  /// hand-off to a worker and the variability as open-loop load sees them; 0 skips this phase.
   std::uint64_t open_loop_requests = 2000;
   /// Scheduler slice of the load generator's threads (loadgen::LoadOptions::thread_slice).
   std::chrono::nanoseconds thread_slice{100'000};
@@ -62,6 +66,9 @@ struct Calibration {
   double overhead = 0;         ///< client_mean − service_mean: network, parsing, hand-off, client
   std::optional<int> workers;  ///< the service's kendall_workers gauge
   double overhead_rate = 0;    ///< requests/s of the open-loop overhead phase (0: none)
+  /// Each round's client latency − the server's own time in that phase (empty: no phase);
+  /// the overhead takes their median.
+  std::vector<double> overhead_rounds;
   /// The open-loop phase's latency variance over service_mean² (0: no phase).
   double open_loop_scv = 0;
   /// The overhead's SCV: what the open-loop latency varies beyond the back-to-back one
