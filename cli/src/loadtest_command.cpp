@@ -89,11 +89,21 @@ std::string rate_cell(double value) {
   return fmt::format("{:.1f}", value);
 }
 
+// "100us (applied)", "kernel default", or what the kernel did instead.
+std::string slice_cell(const loadgen::RunResult& r) {
+  if (r.thread_slice_outcome.empty())
+    return "not recorded";
+  if (r.thread_slice <= 0)
+    return r.thread_slice_outcome;
+  return fmt::format("{} ({})", format_duration(r.thread_slice), r.thread_slice_outcome);
+}
+
 void print_table(std::ostream& out, const loadgen::RunResult& r) {
-  out << fmt::format("{}: {} loop, {} thread{}, {} {}, seed {}{}\n\n", r.target, r.mode, r.threads,
-                     r.threads == 1 ? "" : "s", r.mode == "closed" ? r.users : r.connections,
+  out << fmt::format("{}: {} loop, {} thread{}, {} {}, seed {}, time slice {}{}\n\n", r.target,
+                     r.mode, r.threads, r.threads == 1 ? "" : "s",
+                     r.mode == "closed" ? r.users : r.connections,
                      r.mode == "closed" ? "users" : "connections per endpoint", r.seed,
-                     r.interrupted ? " (interrupted: partial results)" : "");
+                     slice_cell(r), r.interrupted ? " (interrupted: partial results)" : "");
   Table table({"step", "target/s", "sent/s", "done/s", "sent", "errors", "late", "p50", "p90",
                "p99", "p99.9", "max"});
   for (std::size_t i = 0; i < r.steps.size(); ++i) {

@@ -161,6 +161,7 @@ Json to_json(const RunResult& r) {
   json["connections"] = r.connections;
   json["users"] = r.users;
   json["interrupted"] = r.interrupted;
+  json["thread_slice"] = {{"requested", r.thread_slice}, {"outcome", r.thread_slice_outcome}};
   // The whole run at the top (steps laid end to end), each step below it.
   StepResult total;
   double duration = 0;
@@ -202,6 +203,10 @@ RunResult from_json(const Json& json, const std::string& source) {
     r.connections = json.at("connections").get<int>();
     r.users = json.at("users").get<int>();
     r.interrupted = json.at("interrupted").get<bool>();
+    if (const auto slice = json.find("thread_slice"); slice != json.end()) {  // since 2026-12
+      r.thread_slice = slice->at("requested").get<double>();
+      r.thread_slice_outcome = slice->at("outcome").get<std::string>();
+    }
     const Json& steps = json.at("steps");
     for (std::size_t i = 0; i < steps.size(); ++i)
       r.steps.push_back(step_from_json(steps[i], fmt::format("{}: steps[{}]", source, i)));

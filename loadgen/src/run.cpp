@@ -85,15 +85,18 @@ RunResult run_load(const Scenario& scenario_in, const LoadOptions& options_in,
   for (int i = 0; i < options.threads; ++i)
     workers.push_back(std::make_unique<detail::Worker>(shared, i, options.threads));
   std::vector<std::jthread> threads;
-  for (auto& worker : workers)
-    threads.emplace_back([&worker, slice = options.thread_slice] {
-      // Linux lets a sleeping thread wake up to 50 us late by default, and then wait for a core
-      // until the running task's slice ends; both lags would be part of every open-loop latency
-      // (measured from the intended send time). Ask for 1 ns of slack and a short slice.
-      ::prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
-      request_time_slice(slice);
-      worker->run();
-    });
+  // Every thread asks the same kernel for the same slice; the first one's answer is the run's.
+  std::vector<TimeSliceOutcome> slice_outcomes(workers.size(), TimeSliceOutcome::unsupported);
+  for (std::size_t i = 0; i < workers.size(); ++i)
+    threads.emplace_back(
+        [&worker = workers[i], &outcome = slice_outcomes[i], slice = options.thread_slice] {
+          // Linux lets a sleeping thread wake up to 50 us late by default, and then wait for a core
+          // until the running task's slice ends; both lags would be part of every open-loop latency
+          // (measured from the intended send time). Ask for 1 ns of slack and a short slice.
+          ::prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+          outcome = request_time_slice(slice);
+          worker->run();
+        });
 
   shared.ready.wait();
   // A short lead lets every thread arm its first timer before the first intended send.
@@ -124,6 +127,8 @@ RunResult run_load(const Scenario& scenario_in, const LoadOptions& options_in,
   result.threads = options.threads;
   result.connections = options.users > 0 ? options.users : options.connections;
   result.users = options.users;
+  result.thread_slice = std::chrono::duration<double>(options.thread_slice).count();
+  result.thread_slice_outcome = describe(slice_outcomes.front());
   result.steps = std::move(workers.front()->results);
   for (std::size_t w = 1; w < workers.size(); ++w)
     for (std::size_t s = 0; s < result.steps.size(); ++s)

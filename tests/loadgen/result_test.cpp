@@ -65,6 +65,24 @@ TEST(Result, MergingTwoRunsJsonEqualsOneHistogramOfBoth) {
   EXPECT_NEAR(json["send_gaps"]["scv"].get<double>(), 1.0 / 6, 1e-9);
 }
 
+// The time slice survives the JSON round trip; a file written before it was recorded reads as
+// unknown (an empty outcome), not as the kernel's default.
+TEST(Result, TheThreadSliceRoundTripsAndOldFilesReadAsUnrecorded) {
+  Histogram all;
+  RunResult run = fake_run(3, all);
+  run.thread_slice = 100e-6;
+  run.thread_slice_outcome = "applied";
+  Json json = to_json(run);
+  EXPECT_DOUBLE_EQ(json["thread_slice"]["requested"].get<double>(), 100e-6);
+  const RunResult back = from_json(Json::parse(json.dump()), "run.json");
+  EXPECT_DOUBLE_EQ(back.thread_slice, 100e-6);
+  EXPECT_EQ(back.thread_slice_outcome, "applied");
+  json.erase("thread_slice");
+  const RunResult old = from_json(json, "old.json");
+  EXPECT_DOUBLE_EQ(old.thread_slice, 0);
+  EXPECT_TRUE(old.thread_slice_outcome.empty());
+}
+
 TEST(Result, SendGapScvNeedsTwoGapsAndReadsFilesWithoutGaps) {
   SendGaps gaps;
   EXPECT_FALSE(gaps.scv());

@@ -7,6 +7,7 @@
 
 #include <thread>
 
+#include "kendall/base/time_slice.hpp"
 #include "loadgen/test_server.hpp"
 
 namespace kendall::loadgen {
@@ -41,6 +42,24 @@ TEST(OpenLoop, AchievesTheTargetRateWithin1PercentAndCountsEveryRequest) {
   EXPECT_EQ(step.unsent, 0u);
   EXPECT_NEAR(step.achieved_rate(), 500, 5);
   EXPECT_NEAR(static_cast<double>(step.sent), 2000, 20);
+}
+
+// The slice the sending threads asked for is part of the result, with the kernel's answer: the
+// same answer a thread of this test gets for the same request (applied on Linux 6.12+, else
+// unsupported); 0 keeps the kernel's default.
+TEST(OpenLoop, RecordsTheSchedulerSliceItsThreadsAskedForAndTheKernelsAnswer) {
+  TestServer server;
+  LoadOptions options = open_loop(200, 0.2);
+  options.thread_slice = 200us;
+  const RunResult shortened = run_load(url_scenario(server.url()), options);
+  TimeSliceOutcome kernel = TimeSliceOutcome::unsupported;
+  std::thread([&] { kernel = request_time_slice(200us); }).join();
+  EXPECT_DOUBLE_EQ(shortened.thread_slice, 200e-6);
+  EXPECT_EQ(shortened.thread_slice_outcome, describe(kernel));
+  options.thread_slice = 0ns;
+  const RunResult by_default = run_load(url_scenario(server.url()), options);
+  EXPECT_DOUBLE_EQ(by_default.thread_slice, 0);
+  EXPECT_EQ(by_default.thread_slice_outcome, describe(TimeSliceOutcome::kept_default));
 }
 
 TEST(OpenLoop, SendGapsShowThePoissonScheduleAndTheUniformOne) {

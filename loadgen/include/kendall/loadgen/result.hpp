@@ -109,6 +109,11 @@ struct RunResult {
   int connections = 0;
   int users = 0;
   bool interrupted = false;  // ended early by Ctrl-C
+  /// The scheduler slice the sending threads asked for, in seconds (0: the kernel's default),
+  /// and what the kernel did with it (kendall::describe(TimeSliceOutcome); empty: unknown, as
+  /// in results written before it was recorded).
+  double thread_slice = 0;
+  std::string thread_slice_outcome;
   std::vector<StepResult> steps;
   /// Merges another run (e.g. from a second machine) step by step: counts and histograms add,
   /// durations take the longer. Throws InputError when the step counts differ.
