@@ -20,7 +20,7 @@ void SpecDocument::open(const QString& path) {
 
 void SpecDocument::saveAs(const QString& path) {
   std::ofstream file(path.toStdString(), std::ios::binary | std::ios::trunc);
-  file << write_spec(system_);
+  file << model::write_spec(system_);
   file.close();
   if (!file)
     throw std::runtime_error("cannot write " + path.toStdString());

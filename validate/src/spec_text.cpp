@@ -8,24 +8,11 @@
 #include <fmt/format.h>
 
 #include "kendall/base/error.hpp"
+#include "kendall/model/spec_writer.hpp"
 
 namespace kendall::validation {
 
 namespace {
-
-std::string seconds(double value) {
-  return fmt::format("{:.6g}s", value);
-}
-
-std::string distribution_text(const Distribution& d) {
-  if (d.kind == DistributionKind::deterministic)
-    return fmt::format("{{distribution: deterministic, mean: {}}}", seconds(d.mean));
-  return fmt::format("{{mean: {}, scv: {:.4g}}}", seconds(d.mean), d.scv);
-}
-
-std::string_view statistic_text(model::Statistic s) {
-  return model::to_string(s);
-}
 
 std::size_t offset_of(const std::string& text, int line, int column) {
   std::size_t offset = 0;
@@ -91,57 +78,9 @@ std::size_t end_of_block_value(const std::string& text, std::size_t key_line_end
 }  // namespace
 
 std::string spec_yaml(const model::System& system) {
-  std::ostringstream out;
-  out << "# Written by kendall calibrate: service times measured at low load.\n";
-  out << "apiVersion: kendall/v1\nkind: System\n";
-  out << fmt::format("metadata: {{name: \"{}\"}}\n", system.name);
-  out << "services:\n";
-  for (const model::Service& s : system.services) {
-    out << fmt::format("  - name: {}\n", s.name);
-    if (s.type == model::ServiceType::delay) {
-      out << "    type: delay\n";
-    } else {
-      out << fmt::format("    replicas: {}\n    workers: {}\n", s.replicas, s.workers);
-      if (s.cores)
-        out << fmt::format("    cores: {}\n", *s.cores);
-      if (s.port)
-        out << fmt::format("    port: {}\n", *s.port);
-    }
-    out << fmt::format("    service_time: {}\n", distribution_text(s.service_time));
-    if (!s.service_dispersion.empty()) {
-      out << "    service_dispersion: [";
-      for (std::size_t k = 0; k < s.service_dispersion.size(); ++k) {
-        const model::DispersionPoint& p = s.service_dispersion[k];
-        out << fmt::format("{}{{jobs: {:.6g}, index: {:.6g}", k ? ", " : "", p.jobs, p.index);
-        if (p.skew_index)
-          out << fmt::format(", skew_index: {:.6g}", *p.skew_index);
-        out << "}";
-      }
-      out << "]\n";
-    }
-  }
-  out << fmt::format("workload:\n  type: {}\n  classes:\n", model::to_string(system.workload));
-  for (const model::WorkloadClass& c : system.classes) {
-    out << fmt::format("    - name: {}\n", c.name);
-    if (system.workload == model::WorkloadType::open)
-      out << fmt::format("      rate: {:.6g}\n", c.rate);
-    else
-      out << fmt::format("      population: {}\n      think_time: {}\n", c.population,
-                         distribution_text(c.think_time));
-    out << "      visits: {";
-    for (std::size_t v = 0; v < c.visits.size(); ++v)
-      out << fmt::format("{}{}: {:.6g}", v ? ", " : "", system.services[c.visits[v].service].name,
-                         c.visits[v].count);
-    out << "}\n";
-  }
-  if (!system.slos.empty()) {
-    out << "slo:\n";
-    for (const model::Slo& slo : system.slos)
-      out << fmt::format("  - {{class: {}, statistic: {}, latency: {}}}\n",
-                         system.classes[slo.workload_class].name, statistic_text(slo.statistic),
-                         seconds(slo.latency));
-  }
-  return out.str();
+  model::SpecWriting writing;
+  writing.comment = "Written by kendall calibrate: service times measured at low load.";
+  return model::write_spec(system, writing);
 }
 
 std::string update_service_times(const std::string& text, const std::string& source,
@@ -171,8 +110,8 @@ std::string update_service_times(const std::string& text, const std::string& sou
     const auto update = pending.find(name);
     if (update == pending.end())
       continue;
-    const std::string value =
-        fmt::format("{{mean: {}, scv: {:.4g}}}", seconds(update->second.mean), update->second.scv);
+    const std::string value = fmt::format(
+        "{{mean: {}, scv: {:.4g}}}", model::duration_text(update->second.mean), update->second.scv);
     pending.erase(update);
     for (auto it = service.begin(); it != service.end(); ++it) {
       if (it->first.as<std::string>() != "service_time")

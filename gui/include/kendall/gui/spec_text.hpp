@@ -1,6 +1,6 @@
 #pragma once
-/// The spec as text: writing a model::System back to YAML (docs/spec.md), the text a table cell
-/// shows for one field, and applying a cell edit by re-reading the spec through the model's own
+/// The spec as table cells: the text a cell shows for one field, and applying a cell edit by
+/// writing the spec with it (model/spec_writer.hpp) and re-reading it through the model's own
 /// loader, so a bad value gets exactly the message the CLI gives. Units as in the spec.
 
 #include <optional>
@@ -8,10 +8,12 @@
 #include <vector>
 
 #include "kendall/model/spec.hpp"
+#include "kendall/model/spec_writer.hpp"
 
 namespace kendall::gui {
 
-enum class SpecTable { services, classes };
+/// The two tables are the spec's two lists of rows.
+using SpecTable = model::SpecSection;
 
 /// Field keys, as the spec names them, in table column order.
 const std::vector<std::string>& field_keys(SpecTable table, model::WorkloadType workload);
@@ -23,11 +25,6 @@ struct CellText {
   std::string key;
   std::string text;
 };
-
-/// The spec as YAML that model::parse_system reads back to an equal System. With `replace`, that
-/// field is written as the given text instead. Empirical distributions are written by their mean
-/// and SCV (the samples file is not known here).
-std::string write_spec(const model::System& system, const std::optional<CellText>& replace = {});
 
 /// What a cell shows for a field: the spec syntax the user would type ("40ms", "0.5").
 std::string field_text(const model::System& system, SpecTable table, std::size_t row,

@@ -10,8 +10,8 @@
 
 namespace kendall::validation {
 
-/// YAML for the subset of the spec a calibration produces (services, one class, SLOs);
-/// `kendall model` reads it back to the same System.
+/// A calibrated system as a spec (model::write_spec) headed by a comment saying where it came
+/// from; `kendall model` reads it back to the same System.
 std::string spec_yaml(const model::System& system);
 
 struct MeasuredServiceTime {
