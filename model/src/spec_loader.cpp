@@ -41,8 +41,9 @@ void require_positive(const SpecReader& reader, const YAML::Node& node, const st
   }
 }
 
-// [{jobs: m, index: I(m), skew_index: K(m)}, …]: the service times' index of dispersion and,
-// optionally, of skewness (model.md, "Correlated service times"), jobs ascending from 1.
+// [{jobs: m, index: I(m), skew_index: K(m), blocks: B}, …]: the service times' index of
+// dispersion and, optionally, of skewness (model.md, "Correlated service times"), jobs
+// ascending from 1; blocks, when the index was measured from that many block sums.
 std::vector<DispersionPoint> read_dispersion(const SpecReader& reader, const YAML::Node& node,
                                              const std::string& path) {
   reader.expect_sequence(node, path);
@@ -50,7 +51,7 @@ std::vector<DispersionPoint> read_dispersion(const SpecReader& reader, const YAM
   for (std::size_t k = 0; k < node.size(); ++k) {
     const YAML::Node item = node[k];
     const std::string at = fmt::format("{}[{}]", path, k);
-    reader.expect_map(item, at, {"jobs", "index", "skew_index"});
+    reader.expect_map(item, at, {"jobs", "index", "skew_index", "blocks"});
     const YAML::Node jobs = reader.required(item, "jobs", at);
     const YAML::Node index = reader.required(item, "index", at);
     DispersionPoint point{reader.number(jobs, at + ".jobs"), reader.number(index, at + ".index")};
@@ -64,6 +65,13 @@ std::vector<DispersionPoint> read_dispersion(const SpecReader& reader, const YAM
     if (!std::isfinite(point.index) || point.index < 0)
       reader.fail(index, at + ".index",
                   fmt::format("must be a finite number >= 0, found {}", point.index));
+    if (const YAML::Node blocks = item["blocks"]) {
+      point.blocks = reader.number(blocks, at + ".blocks");
+      if (!std::isfinite(*point.blocks) || *point.blocks < 2)
+        reader.fail(
+            blocks, at + ".blocks",
+            fmt::format("must be a number of block sums, at least 2, found {}", *point.blocks));
+    }
     if (const YAML::Node skew = item["skew_index"]) {
       point.skew_index = reader.number(skew, at + ".skew_index");
       if (!std::isfinite(*point.skew_index))

@@ -69,6 +69,8 @@ std::string dispersion_text(const std::vector<DispersionPoint>& points) {
         fmt::format("{{jobs: {}, index: {}", number_text(p.jobs), number_text(p.index));
     if (p.skew_index)
       part += fmt::format(", skew_index: {}", number_text(*p.skew_index));
+    if (p.blocks)
+      part += fmt::format(", blocks: {}", number_text(*p.blocks));
     parts.push_back(part + "}");
   }
   return fmt::format("[{}]", fmt::join(parts, ", "));

@@ -249,7 +249,7 @@ double dispersion_of(const SpeedModel& model, double jobs) {
 SpeedModel fit_speed_runs(std::span<const DispersionPoint> points, double service_scv) {
   const Fit flat = *fit_fixed_lengths(points, service_scv, {});
   const double longest = points.empty() ? 1 : points.back().jobs;
-  if (longest < 2)
+  if (longest < 2 || !rises_beyond_noise(points, service_scv))
     return flat.model;
   // Run lengths on a log grid up to the longest block measured.
   constexpr int per_decade = 12;

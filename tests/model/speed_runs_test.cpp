@@ -31,6 +31,26 @@ TEST(ServiceDispersion, NamesWhatIsWrongWithThePoints) {
   EXPECT_TRUE(dispersion_problem(std::vector<DispersionPoint>{{0.5, 0.1}}));
   EXPECT_TRUE(dispersion_problem(std::vector<DispersionPoint>{{2, -0.1}}));
   EXPECT_TRUE(dispersion_problem(std::vector<DispersionPoint>{{2, NAN}}));
+  const auto one_block = dispersion_problem(std::vector<DispersionPoint>{{2, 0.1, {}, 1}});
+  ASSERT_TRUE(one_block);
+  EXPECT_NE(one_block->find("blocks"), std::string::npos) << *one_block;
+}
+
+// The threshold by hand: SCV 0.5, I(2) from 101 blocks: a standard error of 0.5 √((2 + 3) / 100)
+// = 0.1118, so the index rises beyond noise above 0.5 + 3 × 0.1118 = 0.8354. An exact point
+// (no blocks) always counts, and nothing shows no rise.
+TEST(ServiceDispersion, RisesBeyondNoiseOnlyAboveThreeStandardErrorsOfItsBlocks) {
+  EXPECT_FALSE(rises_beyond_noise(std::vector<DispersionPoint>{{2, 0.83, {}, 101}}, 0.5));
+  EXPECT_TRUE(rises_beyond_noise(std::vector<DispersionPoint>{{2, 0.84, {}, 101}}, 0.5));
+  // Below the SCV is never a rise, however precise.
+  EXPECT_FALSE(rises_beyond_noise(std::vector<DispersionPoint>{{2, 0.2, {}, 1e6}}, 0.5));
+  // At m = 64 from 1,000 blocks: 0.5 √((2 + 6/64) / 999) = 0.0229; above 0.5687 is a rise.
+  EXPECT_FALSE(rises_beyond_noise(
+      std::vector<DispersionPoint>{{2, 0.5, {}, 1e5}, {64, 0.56, {}, 1000}}, 0.5));
+  EXPECT_TRUE(rises_beyond_noise(
+      std::vector<DispersionPoint>{{2, 0.5, {}, 1e5}, {64, 0.58, {}, 1000}}, 0.5));
+  EXPECT_TRUE(rises_beyond_noise(std::vector<DispersionPoint>{{2, 0.5}}, 0.5));
+  EXPECT_FALSE(rises_beyond_noise(std::vector<DispersionPoint>{}, 0.5));
 }
 
 // Hand-derived: one run scale with v = 0.04 redrawn every 2 jobs (φ = 1/2). At m = 2 the sum
@@ -70,6 +90,22 @@ TEST(SpeedRuns, FitRecoversTheRunsThatMadeTheCurve) {
   const SpeedModel none = fit_speed_runs(flat, 0.5);
   EXPECT_TRUE(none.runs.empty());
   EXPECT_NEAR(none.job_scv, 0.5, 1e-9);
+}
+
+// Indices a 2 s level of independent exponential holds may measure (I(2) 0.70 from 270 blocks,
+// I(4) 0.80 from 135, against an SCV of 0.65: within one and two standard errors) are noise,
+// not runs; given as exact figures the same two points fit a run of about four jobs, which
+// lengthened the wait by 5% at 30% load in a CLI test on 2026-12-02.
+TEST(SpeedRuns, IndicesWithinTheirSamplingErrorAreNotRuns) {
+  const std::vector<DispersionPoint> measured{{2, 0.70, {}, 270}, {4, 0.80, {}, 135}};
+  const SpeedModel fit = fit_speed_runs(measured, 0.65);
+  EXPECT_TRUE(fit.runs.empty());
+  EXPECT_NEAR(fit.job_scv, 0.65, 1e-9);
+  EXPECT_EQ(fit_speed_runs(std::vector<DispersionPoint>{{2, 0.70}, {4, 0.80}}, 0.65).runs.size(),
+            1u);
+  // A rise far beyond the error, measured as precisely, is still a run.
+  const std::vector<DispersionPoint> rising{{2, 0.85, {}, 270}, {4, 1.2, {}, 135}};
+  EXPECT_EQ(fit_speed_runs(rising, 0.65).runs.size(), 1u);
 }
 
 // The shifted lognormal's sample moments against the ones asked for.

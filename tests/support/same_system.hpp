@@ -41,6 +41,7 @@ inline void expect_same_system(const model::System& a, const model::System& b) {
       EXPECT_DOUBLE_EQ(x.service_dispersion[k].jobs, y.service_dispersion[k].jobs);
       EXPECT_DOUBLE_EQ(x.service_dispersion[k].index, y.service_dispersion[k].index);
       EXPECT_EQ(x.service_dispersion[k].skew_index, y.service_dispersion[k].skew_index);
+      EXPECT_EQ(x.service_dispersion[k].blocks, y.service_dispersion[k].blocks);
     }
     EXPECT_EQ(x.balancer, y.balancer);
     EXPECT_EQ(x.queue_limit, y.queue_limit);

@@ -134,6 +134,9 @@ TEST(WorkerHoldDispersion, IsTheVarianceOfTheBlockSumsOverTheirSizeTimesTheMeanS
   EXPECT_NEAR(points[0].index, 0.1, 1e-9);
   EXPECT_EQ(points[1].jobs, 4.0);
   EXPECT_NEAR(points[1].index, 0.2, 1e-9);
+  // Each index carries the block sums it was estimated from: its sampling error.
+  EXPECT_EQ(points[0].blocks, 128.0);
+  EXPECT_EQ(points[1].blocks, 64.0);
 }
 
 // 64 blocks of two gaps between arrivals: 32 spanning 1 ms and 32 spanning 3 ms (mean 2 ms, a

@@ -231,7 +231,7 @@ std::vector<model::DispersionPoint> block_dispersion(const Samples& before, cons
     const double variance =
         std::max(0.0, (*squares - *blocks * block_mean * block_mean) / (*blocks - 1));
     const double job_mean = block_mean / m;
-    model::DispersionPoint point{m, variance / (m * job_mean * job_mean)};
+    model::DispersionPoint point{m, variance / (m * job_mean * job_mean), std::nullopt, *blocks};
     // The sums' third cumulant (k-statistic k₃), from services that count cubes too.
     const auto cubes = counter_delta(before, after, prefix + "_block_seconds_cubed_total" + label);
     if (cubes) {

@@ -21,8 +21,10 @@ Json optional_number(const std::optional<double>& value) {
 Json dispersion_json(const std::vector<model::DispersionPoint>& points) {
   Json out = Json::array();
   for (const model::DispersionPoint& p : points)
-    out.push_back(
-        {{"jobs", p.jobs}, {"index", p.index}, {"skew_index", optional_number(p.skew_index)}});
+    out.push_back({{"jobs", p.jobs},
+                   {"index", p.index},
+                   {"skew_index", optional_number(p.skew_index)},
+                   {"blocks", optional_number(p.blocks)}});
   return out;
 }
 

@@ -18,13 +18,24 @@ namespace kendall::model {
 /// ones, positive; the other way round, negative).
 struct DispersionPoint {
   DispersionPoint() = default;
-  DispersionPoint(double jobs_, double index_, std::optional<double> skew_index_ = std::nullopt)
-      : jobs(jobs_), index(index_), skew_index(skew_index_) {}
+  DispersionPoint(double jobs_, double index_, std::optional<double> skew_index_ = std::nullopt,
+                  std::optional<double> blocks_ = std::nullopt)
+      : jobs(jobs_), index(index_), skew_index(skew_index_), blocks(blocks_) {}
 
   double jobs = 1;                   ///< m
   double index = 0;                  ///< I_s(m)
   std::optional<double> skew_index;  ///< K_s(m), when measured
+  /// How many block sums of m jobs the index was estimated from, when it was measured: its
+  /// sampling error. Empty: the index is exact (a spec's own figure, a derivation).
+  std::optional<double> blocks;
 };
+
+/// Whether the indices show runs beyond their sampling error: some point measured from B
+/// blocks lies above the jobs' SCV c² (every I(m) of independent service times) by more than
+/// three standard errors, c² √((2 + 6/m) / (B − 1)) (a variance from B sums: 2/(B − 1) for
+/// normal sums, plus the excess kurtosis of a sum of m exponential times, 6/m); or some point
+/// is exact. Noise in a flat curve is not a run.
+bool rises_beyond_noise(std::span<const DispersionPoint> points, double service_scv);
 
 /// What `points` gets wrong, or nothing: jobs must be >= 1, finite and ascending; indices >= 0;
 /// skew indices finite.
