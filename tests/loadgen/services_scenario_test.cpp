@@ -17,7 +17,7 @@
 #include <sstream>
 
 #include "kendall/loadgen/run.hpp"
-#include "loadgen/child_service.hpp"
+#include "support/child_service.hpp"
 
 namespace kendall::loadgen {
 namespace {
@@ -75,8 +75,8 @@ TEST(ServicesScenario, RegisterLoginExampleLogsInOnlyUsersItRegistered) {
       "--port",      "0",   "--store",    "sqlite:" + (dir / "u.db").string(),
       "--hash-ops",  "1",   "--hash-mem", "8KiB",
       "--log-level", "info"};
-  testing::ChildService registrar(KENDALL_REGISTER_SERVICE, common);
-  testing::ChildService login(KENDALL_LOGIN_SERVICE, common);
+  kendall::testing::ChildService registrar(KENDALL_REGISTER_SERVICE, common);
+  kendall::testing::ChildService login(KENDALL_LOGIN_SERVICE, common);
   const std::uint16_t register_port = registrar.wait_ready();
   const std::uint16_t login_port = login.wait_ready();
 
@@ -135,7 +135,7 @@ TEST(ServicesScenario, RegisterLoginExampleLogsInOnlyUsersItRegistered) {
 // and reconnect, not report an I/O error for each request sent on a dead socket.
 TEST(ServicesScenario, AServerClosingIdleConnectionsCostsAReconnectNotAnError) {
   const auto dir = fresh_service_dir("kendall-loadgen-idle");
-  testing::ChildService login(
+  kendall::testing::ChildService login(
       KENDALL_LOGIN_SERVICE,
       {"--port", "0", "--store", "sqlite:" + (dir / "u.db").string(), "--header-timeout", "100ms"});
   const std::uint16_t port = login.wait_ready();

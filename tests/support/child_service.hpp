@@ -1,6 +1,7 @@
 #pragma once
-// A service executable run as a child process, its output on a pipe: ready once it has logged
-// "listening ... port=N" (the readiness signal, no sleeps); killed if still running at the end.
+// A service executable run as a child process, its stdout and stderr on a pipe: ready once it
+// has logged "listening ... port=N" (the readiness signal, no sleeps); killed (SIGKILL) if still
+// running when the object goes.
 
 #include <poll.h>
 #include <signal.h>
@@ -8,11 +9,12 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-namespace kendall::loadgen::testing {
+namespace kendall::testing {
 
 class ChildService {
  public:
@@ -37,7 +39,7 @@ class ChildService {
     out_ = fds[0];
   }
   ~ChildService() {
-    if (pid_ > 0) {
+    if (pid_ > 0 && exit_code_ < -1) {
       ::kill(pid_, SIGKILL);
       ::waitpid(pid_, nullptr, 0);
     }
@@ -61,9 +63,26 @@ class ChildService {
     }
   }
 
+  /// Waits for the child to exit and returns its exit code (-1 when killed by a signal).
+  int wait_exit(std::chrono::milliseconds deadline = std::chrono::seconds(15)) {
+    const auto until = std::chrono::steady_clock::now() + deadline;
+    while (read_some(until)) {
+    }
+    int status = 0;
+    while (::waitpid(pid_, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() >= until)
+        throw std::runtime_error("service did not exit in time; output: " + output_);
+      ::poll(nullptr, 0, 5);
+    }
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return exit_code_;
+  }
+
+  void signal(int number) { ::kill(pid_, number); }
   const std::string& output() const { return output_; }
 
  private:
+  // Appends what the pipe has; false on end of file or when `until` passes.
   bool read_some(std::chrono::steady_clock::time_point until) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         until - std::chrono::steady_clock::now());
@@ -82,7 +101,8 @@ class ChildService {
 
   pid_t pid_ = -1;
   int out_ = -1;
+  int exit_code_ = -2;  ///< -2: not waited for
   std::string output_;
 };
 
-}  // namespace kendall::loadgen::testing
+}  // namespace kendall::testing
