@@ -168,6 +168,20 @@ std::string Metrics::render(const Gauges& gauges) const {
   counter("kendall_worker_cpu_seconds_squared_total", "Sum of each job's CPU time squared (s^2).",
           gauges.worker_cpu.sum_squares);
   blocks(gauges.worker_cpu.blocks.scales(), "kendall_worker_cpu", "jobs' CPU times");
+  const auto per_core = [&](std::string_view name, std::string_view help, auto value_of) {
+    line(fmt::format("# HELP {} {}", name, help));
+    line(fmt::format("# TYPE {} counter", name));
+    for (std::size_t core = 0; core < gauges.cores.size(); ++core)
+      if (gauges.cores[core].jobs > 0)
+        fmt::format_to(std::back_inserter(out), "{}{{cpu=\"{}\"}} {}\n", name, core,
+                       value_of(gauges.cores[core]));
+  };
+  per_core("kendall_worker_core_jobs_total", "Jobs the workers finished, by the CPU they ended on.",
+           [](const CoreWork& core) { return core.jobs; });
+  per_core(
+      "kendall_worker_core_cpu_seconds_total",
+      "CPU time those jobs used (s), by the CPU they ended on: the cores' speeds for this work.",
+      [](const CoreWork& core) { return core.cpu_seconds; });
   counter("kendall_queue_arrival_gaps_total",
           "Gaps between consecutive jobs accepted into the worker queue (with the two counters "
           "below: the arrivals' SCV as the queue sees them).",

@@ -68,7 +68,8 @@ struct Server::State {
             context.connections.load(),
             usage.holds,
             usage.cpu,
-            usage.arrival_gaps};
+            usage.arrival_gaps,
+            usage.cores};
   }
 
   void begin_shutdown() {

@@ -1,5 +1,6 @@
 #include "kendall/services/worker_pool.hpp"
 
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -106,10 +107,17 @@ void WorkerPool::run() {
     const double held =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - taken_at).count();
     const double cpu = thread_cpu_seconds() - cpu_before;
+    const int core = ::sched_getcpu();  // where the job ended; it may have run elsewhere too
     std::lock_guard lock(mutex_);
     --busy_;
     usage_.holds.add(held);
     usage_.cpu.add(cpu);
+    if (core >= 0) {
+      if (usage_.cores.size() <= static_cast<std::size_t>(core))
+        usage_.cores.resize(static_cast<std::size_t>(core) + 1);
+      ++usage_.cores[static_cast<std::size_t>(core)].jobs;
+      usage_.cores[static_cast<std::size_t>(core)].cpu_seconds += cpu;
+    }
   }
 }
 

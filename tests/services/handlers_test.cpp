@@ -22,13 +22,16 @@ class HandlersTest : public ::testing::Test {
         hasher_({1, 8 * 1024}),
         signer_(test_secret, std::chrono::seconds(3600)),
         metrics_(2, 8),
-        register_(ServiceKind::register_user, *store_, hasher_, nullptr, metrics_,
-                  [] {
-                    ValueSeries holds{5, 0.25, 0.0125, {}};
-                    holds.blocks.add(0.1);  // 0.1 s and 0.15 s: one block of two, 0.25² s²
-                    holds.blocks.add(0.15);
-                    return Gauges{1, 2, 3, 4, holds, {}, {6, 0.5, 0.0625, {}}};
-                  }),
+        register_(
+            ServiceKind::register_user, *store_, hasher_, nullptr, metrics_,
+            [] {
+              ValueSeries holds{5, 0.25, 0.0125, {}};
+              holds.blocks.add(0.1);  // 0.1 s and 0.15 s: one block of two, 0.25² s²
+              holds.blocks.add(0.15);
+              // Jobs ended on CPUs 0 and 2, none on 1 (left out, not written as 0).
+              return Gauges{
+                  1, 2, 3, 4, holds, {}, {6, 0.5, 0.0625, {}}, {{3, 0.006}, {0, 0}, {2, 0.005}}};
+            }),
         login_(ServiceKind::login, *store_, hasher_, &signer_, metrics_, [] { return Gauges{}; }) {}
 
   Response post(const Handlers& handlers, const std::string& target, const std::string& body,
@@ -241,9 +244,14 @@ TEST_F(HandlersTest, MetricsArePrometheusTextWithTheGauges) {
         "kendall_queue_arrival_gap_seconds_total 0.5\n",
         "kendall_queue_arrival_gap_seconds_squared_total 0.0625\n",
         "kendall_queue_arrival_gap_blocks_total{jobs=\"2\"} 0\n",
-        "kendall_queue_arrival_gap_block_seconds_squared_total{jobs=\"4096\"} 0\n"}) {
+        "kendall_queue_arrival_gap_block_seconds_squared_total{jobs=\"4096\"} 0\n",
+        "kendall_worker_core_jobs_total{cpu=\"0\"} 3\n",
+        "kendall_worker_core_cpu_seconds_total{cpu=\"0\"} 0.006\n",
+        "kendall_worker_core_jobs_total{cpu=\"2\"} 2\n",
+        "kendall_worker_core_cpu_seconds_total{cpu=\"2\"} 0.005\n"}) {
     EXPECT_NE(text.find(line), std::string::npos) << line;
   }
+  EXPECT_EQ(text.find("{cpu=\"1\"}"), std::string::npos);
   EXPECT_NE(text.find("kendall_queue_wait_seconds_count 0\n"), std::string::npos);
   EXPECT_NE(text.find("kendall_service_time_seconds_count 0\n"), std::string::npos);
 }

@@ -3,12 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <ctime>
 #include <future>
 #include <memory>
 #include <thread>
@@ -115,6 +117,38 @@ TEST(WorkerPool, UsageSumsTheGapsBetweenArrivalsAndTheirSquares) {
   EXPECT_GE(usage.arrival_gaps.sum_squares, 0.02 * 0.02 + 0.04 * 0.04);
   EXPECT_LE(usage.arrival_gaps.sum_squares,
             usage.arrival_gaps.sum * usage.arrival_gaps.sum - 2 * 0.02 * 0.04 + 1e-12);
+}
+
+// Each job pins its own thread to a CPU (the kernel's sched_setaffinity) and spins 5 ms of CPU
+// time: the pool files it under that CPU, with its CPU time, and the per-CPU sums are the
+// totals.
+TEST(WorkerPool, UsageFilesEachJobUnderTheCpuItEndedOn) {
+  if (std::thread::hardware_concurrency() < 2)
+    GTEST_SKIP() << "needs two CPUs";
+  const auto on_cpu = [](int cpu) {
+    return [cpu](auto) {
+      cpu_set_t set;
+      CPU_ZERO(&set);
+      CPU_SET(cpu, &set);
+      ASSERT_EQ(::sched_setaffinity(0, sizeof set, &set), 0);
+      timespec start{}, now{};
+      ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start);
+      do
+        ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+      while ((now.tv_sec - start.tv_sec) * 1'000'000'000L + (now.tv_nsec - start.tv_nsec) < 5'000'000L);
+    };
+  };
+  WorkerPool pool(1, 4);
+  for (const int cpu : {0, 1, 0})
+    ASSERT_TRUE(pool.try_submit(on_cpu(cpu)));
+  pool.shutdown();
+  const WorkerPool::Usage usage = pool.usage();
+  ASSERT_GE(usage.cores.size(), 2u);
+  EXPECT_EQ(usage.cores[0].jobs, 2u);
+  EXPECT_EQ(usage.cores[1].jobs, 1u);
+  EXPECT_GE(usage.cores[0].cpu_seconds, 0.010);
+  EXPECT_GE(usage.cores[1].cpu_seconds, 0.005);
+  EXPECT_NEAR(usage.cores[0].cpu_seconds + usage.cores[1].cpu_seconds, usage.cpu.sum, 1e-12);
 }
 
 }  // namespace

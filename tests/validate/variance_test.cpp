@@ -205,3 +205,53 @@ TEST(WorkerHoldDispersion, NothingFromAServiceWithoutBlockCounters) {
 
 }  // namespace
 }  // namespace kendall::validation
+
+namespace kendall::validation {
+namespace {
+
+// Between the scrapes 30 jobs ended on CPU 0 using 0.078 s (2.6 ms each) and 20 on CPU 1 using
+// 0.034 s (1.7 ms each); CPU 3 appears only in the second scrape (10 jobs, 0.02 s: its counter
+// starts at 0); CPU 2 finished nothing in between and is left out.
+TEST(CoreSpeeds, AreEachCpusTimePerJobBetweenScrapes) {
+  const Samples before = parse_prometheus(
+      "kendall_worker_core_jobs_total{cpu=\"0\"} 100\n"
+      "kendall_worker_core_cpu_seconds_total{cpu=\"0\"} 0.26\n"
+      "kendall_worker_core_jobs_total{cpu=\"1\"} 50\n"
+      "kendall_worker_core_cpu_seconds_total{cpu=\"1\"} 0.085\n"
+      "kendall_worker_core_jobs_total{cpu=\"2\"} 5\n"
+      "kendall_worker_core_cpu_seconds_total{cpu=\"2\"} 0.01\n",
+      "before");
+  const Samples after = parse_prometheus(
+      "kendall_worker_core_jobs_total{cpu=\"0\"} 130\n"
+      "kendall_worker_core_cpu_seconds_total{cpu=\"0\"} 0.338\n"
+      "kendall_worker_core_jobs_total{cpu=\"1\"} 70\n"
+      "kendall_worker_core_cpu_seconds_total{cpu=\"1\"} 0.119\n"
+      "kendall_worker_core_jobs_total{cpu=\"2\"} 5\n"
+      "kendall_worker_core_cpu_seconds_total{cpu=\"2\"} 0.01\n"
+      "kendall_worker_core_jobs_total{cpu=\"3\"} 10\n"
+      "kendall_worker_core_cpu_seconds_total{cpu=\"3\"} 0.02\n",
+      "after");
+  const std::vector<CoreSpeed> cores = core_speeds(before, after);
+  ASSERT_EQ(cores.size(), 3u);
+  EXPECT_EQ(cores[0].cpu, 0);
+  EXPECT_DOUBLE_EQ(cores[0].jobs, 30);
+  EXPECT_NEAR(cores[0].cpu_per_job, 0.0026, 1e-12);
+  EXPECT_EQ(cores[1].cpu, 1);
+  EXPECT_NEAR(cores[1].cpu_per_job, 0.0017, 1e-12);
+  EXPECT_EQ(cores[2].cpu, 3);
+  EXPECT_NEAR(cores[2].cpu_per_job, 0.002, 1e-12);
+  // 2.6 / 1.7 among the three, each with at least a tenth of the 60 jobs.
+  EXPECT_NEAR(*core_speed_ratio(cores), 2.6 / 1.7, 1e-9);
+  EXPECT_TRUE(core_speeds(before, parse_prometheus("kendall_workers 2\n", "old")).empty());
+}
+
+// A core with under a tenth of the jobs says little about its speed, and one core alone
+// compares with nothing.
+TEST(CoreSpeeds, TheRatioSkipsCoresWithFewJobsAndNeedsTwo) {
+  EXPECT_FALSE(core_speed_ratio({{0, 100, 0.002}, {1, 9, 0.004}}));
+  EXPECT_NEAR(*core_speed_ratio({{0, 100, 0.002}, {1, 12, 0.004}}), 2.0, 1e-12);
+  EXPECT_FALSE(core_speed_ratio({}));
+}
+
+}  // namespace
+}  // namespace kendall::validation

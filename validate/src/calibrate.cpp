@@ -281,6 +281,44 @@ std::optional<double> queue_arrival_scv(const Samples& before, const Samples& af
                      "kendall_queue_arrival_gap_seconds_squared_total");
 }
 
+std::vector<CoreSpeed> core_speeds(const Samples& before, const Samples& after) {
+  constexpr std::string_view jobs_prefix = "kendall_worker_core_jobs_total{cpu=\"";
+  std::vector<CoreSpeed> cores;
+  for (auto it = after.lower_bound(std::string(jobs_prefix));
+       it != after.end() && it->first.starts_with(jobs_prefix); ++it) {
+    // A CPU's series appears with its first job: absent before, it was 0.
+    const std::string label = it->first.substr(it->first.find('{'));
+    const std::string cpu_name = "kendall_worker_core_cpu_seconds_total" + label;
+    const auto cpu_after = find_sample(after, cpu_name);
+    const double jobs = it->second - find_sample(before, it->first).value_or(0);
+    if (!cpu_after || !(jobs > 0))
+      continue;
+    const double cpu = *cpu_after - find_sample(before, cpu_name).value_or(0);
+    cores.push_back({std::stoi(label.substr(6)), jobs, cpu / jobs});
+  }
+  std::sort(cores.begin(), cores.end(),
+            [](const CoreSpeed& a, const CoreSpeed& b) { return a.cpu < b.cpu; });
+  return cores;
+}
+
+std::optional<double> core_speed_ratio(const std::vector<CoreSpeed>& cores) {
+  double jobs = 0;
+  for (const CoreSpeed& core : cores)
+    jobs += core.jobs;
+  double fastest = std::numeric_limits<double>::infinity(), slowest = 0;
+  int counted = 0;
+  for (const CoreSpeed& core : cores) {
+    if (core.jobs < 0.1 * jobs || !(core.cpu_per_job > 0))
+      continue;
+    ++counted;
+    fastest = std::min(fastest, core.cpu_per_job);
+    slowest = std::max(slowest, core.cpu_per_job);
+  }
+  if (counted < 2)
+    return std::nullopt;
+  return slowest / fastest;
+}
+
 std::vector<model::DispersionPoint> worker_hold_dispersion(const Samples& before,
                                                            const Samples& after) {
   return block_dispersion(before, after, "kendall_worker_hold");

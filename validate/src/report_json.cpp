@@ -91,6 +91,10 @@ Json to_json(const ValidationReport& report) {
     measured["server_arrival_dispersion"] = dispersion_json(l.server_arrival_dispersion);
     measured["server_cpu_scv"] = optional_number(l.server_cpu_scv);
     measured["server_cpu_dispersion"] = dispersion_json(l.server_cpu_dispersion);
+    Json cores = Json::array();
+    for (const CoreSpeed& core : l.server_cores)
+      cores.push_back({{"cpu", core.cpu}, {"jobs", core.jobs}, {"cpu_per_job", core.cpu_per_job}});
+    measured["server_cores"] = cores;
     level["measured"] = measured;
     level["model_inputs"] = {
         {"from", l.model_inputs},

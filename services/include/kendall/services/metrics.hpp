@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "kendall/services/hold_blocks.hpp"
 #include "kendall/services/route.hpp"
@@ -36,6 +37,13 @@ class LatencyBuckets {
   std::atomic<double> sum_{0};
 };
 
+/// The jobs that finished on one CPU and the CPU time they used: whether the machine's cores run
+/// the work at one speed (on a shared VM two vCPUs ran a memory-hard hash 1.5× apart).
+struct CoreWork {
+  std::uint64_t jobs = 0;
+  double cpu_seconds = 0;
+};
+
 /// What the caller samples when /metrics is rendered.
 struct Gauges {
   std::size_t in_flight = 0;     ///< requests read and not yet answered
@@ -45,6 +53,7 @@ struct Gauges {
   ValueSeries worker_holds;        ///< counters: the workers' holds, one per finished job
   ValueSeries worker_cpu;          ///< counters: the jobs' own CPU times
   ValueSeries queue_arrival_gaps;  ///< counters: gaps between jobs accepted into the queue
+  std::vector<CoreWork> cores;     ///< counters: by the CPU each job finished on
 };
 
 /// Thread-safe and lock-free: counters are atomics indexed by route and status code.

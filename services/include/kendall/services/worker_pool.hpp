@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "kendall/services/hold_blocks.hpp"
+#include "kendall/services/metrics.hpp"
 
 namespace kendall::services {
 
@@ -60,6 +61,8 @@ class WorkerPool {
     /// dispersion. An I/O thread's wake hands on every ready request at once, so they bunch at
     /// a scale the queue hardly feels (docs/validate.md).
     ValueSeries arrival_gaps;
+    /// Jobs and their CPU time by the CPU each job ended on (index: the CPU's number).
+    std::vector<CoreWork> cores;
   };
   Usage usage() const;
 

@@ -128,6 +128,22 @@ std::optional<double> worker_hold_scv(const Samples& before, const Samples& afte
 /// counters or with fewer than two gaps in between.
 std::optional<double> queue_arrival_scv(const Samples& before, const Samples& after);
 
+/// The jobs that finished on one CPU between two scrapes and their mean CPU time.
+struct CoreSpeed {
+  int cpu = 0;
+  double jobs = 0;
+  double cpu_per_job = 0;  ///< seconds
+};
+
+/// Per CPU, from kendall_worker_core_jobs_total and kendall_worker_core_cpu_seconds_total
+/// {cpu="N"}: how fast each core ran the work (ascending CPU; those with no job in between
+/// left out). Empty for services without those counters.
+std::vector<CoreSpeed> core_speeds(const Samples& before, const Samples& after);
+
+/// The slowest core's CPU time per job over the fastest's, among the cores that finished at
+/// least a tenth of the jobs; nothing with fewer than two such cores.
+std::optional<double> core_speed_ratio(const std::vector<CoreSpeed>& cores);
+
 /// The SCV of the jobs' CPU times between two scrapes (kendall_worker_cpu_seconds_total and its
 /// squares over kendall_worker_jobs_total); nothing without them or with fewer than two jobs.
 std::optional<double> worker_cpu_scv(const Samples& before, const Samples& after);

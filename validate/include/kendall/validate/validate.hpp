@@ -115,6 +115,7 @@ struct LevelResult {
   std::vector<model::DispersionPoint> server_arrival_dispersion;  ///< J(m) of those gaps
   std::optional<double> server_cpu_scv;  ///< the SCV of the jobs' own CPU times
   std::vector<model::DispersionPoint> server_cpu_dispersion;  ///< of the jobs' CPU times
+  std::vector<CoreSpeed> server_cores;  ///< the jobs' CPU time by the CPU they ended on
   /// The holds' index of dispersion I(m) at block sizes m during the step: c_s² at every m when
   /// holds are independent, more when slow holds come in runs (a machine slower for a while).
   std::vector<model::DispersionPoint> server_hold_dispersion;
