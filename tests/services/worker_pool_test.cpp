@@ -135,7 +135,8 @@ TEST(WorkerPool, UsageFilesEachJobUnderTheCpuItEndedOn) {
       ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start);
       do
         ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-      while ((now.tv_sec - start.tv_sec) * 1'000'000'000L + (now.tv_nsec - start.tv_nsec) < 5'000'000L);
+      while ((now.tv_sec - start.tv_sec) * 1'000'000'000L + (now.tv_nsec - start.tv_nsec) <
+             5'000'000L);
     };
   };
   WorkerPool pool(1, 4);
