@@ -21,6 +21,7 @@
 #include "kendall/validate/prometheus.hpp"
 #include "kendall/validate/spec_text.hpp"
 #include "level_run.hpp"
+#include "kendall/validate/run_notes.hpp"
 
 namespace kendall::validation {
 
@@ -110,23 +111,6 @@ std::optional<double> dispersion_factor(const model::System& system,
 
 // "±15% over runs of ~200 jobs (skewness 1.3) and ±9% over runs of ~40 jobs": the fitted runs,
 // for a note.
-// Cores whose CPU time per job differs by this much are worth a note: beyond the few percent a
-// level's sampling and the cores' caches give.
-constexpr double kUnevenCores = 1.15;
-
-// "cpu0 2.64 ms per job (48% of jobs), cpu1 1.66 ms (52%)".
-std::string describe_cores(const std::vector<CoreSpeed>& cores) {
-  double jobs = 0;
-  for (const CoreSpeed& core : cores)
-    jobs += core.jobs;
-  std::string out;
-  for (const CoreSpeed& core : cores)
-    out += fmt::format("{}cpu{} {}{} ({:.0f}%{})", out.empty() ? "" : ", ", core.cpu,
-                       format_duration(core.cpu_per_job), out.empty() ? " per job" : "",
-                       100 * core.jobs / jobs, out.empty() ? " of jobs" : "");
-  return out;
-}
-
 std::string describe_runs(const model::SpeedModel& speed) {
   std::string text;
   for (const model::SpeedRuns& r : speed.runs) {
@@ -280,14 +264,8 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
   const Calibration& c = report.calibration;
   if (workers == 0)
     workers = c.workers.value_or(1);
-  if (!c.overhead_rounds.empty()) {
-    const double highest = *std::max_element(c.overhead_rounds.begin(), c.overhead_rounds.end());
-    if (highest > 2 * c.overhead && highest - c.overhead > 100e-6)
-      report.notes.push_back(fmt::format(
-          "calibration: one round of the overhead phase measured {} outside the server against "
-          "the rounds' median {} (a stall of the host); the median is the model's overhead",
-          format_duration(highest), format_duration(c.overhead)));
-  }
+  if (auto note = stalled_overhead_round_note(c))
+    report.notes.push_back(*std::move(note));
   model::System system = calibrated_system(c, workers, replicas);
   LevelModel levels;
   levels.closed = o.closed;
@@ -517,12 +495,8 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
                                               level.model_service_scv.value_or(0))),
           *level.model_dispersion_factor));
     }
-    if (const auto ratio = core_speed_ratio(level.server_cores);
-        ratio && *ratio >= kUnevenCores && system.services[0].cores)
-      report.notes.push_back(fmt::format(
-          "level {}: the cores ran the work at speeds {:.2f}× apart ({}): a job's time depends on "
-          "where it runs, which the model sees only as the jobs' spread and runs",
-          i + 1, *ratio, describe_cores(level.server_cores)));
+    if (auto note = uneven_cores_note(i + 1, level.server_cores); note && system.services[0].cores)
+      report.notes.push_back(*std::move(note));
     if (level.measured_utilization &&
         std::abs(*level.measured_utilization - level.utilization) > 0.1)
       report.notes.push_back(fmt::format(
