@@ -77,7 +77,8 @@ TEST(SpecWriter, AnEmpiricalDistributionIsWrittenByItsMoments) {
   System system = load_system(examples + "user-services.yaml");
   // Mean 4.8 ms, E[x²] 80.8 ms²: SCV (80.8 − 4.8²) / 4.8² = 2.507, above 1.
   system.services[0].service_time = Distribution::empirical({0.001, 0.001, 0.001, 0.001, 0.020});
-  const Distribution& written = read_back(system).services[0].service_time;
+  const System read = read_back(system);
+  const Distribution& written = read.services[0].service_time;
   EXPECT_NEAR(system.services[0].service_time.scv, 57.76 / 23.04, 1e-9);
   EXPECT_EQ(written.kind, DistributionKind::hyperexponential);
   EXPECT_DOUBLE_EQ(written.mean, system.services[0].service_time.mean);
