@@ -8,7 +8,6 @@
 #include "kendall/base/histogram.hpp"
 #include "kendall/validate/calibrate.hpp"
 #include "kendall/validate/prometheus.hpp"
-#include "kendall/validate/run_notes.hpp"
 
 namespace kendall::validation {
 namespace {
@@ -252,36 +251,6 @@ TEST(CoreSpeeds, TheRatioSkipsCoresWithFewJobsAndNeedsTwo) {
   EXPECT_FALSE(core_speed_ratio({{0, 100, 0.002}, {1, 9, 0.004}}));
   EXPECT_NEAR(*core_speed_ratio({{0, 100, 0.002}, {1, 12, 0.004}}), 2.0, 1e-12);
   EXPECT_FALSE(core_speed_ratio({}));
-}
-
-}  // namespace
-}  // namespace kendall::validation
-
-namespace kendall::validation {
-namespace {
-
-// The notes' words and thresholds: a round at more than twice the median (and 0.1 ms beyond
-// it) is a stall; cores 15% apart are uneven.
-TEST(RunNotes, NameAStalledOverheadRoundAndUnevenCores) {
-  Calibration c;
-  c.overhead = 0.0003;
-  c.overhead_rounds = {0.00028, 0.0003, 0.00031, 0.0003, 0.00059};
-  EXPECT_FALSE(stalled_overhead_round_note(c));  // 0.59 ms: under twice 0.3 ms
-  c.overhead_rounds.back() = 0.0016;
-  const auto stall = stalled_overhead_round_note(c);
-  ASSERT_TRUE(stall);
-  EXPECT_NE(stall->find("1.6 ms outside the server against the rounds' median 300 us"),
-            std::string::npos)
-      << *stall;
-  EXPECT_FALSE(stalled_overhead_round_note(Calibration{}));
-
-  EXPECT_FALSE(uneven_cores_note(3, {{0, 50, 0.002}, {1, 50, 0.00229}}));  // 1.145: not yet
-  const auto uneven = uneven_cores_note(3, {{0, 57, 0.00248}, {1, 43, 0.00331}});
-  ASSERT_TRUE(uneven);
-  EXPECT_NE(uneven->find("level 3: the cores ran the work at speeds 1.33× apart (cpu0 2.48 ms "
-                         "per job (57% of jobs), cpu1 3.31 ms (43%))"),
-            std::string::npos)
-      << *uneven;
 }
 
 }  // namespace

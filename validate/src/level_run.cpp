@@ -32,6 +32,74 @@ LevelRun run_level(const loadgen::Scenario& scenario, const loadgen::Endpoint& m
   return level;
 }
 
+LevelRun run_until_precise(const loadgen::Scenario& scenario, const loadgen::Endpoint& metrics,
+                           std::optional<int> service_pid, loadgen::LoadOptions load, int remeasure,
+                           double tolerance, LevelResult& level,
+                           const std::function<void(double uncertainty)>& again) {
+  LevelRun run = run_level(scenario, metrics, service_pid, load);
+  level.run_means = {run.step.latency.mean()};
+  level.run_uncertainties = {run.uncertainty()};
+  level.kept_run = 0;
+  for (int round = 0; round < remeasure && run.uncertainty() > tolerance; ++round) {
+    if (again)
+      again(run.uncertainty());
+    load.seed += 1000;
+    LevelRun next = run_level(scenario, metrics, service_pid, load);
+    level.run_means.push_back(next.step.latency.mean());
+    level.run_uncertainties.push_back(next.uncertainty());
+    if (next.uncertainty() < run.uncertainty()) {
+      run = std::move(next);
+      level.kept_run = static_cast<int>(level.run_means.size()) - 1;
+    }
+  }
+  return run;
+}
+
+void record_measurement(const LevelRun& run, bool closed, LevelResult& level) {
+  const loadgen::StepResult& step = run.step;
+  const auto& latency = step.latency;
+  level.measured = {step.throughput(), latency.mean(), latency.quantile(0.5),
+                    latency.quantile(0.95), latency.quantile(0.99)};
+  level.measured_mean_ci = run.mean_interval;
+  level.requests = step.sent;
+  level.errors = step.errors.total();
+  level.late_sends = step.late_sends;
+  if (!closed)
+    level.send_gap_scv = step.send_gaps.scv();
+  if (!run.before || !run.after)
+    return;
+  const Samples& before = *run.before;
+  const Samples& after = *run.after;
+  const auto served_before = find_histogram(before, "kendall_service_time_seconds");
+  const auto served_after = find_histogram(after, "kendall_service_time_seconds");
+  if (served_before && served_after && served_after->count > served_before->count)
+    level.server_service_mean = served_after->since(*served_before).mean();
+  level.server_hold_mean = worker_hold_per_job(before, after);
+  level.server_hold_scv = worker_hold_scv(before, after);
+  level.server_hold_dispersion = worker_hold_dispersion(before, after);
+  level.server_queue_wait = queue_wait_per_job(before, after);
+  level.server_arrival_scv = queue_arrival_scv(before, after);
+  level.server_arrival_dispersion = queue_arrival_dispersion(before, after);
+  level.server_cpu_scv = worker_cpu_scv(before, after);
+  level.server_cpu_dispersion = worker_cpu_dispersion(before, after);
+  level.server_cores = core_speeds(before, after);
+}
+
+LevelWork measured_work(const LevelRun& run, const LevelResult& level) {
+  const double served = run.step.responses > 0 ? static_cast<double>(run.step.responses) : 1.0;
+  LevelWork work;
+  work.hold_mean = level.server_hold_mean;
+  work.job_mean = level.server_service_mean;
+  work.hold_scv = level.server_hold_scv;
+  work.hold_dispersion = level.server_hold_dispersion;
+  work.cpu_scv = level.server_cpu_scv;
+  work.cpu_dispersion = level.server_cpu_dispersion;
+  if (run.service_cpu)
+    work.service_cpu = *run.service_cpu / served;
+  work.machine_cpu = run.machine_cpu / served;
+  return work;
+}
+
 std::pair<double, double> batch_mean_interval(const loadgen::StepResult& step) {
   std::vector<double> batches;
   for (const auto& second : step.series)

@@ -2,11 +2,14 @@
 // level measures before anything is modelled, so that a level can be measured again.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <utility>
 
 #include "kendall/loadgen/run.hpp"
+#include "kendall/validate/level_model.hpp"
 #include "kendall/validate/prometheus.hpp"
+#include "kendall/validate/validate.hpp"
 
 namespace kendall::validation {
 
@@ -26,6 +29,22 @@ struct LevelRun {
 /// (when given) and of the machine just before and after.
 LevelRun run_level(const loadgen::Scenario& scenario, const loadgen::Endpoint& metrics,
                    std::optional<int> service_pid, const loadgen::LoadOptions& load);
+
+/// Runs `load` once, and again up to `remeasure` times while the run's mean is uncertain by
+/// more than `tolerance` (a stall of the host): the most precise run is returned, and every
+/// run's mean and uncertainty recorded in `level` (run_means, run_uncertainties, kept_run).
+/// `again` hears of each new run with the uncertainty that called for it.
+LevelRun run_until_precise(const loadgen::Scenario& scenario, const loadgen::Endpoint& metrics,
+                           std::optional<int> service_pid, loadgen::LoadOptions load, int remeasure,
+                           double tolerance, LevelResult& level,
+                           const std::function<void(double uncertainty)>& again);
+
+/// Fills what `level` measured from `run`: the client's figures, and the service's from the
+/// difference of its /metrics around the load.
+void record_measurement(const LevelRun& run, bool closed, LevelResult& level);
+
+/// What the run measured of the service's work, per job or per response, for the model.
+LevelWork measured_work(const LevelRun& run, const LevelResult& level);
 
 /// A 95% interval for the step's mean latency from its one-second batch means (Student's t);
 /// {0, 0} with fewer than five full seconds.

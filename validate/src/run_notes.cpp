@@ -1,10 +1,12 @@
 #include "kendall/validate/run_notes.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
 #include "kendall/base/duration.hpp"
+#include "kendall/model/speed_runs.hpp"
 
 namespace kendall::validation {
 
@@ -23,6 +25,18 @@ std::string describe_cores(const std::vector<CoreSpeed>& cores) {
                        format_duration(core.cpu_per_job), out.empty() ? " per job" : "",
                        100 * core.jobs / jobs, out.empty() ? " of jobs" : "");
   return out;
+}
+
+// "±15% over runs of ~200 jobs (skewness 1.3) and ±9% over runs of ~40 jobs": the fitted runs.
+std::string describe_runs(const model::SpeedModel& speed) {
+  std::string text;
+  for (const model::SpeedRuns& r : speed.runs) {
+    text += fmt::format("{}±{:.0f}% over runs of ~{:.0f} jobs", text.empty() ? "" : " and ",
+                        100 * std::sqrt(r.variance), r.jobs);
+    if (r.skewness != 0)
+      text += fmt::format(" (skewness {:.1f})", r.skewness);
+  }
+  return text.empty() ? std::string("no runs") : text;
 }
 
 }  // namespace
@@ -48,6 +62,70 @@ std::optional<std::string> uneven_cores_note(std::size_t level,
       "level {}: the cores ran the work at speeds {:.2f}× apart ({}): a job's time depends on "
       "where it runs, which the model sees only as the jobs' spread and runs",
       level, *ratio, describe_cores(cores));
+}
+
+std::vector<std::string> level_notes(std::size_t i, const LevelResult& level,
+                                     const loadgen::ErrorCounts& errors, double tolerance_mean,
+                                     bool cores_modelled, bool closed) {
+  std::vector<std::string> notes;
+  if (level.errors > 0)
+    notes.push_back(fmt::format(
+        "level {}: {} of {} requests failed (connect {}, timeout {}, io {}, 4xx {}, 5xx {})", i,
+        level.errors, level.requests, errors.connect, errors.timeout, errors.io, errors.status_4xx,
+        errors.status_5xx));
+  const auto [ci_low, ci_high] = level.measured_mean_ci;
+  const double uncertainty =
+      level.measured.mean > 0 ? (ci_high - ci_low) / 2 / level.measured.mean : 0;
+  if (level.error_mean && !level.mean_ok && uncertainty > tolerance_mean)
+    notes.push_back(fmt::format(
+        "level {}: the measured mean is itself uncertain by ±{:.0f}% (95%, one-second batch "
+        "means), more than the ±{:.0f}% tolerance: latency varied widely from second to second; "
+        "a longer step or a quieter machine narrows it",
+        i, 100 * uncertainty, 100 * tolerance_mean));
+  if (level.run_means.size() > 1) {
+    std::string runs;
+    for (std::size_t r = 0; r < level.run_means.size(); ++r)
+      runs += fmt::format("{}{} ±{:.0f}%{}", r == 0 ? "" : ", ",
+                          format_duration(level.run_means[r]), 100 * level.run_uncertainties[r],
+                          static_cast<int>(r) == level.kept_run ? " (kept)" : "");
+    notes.push_back(fmt::format(
+        "level {}: measured {} times, its mean uncertain beyond ±{:.0f}% at first (latency "
+        "varied from second to second); the runs' means: {}",
+        i, level.run_means.size(), 100 * tolerance_mean, runs));
+  }
+  const double cpu_work = level.model_service_time - level.model_off_core;
+  if (level.model_off_core > 0.02 * cpu_work && level.server_hold_mean)
+    notes.push_back(fmt::format(
+        "level {}: a job held its worker {} (CPU {}); beyond sharing the cores with the other "
+        "workers it was off its core {} (the I/O thread, the load generator, waking an idle "
+        "core), which the model counts as work",
+        i, format_duration(*level.server_hold_mean), format_duration(cpu_work),
+        format_duration(level.model_off_core)));
+  if (level.model_dispersion_factor && *level.model_dispersion_factor > 1.1) {
+    const model::DispersionPoint& widest = level.model_service_dispersion.back();
+    const double scv = level.model_service_scv.value_or(0);
+    notes.push_back(fmt::format(
+        "level {}: slow jobs came in runs (dispersion {:.2f} over {:.0f} jobs against an SCV "
+        "of {:.2f}; fitted as a speed wandering by {}): the model's wait is {:.1f}× what "
+        "independent service times would give",
+        i, widest.index, widest.jobs, scv,
+        describe_runs(model::fit_speed_runs(level.model_service_dispersion, scv)),
+        *level.model_dispersion_factor));
+  }
+  if (auto note = uneven_cores_note(i, level.server_cores); note && cores_modelled)
+    notes.push_back(*std::move(note));
+  if (level.measured_utilization && std::abs(*level.measured_utilization - level.utilization) > 0.1)
+    notes.push_back(fmt::format(
+        "level {}: ran at utilization {:.2f}, not the {:.2f} it was placed at: the service took "
+        "{} per request here against {} at {}, so this level tested the model at {:.2f}",
+        i, *level.measured_utilization, level.utilization,
+        format_duration(level.model_service_time), format_duration(level.placement_service_time),
+        level.placed_from, *level.measured_utilization));
+  if (!closed && level.late_sends * 100 > level.requests)
+    notes.push_back(fmt::format(
+        "level {}: {} sends started over 1 ms late: the load generator was short of CPU", i,
+        level.late_sends));
+  return notes;
 }
 
 }  // namespace kendall::validation

@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "kendall/loadgen/result.hpp"
 #include "kendall/validate/calibrate.hpp"
+#include "kendall/validate/validate.hpp"
 
 namespace kendall::validation {
 
@@ -17,5 +19,14 @@ std::optional<std::string> stalled_overhead_round_note(const Calibration& calibr
 /// level's sampling and the cores' caches give.
 std::optional<std::string> uneven_cores_note(std::size_t level,
                                              const std::vector<CoreSpeed>& cores);
+
+/// What level `number` needs said beside its figures: failed requests (by kind, from
+/// `errors`), a measured mean too uncertain to judge the model, its runs when measured again,
+/// time off the core counted as work, runs of slow jobs the model's wait took in, cores at
+/// uneven speeds (when the model shares `cores_modelled`), a utilization other than the one it
+/// was placed at, and sends that left late (open loop).
+std::vector<std::string> level_notes(std::size_t number, const LevelResult& level,
+                                     const loadgen::ErrorCounts& errors, double tolerance_mean,
+                                     bool cores_modelled, bool closed);
 
 }  // namespace kendall::validation

@@ -1,0 +1,126 @@
+// The notes a validation run adds beside its figures (kendall/validate/run_notes.hpp): when
+// each is said, and the figures it names.
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "kendall/validate/run_notes.hpp"
+
+namespace kendall::validation {
+namespace {
+
+bool names(const std::vector<std::string>& notes, const std::string& words) {
+  for (const std::string& note : notes)
+    if (note.find(words) != std::string::npos)
+      return true;
+  return false;
+}
+
+// The notes' words and thresholds: a round at more than twice the median (and 0.1 ms beyond
+// it) is a stall; cores 15% apart are uneven.
+TEST(RunNotes, NameAStalledOverheadRoundAndUnevenCores) {
+  Calibration c;
+  c.overhead = 0.0003;
+  c.overhead_rounds = {0.00028, 0.0003, 0.00031, 0.0003, 0.00059};
+  EXPECT_FALSE(stalled_overhead_round_note(c));  // 0.59 ms: under twice 0.3 ms
+  c.overhead_rounds.back() = 0.0016;
+  const auto stall = stalled_overhead_round_note(c);
+  ASSERT_TRUE(stall);
+  EXPECT_NE(stall->find("1.6 ms outside the server against the rounds' median 300 us"),
+            std::string::npos)
+      << *stall;
+  EXPECT_FALSE(stalled_overhead_round_note(Calibration{}));
+
+  EXPECT_FALSE(uneven_cores_note(3, {{0, 50, 0.002}, {1, 50, 0.00229}}));  // 1.145: not yet
+  const auto uneven = uneven_cores_note(3, {{0, 57, 0.00248}, {1, 43, 0.00331}});
+  ASSERT_TRUE(uneven);
+  EXPECT_NE(uneven->find("level 3: the cores ran the work at speeds 1.33× apart (cpu0 2.48 ms "
+                         "per job (57% of jobs), cpu1 3.31 ms (43%))"),
+            std::string::npos)
+      << *uneven;
+}
+
+// A level measured as the model wanted it: one run, precise, at the utilization it was placed
+// at, nothing failed or late. Nothing to say.
+LevelResult quiet_level() {
+  LevelResult level;
+  level.requests = 10'000;
+  level.measured.mean = 0.002;
+  level.measured_mean_ci = {0.00195, 0.00205};  // ±2.5%
+  level.run_means = {0.002};
+  level.run_uncertainties = {0.025};
+  level.utilization = 0.8;
+  level.measured_utilization = 0.78;
+  level.model_service_time = 0.00125;
+  level.error_mean = 0.03;
+  level.mean_ok = true;
+  return level;
+}
+
+TEST(RunNotes, AQuietLevelHasNone) {
+  EXPECT_TRUE(level_notes(2, quiet_level(), {}, 0.10, true, false).empty());
+}
+
+TEST(RunNotes, NameWhatALevelMeasuredBesideTheModel) {
+  LevelResult level = quiet_level();
+  loadgen::ErrorCounts errors;
+  errors.timeout = 3;
+  errors.status_5xx = 2;
+  level.errors = 5;
+  // Uncertain by ±20% and missed: the measurement, not only the model, is in doubt.
+  level.measured_mean_ci = {0.0016, 0.0024};
+  level.error_mean = -0.15;
+  level.mean_ok = false;
+  level.run_means = {0.0026, 0.002};
+  level.run_uncertainties = {0.25, 0.20};
+  level.kept_run = 1;
+  level.measured_utilization = 0.65;  // placed at 0.8
+  level.placement_service_time = 0.0015;
+  level.placed_from = "level 2";
+  level.late_sends = 101;  // over 1% of 10 000
+  const auto notes = level_notes(3, level, errors, 0.10, true, false);
+  EXPECT_TRUE(names(notes,
+                    "level 3: 5 of 10000 requests failed (connect 0, timeout 3, io 0, 4xx "
+                    "0, 5xx 2)"));
+  EXPECT_TRUE(names(notes, "level 3: the measured mean is itself uncertain by ±20% (95%"));
+  EXPECT_TRUE(names(notes, "the runs' means: 2.6 ms ±25%, 2 ms ±20% (kept)"));
+  EXPECT_TRUE(names(notes,
+                    "ran at utilization 0.65, not the 0.80 it was placed at: the service "
+                    "took 1.25 ms per request here against 1.5 ms at level 2"));
+  EXPECT_TRUE(names(notes, "101 sends started over 1 ms late"));
+  EXPECT_EQ(notes.size(), 5u);
+  // Closed loop sends nothing on a schedule: no late sends to speak of.
+  EXPECT_FALSE(names(level_notes(3, level, errors, 0.10, true, true), "sends started"));
+}
+
+TEST(RunNotes, NameTimeOffTheCoreAndRunsOfSlowJobs) {
+  LevelResult level = quiet_level();
+  level.server_hold_mean = 0.0013;
+  level.model_service_time = 0.0013;
+  level.model_off_core = 0.0001;  // over 2% of the 1.2 ms of CPU
+  level.model_service_scv = 0.6;
+  level.model_service_dispersion = {{2, 0.62, std::nullopt, 1000.0}, {64, 2.4, std::nullopt, 60.0}};
+  level.model_dispersion_factor = 1.4;
+  const auto notes = level_notes(4, level, {}, 0.10, true, false);
+  EXPECT_TRUE(names(notes, "level 4: a job held its worker 1.3 ms (CPU 1.2 ms)"));
+  EXPECT_TRUE(names(notes, "off its core 100 us"));
+  EXPECT_TRUE(names(notes,
+                    "level 4: slow jobs came in runs (dispersion 2.40 over 64 jobs against "
+                    "an SCV of 0.60"));
+  EXPECT_TRUE(names(notes, "the model's wait is 1.4× what independent service times would give"));
+  // A wait lengthened by 1.1× or less is not worth a note.
+  level.model_dispersion_factor = 1.1;
+  EXPECT_FALSE(names(level_notes(4, level, {}, 0.10, true, false), "slow jobs came in runs"));
+}
+
+// Uneven cores matter only where the model shares cores among the workers.
+TEST(RunNotes, UnevenCoresOnlyWhereTheModelSharesCores) {
+  LevelResult level = quiet_level();
+  level.server_cores = {{0, 57, 0.00248}, {1, 43, 0.00331}};
+  EXPECT_TRUE(names(level_notes(1, level, {}, 0.10, true, false), "speeds 1.33× apart"));
+  EXPECT_TRUE(level_notes(1, level, {}, 0.10, false, false).empty());
+}
+
+}  // namespace
+}  // namespace kendall::validation
