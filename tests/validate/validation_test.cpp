@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <iostream>
 #include <sstream>
@@ -85,6 +86,27 @@ TEST(Validation, OneLevelEndToEndProducesEveryOutput) {
   EXPECT_NE(html.find("<svg"), std::string::npos);
   EXPECT_NE(html.find("Mean latency vs load"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);  // self-contained, no scripts
+}
+
+// The worker queue counts the gap before every job, the level's first one included: the pause
+// before the level. A progress line that sleeps 1 s before level 2 makes that pause at least
+// 1 s; were it counted among the ~1000 gaps of 2 s at 500/s, their SCV would be about
+// 1 + 1² × 500² / 1000 = 251 instead of the ~1 of Poisson sends through one I/O thread.
+TEST(Validation, TheArrivalGapsOfALevelLeaveOutThePauseBeforeIt) {
+  ValidationOptions options = functional_run("exp:2ms", 2);
+  options.levels = {0.3, 0.5};
+  options.step_durations = {2.0};
+  options.remeasure = 0;
+  const ValidationReport report = run_validation(options, [](const std::string& line) {
+    if (line.rfind("level 2/2", 0) == 0)
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+  });
+  const LevelResult& level = report.levels.at(1);
+  ASSERT_TRUE(level.server_arrival_scv);
+  EXPECT_GT(*level.server_arrival_scv, 0.5);
+  EXPECT_LT(*level.server_arrival_scv, 2.0);
+  ASSERT_FALSE(level.server_arrival_dispersion.empty());
+  EXPECT_LT(level.server_arrival_dispersion.front().index, 2.0);
 }
 
 // A level whose mean is less certain than the tolerance is measured again and the more precise

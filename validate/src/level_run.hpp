@@ -17,6 +17,9 @@ struct LevelRun {
   loadgen::StepResult step;
   std::optional<Samples> before;  ///< the service's /metrics before the load
   std::optional<Samples> after;
+  /// /metrics once the level's first jobs had reached the worker queue: where the arrival gaps
+  /// are measured from (the gap before the first job is the pause before the level).
+  std::optional<Samples> arrivals_from;
   std::optional<double> service_cpu;  ///< CPU seconds the service process used during the load
   double machine_cpu = 0;             ///< busy CPU seconds of the whole machine
   std::pair<double, double> mean_interval{0, 0};  ///< 95%, one-second batch means; {0,0}: none
