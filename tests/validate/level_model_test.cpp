@@ -20,6 +20,11 @@ Calibration login_calibration() {
   return calibration;
 }
 
+std::optional<double> predict_mean(const model::System& system) {
+  const model::SystemResult result = model::analyze(system);
+  return result.classes.at(0).mean_response_time;
+}
+
 LevelModel cpu_bound_levels(bool closed) {
   LevelModel levels;
   levels.base = calibrated_system(login_calibration(), 2, 1);
@@ -75,6 +80,49 @@ TEST(LevelModel, ServicesThatAreNotCpuBoundTakeTheMeasuredTimeAsItIs) {
   const model::System system = levels.at(500, 0.0015, 0.0002);
   EXPECT_DOUBLE_EQ(system.services[0].service_time.mean, 0.0015);
   EXPECT_DOUBLE_EQ(levels.at(500).services[0].service_time.mean, 0.002);
+}
+
+// 4 workers of exponential 1 ms work; calibration's 0.5 ms overhead includes a hand-off of 30 us
+// to a worker woken from idle.
+LevelModel handing_off() {
+  Calibration calibration = login_calibration();
+  calibration.service_mean = 0.001;
+  calibration.service_scv = 1;
+  LevelModel levels;
+  levels.base = calibrated_system(calibration, 4, 1);
+  levels.handoff = 30e-6;
+  return levels;
+}
+
+// Hand-derived with an Erlang C of our own (Python, the textbook sum): at 3600/s the share of
+// jobs that find a worker idle settles at w = 1 − C(4, 3600 × (1 ms + w × 30 us)) = 0.20123,
+// so the work gains 6.037 us (0.6%) and M/M/4's wait grows from 1.9694 ms to 2.1244 ms, times
+// (1 + c_s²)/2 = 0.99404 for the SCV the same variance has at the longer mean: 2.1117 ms.
+TEST(LevelModel, OnlyJobsThatFindAWorkerIdlePayTheHandOffInTheirService) {
+  const LevelModel levels = handing_off();
+  EXPECT_NEAR(levels.handed_off(3600, 0.001), 6.0369e-6, 1e-9);
+  const model::System system = levels.at(3600);
+  const double work = 0.001 + 6.0369e-6;
+  EXPECT_NEAR(system.services[0].service_time.mean, work, 1e-9);
+  EXPECT_NEAR(system.services[0].service_time.scv, (0.001 / work) * (0.001 / work), 1e-6);
+  EXPECT_NEAR(system.services[1].service_time.mean, 0.0005 - 30e-6, 1e-12);
+  EXPECT_NEAR(*model::analyze(system).services[0].waiting_time, 2.1117e-3, 0.005 * 2.1117e-3);
+  LevelModel without = levels;
+  without.handoff = 0;
+  EXPECT_NEAR(*model::analyze(without.at(3600)).services[0].waiting_time, 1.9694e-3, 1e-7);
+  // At 100/s all but 4 jobs in a million find a worker idle: the same latency either way.
+  EXPECT_NEAR(*predict_mean(levels.at(100)), *predict_mean(without.at(100)), 1e-9);
+}
+
+// Closed loads and time-shared cores keep calibration's overhead whole.
+TEST(LevelModel, TheHandOffMovesOnlyForOpenLoadsOnACorePerWorker) {
+  LevelModel levels = handing_off();
+  levels.closed = true;
+  EXPECT_EQ(levels.handed_off(3600, 0.001), 0);
+  levels.closed = false;
+  levels.cores = 2;
+  EXPECT_EQ(levels.handed_off(3600, 0.001), 0);
+  EXPECT_NEAR(levels.at(3000).services[1].service_time.mean, 0.0005, 1e-12);
 }
 
 TEST(LevelModel, ClosedLevelsStretchByTheThroughputTheyReach) {

@@ -1,9 +1,11 @@
 #include "kendall/validate/level_model.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 
 #include "kendall/model/shifted_gamma.hpp"
+#include "kendall/model/station.hpp"
 #include "kendall/model/system_model.hpp"
 
 namespace kendall::validation {
@@ -104,6 +106,31 @@ LevelModel LevelModel::with_work(const LevelInputs& inputs) const {
   return moved;
 }
 
+double LevelModel::handed_off(double load, double service_mean) const {
+  if (!(handoff > 0) || closed || cores > 0 || !(load > 0))
+    return 0;
+  const model::Service& service = base.services[0];
+  const double per_replica = load / std::max(1, service.replicas);
+  double woken = 1;  // the share of jobs that find a worker idle
+  for (int round = 0; round < 50; ++round) {
+    const double offered = per_replica * (service_mean + woken * handoff);
+    if (!(offered < service.workers))
+      return woken * handoff;  // unstable either way; the model says so
+    const double next = 1 - model::erlang_c(service.workers, offered);
+    const bool settled = std::abs(next - woken) < 1e-9;
+    woken = next;
+    if (settled)
+      break;
+  }
+  return woken * handoff;
+}
+
+LevelModel LevelModel::work_only() const {
+  LevelModel plain = *this;
+  plain.handoff = 0;
+  return plain;
+}
+
 model::System LevelModel::at(double load) const {
   return at(load, base.services[0].service_time.mean, background_cpu);
 }
@@ -119,7 +146,22 @@ model::System LevelModel::at(double load, double service_mean, double background
                              std::optional<double> third_ratio) const {
   model::System system = base;
   system.services[0].service_dispersion = dispersion;
-  const double scv = service_scv.value_or(base.services[0].service_time.scv);
+  double scv = service_scv.value_or(base.services[0].service_time.scv);
+  if (const double extra = handed_off(load, service_mean); extra > 0) {
+    // The same work with a constant added: its variance and third cumulant stay.
+    const double shrink = service_mean / (service_mean + extra);
+    scv *= shrink * shrink;
+    if (third_ratio)
+      *third_ratio *= shrink * shrink * shrink;
+    service_mean += extra;
+    // The path outside keeps its variance without the hand-off it no longer holds.
+    if (system.services.size() > 1 && system.services[1].type == model::ServiceType::delay) {
+      Distribution& path = system.services[1].service_time;
+      const double outside = std::max(1e-9, path.mean - handoff);
+      const double grow = path.mean / outside;
+      path = Distribution::from_moments(outside, path.scv * grow * grow);
+    }
+  }
   const std::optional<Distribution> skewed =
       third_ratio ? model::shifted_gamma(service_mean, scv, *third_ratio) : std::nullopt;
   const Distribution service_time =

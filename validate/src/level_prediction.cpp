@@ -95,6 +95,7 @@ LevelInputs predict_level(const LevelModel& levels, const LevelWork& work, int w
   const LevelInputs inputs =
       work.hold_mean ? levels.matched_to_hold(cpu_inputs, offered, *work.hold_mean) : cpu_inputs;
   level.model_off_core = inputs.off_core;
+  level.model_handoff = levels.handed_off(offered, inputs.service_mean);
   level.model_service_time = inputs.service_mean;
   level.model_background_cpu = inputs.background_cpu;
   level.model_service_scv = inputs.service_scv;
@@ -105,7 +106,7 @@ LevelInputs predict_level(const LevelModel& levels, const LevelWork& work, int w
   const model::System measured_inputs = levels.at(offered, inputs);
   if (measured_inputs.services[0].service_time.kind == DistributionKind::empirical)
     level.model_service_minimum = measured_inputs.services[0].service_time.samples.front();
-  level.measured_utilization = predicted_utilization(levels.at(offered, cpu_inputs));
+  level.measured_utilization = predicted_utilization(levels.work_only().at(offered, cpu_inputs));
   level.model_queue_wait = model_queue_wait(measured_inputs);
   level.model_dispersion_factor = dispersion_factor(measured_inputs, level.model_queue_wait);
   level.predicted = predict(measured_inputs);

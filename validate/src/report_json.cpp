@@ -106,6 +106,7 @@ Json to_json(const ValidationReport& report) {
         {"service_minimum", optional_number(l.model_service_minimum)},
         {"background_cpu", l.model_background_cpu},
         {"off_core", l.model_off_core},
+        {"handoff", l.model_handoff},
         {"service_dispersion", dispersion_json(l.model_service_dispersion)},
         {"dispersion_factor", optional_number(l.model_dispersion_factor)}};
     level["predicted"] = l.predicted ? stats_json(*l.predicted) : Json(nullptr);

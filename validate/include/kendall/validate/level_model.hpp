@@ -46,6 +46,22 @@ struct LevelModel {
   double background_cpu = 0;  ///< seconds of other CPU work per request (calibrated)
   double cores = 0;           ///< cores the workers share; 0: not CPU-bound
   double io_cpu = 0;          ///< the service's CPU per request outside its workers (calibrated)
+  /// Waking an idle worker for a job (calibration's queue wait at low load), part of the
+  /// calibrated overhead; 0: none. See handed_off.
+  double handoff = 0;
+
+  /// Open loop, a core per worker: the mean hand-off a job pays in its service time. A job
+  /// that finds a worker idle waits `handoff` for it to wake, and that worker serves no one
+  /// meanwhile; a job that queues is taken by a worker already awake. So the model's path
+  /// outside the service keeps calibration's overhead less the hand-off, and the service time
+  /// gains P(an idle worker) × hand-off, the probability 1 − C(c, a) at that service time (a
+  /// fixed point). At low load that is the same latency; at 0.9 of 4 workers it adds ~0.6% to
+  /// the work and so ~6% to the wait. 0 when `handoff` is 0, for closed loads and shared cores.
+  double handed_off(double load, double service_mean) const;
+
+  /// The same model without the hand-off: the utilization law of the work alone (offered rate ×
+  /// service time / servers), which is what a level's utilization means in the report.
+  LevelModel work_only() const;
 
   /// Chooses the model's inputs from what the level measured (docs/validate.md, "What is
   /// compared"). With a core for every worker the hold is the service time: the work plus what

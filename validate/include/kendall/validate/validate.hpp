@@ -127,6 +127,9 @@ struct LevelResult {
   double model_background_cpu = 0;
   /// Time-shared cores: seconds per job off its core beyond sharing, in model_service_time.
   double model_off_core = 0;
+  /// The mean hand-off to an idle worker the model adds to the service time at this level
+  /// (LevelModel::handed_off), not in model_service_time; 0: none.
+  double model_handoff = 0;
   std::optional<double> model_service_scv;  ///< the holds' SCV; empty: calibration's
   /// One hold's κ₃ / mean³ (the pairs' skew index) and, when the work is more skewed than a
   /// gamma, the minimum of the shifted gamma the model used (empty: the two-moment family).
