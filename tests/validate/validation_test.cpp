@@ -91,7 +91,8 @@ TEST(Validation, OneLevelEndToEndProducesEveryOutput) {
 // The worker queue counts the gap before every job, the level's first one included: the pause
 // before the level. A progress line that sleeps 1 s before level 2 makes that pause at least
 // 1 s; were it counted among the ~1000 gaps of 2 s at 500/s, their SCV would be about
-// 1 + 1² × 500² / 1000 = 251 instead of the ~1 of Poisson sends through one I/O thread.
+// 1 + 1² × 500² / 1000 = 251 instead of the ~1 of Poisson sends through one I/O thread (which
+// blocks of gaps count the pause: variance_test.cpp, blocks_closed_after_pause).
 TEST(Validation, TheArrivalGapsOfALevelLeaveOutThePauseBeforeIt) {
   ValidationOptions options = functional_run("exp:2ms", 2);
   options.levels = {0.3, 0.5};

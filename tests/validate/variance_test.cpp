@@ -162,6 +162,21 @@ TEST(QueueArrivalDispersion, IsTheVarianceOfTheGapBlocksOverTheirSizeTimesTheMea
   EXPECT_TRUE(worker_hold_dispersion(before, after).empty());
 }
 
+// The pause before a level is gap 1101 when 1100 were counted before it. The blocks holding it
+// close at 1102 (m = 2), 1104 (16), 1280 (256), 1536 (512: gaps 1025-1536) and 2048 (1024), so a
+// scrape after 1300 gaps has the first three closed and the last two still open.
+TEST(QueueArrivalDispersion, OnlyBlocksThatHoldThePauseBeforeTheScrapeCount) {
+  std::vector<model::DispersionPoint> points;
+  for (const double m : {2.0, 16.0, 256.0, 512.0, 1024.0})
+    points.push_back({m, 1.0, std::nullopt, 50.0});
+  const auto kept = blocks_closed_after_pause(points, 1100, 1300);
+  ASSERT_EQ(kept.size(), 3u);
+  EXPECT_EQ(kept.back().jobs, 256.0);
+  EXPECT_EQ(blocks_closed_after_pause(points, 1100, 2048).size(), 5u);
+  EXPECT_EQ(blocks_closed_after_pause(points, 1100, 2047).size(), 4u);
+  EXPECT_TRUE(blocks_closed_after_pause(points, 1100, 1101).empty());
+}
+
 // 64 blocks of two: 48 summing to 3 ms and 16 to 7 ms (mean 4 ms, deviations -1 and +3 ms).
 // Central moments: m₂ = (48 + 16·9)/64 = 3 ms², m₃ = (−48 + 16·27)/64 = 6 ms³, so k₃ =
 // 6 · 64² / (63 · 62) ms³; a hold's mean is 2 ms, so K(2) = k₃ / (2 · 8 ms³) and

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -332,6 +333,17 @@ std::vector<model::DispersionPoint> worker_cpu_dispersion(const Samples& before,
 std::vector<model::DispersionPoint> queue_arrival_dispersion(const Samples& before,
                                                              const Samples& after) {
   return block_dispersion(before, after, "kendall_queue_arrival_gap");
+}
+
+std::vector<model::DispersionPoint> blocks_closed_after_pause(
+    std::vector<model::DispersionPoint> points, double gaps_before, double gaps_from) {
+  // Blocks of m gaps close at multiples of m, counted from the service's first gap; the pause
+  // is gap gaps_before + 1, and its block closed by the scrape iff a multiple of m lies between.
+  std::erase_if(points, [&](const model::DispersionPoint& point) {
+    const double m = point.jobs;
+    return std::floor(gaps_from / m) * m < gaps_before + 1;
+  });
+  return points;
 }
 
 Calibration calibrate(const CalibrationTarget& target, const CalibrationOptions& options) {

@@ -21,9 +21,14 @@ double LevelRun::uncertainty() const {
 namespace {
 
 constexpr const char* kArrivalGaps = "kendall_queue_arrival_gaps_total";
+// Gaps counted before the arrivals are measured: every block of up to this many gaps that holds
+// the pause has then closed, so the arrivals' dispersion is measured up to it (and beyond it
+// where a block closed since). About 0.4 s at the lowest levels, 0.1 s at the highest.
+constexpr double kArrivalLead = 256;
 
-// Scrapes `metrics` every 2 ms until the worker queue has counted a gap since `before`, and
-// keeps that scrape in `found`; stops on request or when the service has no such counter.
+// Scrapes `metrics` every 10 ms until the worker queue has counted kArrivalLead gaps since
+// `before`, and keeps that scrape in `found`; stops on request (the load ended first) or when
+// the service has no such counter.
 void watch_first_arrivals(const std::stop_token& stop, const loadgen::Endpoint& metrics,
                           double before, std::optional<Samples>& found) {
   while (!stop.stop_requested()) {
@@ -31,11 +36,11 @@ void watch_first_arrivals(const std::stop_token& stop, const loadgen::Endpoint& 
     const std::optional<double> gaps = now ? find_sample(*now, kArrivalGaps) : std::nullopt;
     if (!gaps)
       return;
-    if (*gaps > before) {
+    if (*gaps >= before + kArrivalLead) {
       found = std::move(now);
       return;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 }
 
@@ -50,7 +55,7 @@ LevelRun run_level(const loadgen::Scenario& scenario, const loadgen::Endpoint& m
   // The queue counts the gap before every job, so the level's first job brings in the pause
   // before the level (calibration, the last level's modelling, connecting): one 2.35 s pause
   // among 3087 jobs made their gaps' sum of squares 5.53 s² instead of 0.006 s². The arrivals
-  // are measured from a scrape taken once the first jobs are in.
+  // are measured from a scrape taken once the first kArrivalLead jobs are in.
   std::optional<Samples> arrivals_from;
   loadgen::RunResult run;
   {
@@ -123,7 +128,10 @@ void record_measurement(const LevelRun& run, bool closed, LevelResult& level) {
   // Without a scrape after the first arrivals (the level was over first) they are not measured.
   if (run.arrivals_from) {
     level.server_arrival_scv = queue_arrival_scv(*run.arrivals_from, after);
-    level.server_arrival_dispersion = queue_arrival_dispersion(*run.arrivals_from, after);
+    level.server_arrival_dispersion =
+        blocks_closed_after_pause(queue_arrival_dispersion(*run.arrivals_from, after),
+                                  find_sample(before, kArrivalGaps).value_or(0),
+                                  find_sample(*run.arrivals_from, kArrivalGaps).value_or(0));
   }
   level.server_cpu_scv = worker_cpu_scv(before, after);
   level.server_cpu_dispersion = worker_cpu_dispersion(before, after);

@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "kendall/loadgen/run.hpp"
 #include "kendall/validate/level_model.hpp"
@@ -17,8 +18,8 @@ struct LevelRun {
   loadgen::StepResult step;
   std::optional<Samples> before;  ///< the service's /metrics before the load
   std::optional<Samples> after;
-  /// /metrics once the level's first jobs had reached the worker queue: where the arrival gaps
-  /// are measured from (the gap before the first job is the pause before the level).
+  /// /metrics once the level's first 256 jobs had reached the worker queue: where the arrival
+  /// gaps are measured from (the gap before the first job is the pause before the level).
   std::optional<Samples> arrivals_from;
   std::optional<double> service_cpu;  ///< CPU seconds the service process used during the load
   double machine_cpu = 0;             ///< busy CPU seconds of the whole machine

@@ -171,4 +171,12 @@ std::vector<model::DispersionPoint> worker_cpu_dispersion(const Samples& before,
 std::vector<model::DispersionPoint> queue_arrival_dispersion(const Samples& before,
                                                              const Samples& after);
 
+/// Dispersion `points` measured from a scrape that had counted `gaps_from` values, less the block
+/// sizes m whose block holding value `gaps_before` + 1 (the first after an earlier scrape: for
+/// arrival gaps, the pause before a level) was still open then. Blocks of m close at multiples
+/// of m counted from the service's first value, so that block closed iff some multiple of m
+/// lies in [gaps_before + 1, gaps_from]; an open one would bring the pause into the indices.
+std::vector<model::DispersionPoint> blocks_closed_after_pause(
+    std::vector<model::DispersionPoint> points, double gaps_before, double gaps_from);
+
 }  // namespace kendall::validation
