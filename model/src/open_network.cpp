@@ -45,7 +45,18 @@ StationMetrics idle_station(const Distribution& time) {
 
 }  // namespace
 
-ServiceSolution solve_service(const Service& service, double rate, const Distribution& time) {
+double merged_arrival_scv(const System& system, const std::vector<double>& visit_rate) {
+  double rate = 0;
+  double weighted = 0;
+  for (std::size_t c = 0; c < visit_rate.size() && c < system.classes.size(); ++c) {
+    rate += visit_rate[c];
+    weighted += visit_rate[c] * system.classes[c].arrival_scv;
+  }
+  return rate > 0 ? weighted / rate : 1.0;
+}
+
+ServiceSolution solve_service(const Service& service, double rate, const Distribution& time,
+                              double arrival_scv) {
   if (rate <= 0)
     return {idle_station(time), 1, {}};
   if (service.type == ServiceType::delay) {
@@ -64,8 +75,10 @@ ServiceSolution solve_service(const Service& service, double rate, const Distrib
   if (service.queue_limit) {
     input.capacity = input.servers + (shared_queue ? service.replicas : 1) * *service.queue_limit;
   }
-  // Round-robin hands each replica every r-th arrival of a Poisson stream: Erlang-r gaps, SCV 1/r.
-  input.scv_arrival = service.balancer == Balancer::round_robin ? 1.0 / service.replicas : 1.0;
+  // Round-robin hands each replica every r-th arrival: the sum of r gaps, SCV c_a² / r (Erlang-r
+  // gaps for a Poisson stream).
+  input.scv_arrival =
+      service.balancer == Balancer::round_robin ? arrival_scv / service.replicas : arrival_scv;
   input.percentiles = false;  // classes convolve their own sojourns
   if (time_shared(service)) {
     input.service_dispersion = service.service_dispersion;
@@ -155,7 +168,8 @@ SystemResult analyze_open(const System& system, const AnalysisOptions& options) 
           options.service_load_scale.empty() ? 1.0 : options.service_load_scale.at(s);
       const double rate =
           load_scale * std::accumulate(visit_rate[s].begin(), visit_rate[s].end(), 0.0);
-      solution[s] = solve_service(service, rate, mixed[s]);
+      solution[s] =
+          solve_service(service, rate, mixed[s], merged_arrival_scv(system, visit_rate[s]));
       const double admit = 1.0 - solution[s].station.probability_of_blocking.value_or(0.0);
       change = std::max(change, std::fabs(admit - admitted[s]));
       admitted[s] = admit;

@@ -120,7 +120,8 @@ Problem build_problem(const System& system, double scale, std::string& reason) {
     for (int r = lowest; r <= highest; ++r) {
       Service copy = service;
       copy.replicas = r;
-      const ServiceSolution solved = solve_service(copy, rate, mixed);
+      const ServiceSolution solved =
+          solve_service(copy, rate, mixed, merged_arrival_scv(system, visit_rate));
       const StationMetrics& m = solved.station;
       if (!m.stable || !m.mean_waiting_time || !m.waiting_time)
         continue;

@@ -164,8 +164,9 @@ Service read_service(const SpecReader& reader, const YAML::Node& node, const std
 
 WorkloadClass read_class(const SpecReader& reader, const System& system, const YAML::Node& node,
                          const std::string& path) {
-  reader.expect_map(node, path,
-                    {"name", "rate", "population", "think_time", "visits", "service_times"});
+  reader.expect_map(
+      node, path,
+      {"name", "rate", "arrival_scv", "population", "think_time", "visits", "service_times"});
   WorkloadClass c;
   c.location = reader.where(node);
   c.name = reader.string(reader.required(node, "name", path), path + ".name");
@@ -181,11 +182,20 @@ WorkloadClass read_class(const SpecReader& reader, const System& system, const Y
     const YAML::Node rate = reader.required(node, "rate", path);
     c.rate = reader.number(rate, path + ".rate");
     require_positive(reader, rate, path + ".rate", c.rate);
+    if (const YAML::Node scv = node["arrival_scv"]) {
+      c.arrival_scv = reader.number(scv, path + ".arrival_scv");
+      if (!(c.arrival_scv >= 0) || !std::isfinite(c.arrival_scv))
+        reader.fail(scv, path + ".arrival_scv",
+                    "must be a finite number >= 0 (1: Poisson arrivals, 0: evenly spaced)");
+    }
   } else {
-    if (node["rate"]) {
-      reader.fail(
-          node["rate"], path + ".rate",
-          "\"rate\" belongs to open workloads; a closed class has population and think_time");
+    for (const char* key : {"rate", "arrival_scv"}) {
+      if (node[key]) {
+        reader.fail(node[key], path + "." + key,
+                    fmt::format("\"{}\" belongs to open workloads; a closed class has population "
+                                "and think_time",
+                                key));
+      }
     }
     const YAML::Node population = reader.required(node, "population", path);
     c.population = reader.whole_number(population, path + ".population");

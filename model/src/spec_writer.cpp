@@ -179,6 +179,8 @@ class Writer {
     std::string out = fmt::format("    - name: {}\n", f("name"));
     if (system_.workload == WorkloadType::open) {
       out += fmt::format("      rate: {}\n", f("rate"));
+      if (c.arrival_scv != 1)
+        out += fmt::format("      arrival_scv: {}\n", number_text(c.arrival_scv));
     } else {
       // The think_time field is its mean; the family and SCV stay as they are.
       out += fmt::format("      population: {}\n", f("population"));

@@ -18,8 +18,16 @@ struct ServiceSolution {
   /// A visit's mean time in service: the work, stretched.
   double service_mean(const Distribution& work) const { return work.mean * mean_factor(stretch); }
 };
-/// The station model a service's balancer and limits call for (docs/model.md, "Open networks").
-ServiceSolution solve_service(const Service& service, double rate, const Distribution& time);
+/// The station model a service's balancer and limits call for (docs/model.md, "Open networks"),
+/// with the SCV of the gaps between the visits that reach it (1: Poisson).
+ServiceSolution solve_service(const Service& service, double rate, const Distribution& time,
+                              double arrival_scv = 1.0);
+
+/// The SCV of the merged arrivals at a service: the classes' arrival SCVs weighted by their
+/// visit rates there (the superposition rule of Whitt's QNA, 1983; 1 when every class is
+/// Poisson). Each class's gaps keep their SCV at every service it visits: the departures of an
+/// earlier service are not re-shaped (docs/model.md, "Open networks").
+double merged_arrival_scv(const System& system, const std::vector<double>& visit_rate);
 
 SystemResult analyze_open(const System& system, const AnalysisOptions& options);
 SystemResult analyze_closed(const System& system, const AnalysisOptions& options);

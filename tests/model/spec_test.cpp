@@ -83,6 +83,18 @@ TEST(SpecLoader, ReadsClosedWorkloadsAndPerClassServiceTimes) {
   EXPECT_DOUBLE_EQ(system.classes[0].visits[0].service_time->mean, 0.005);
 }
 
+TEST(SpecLoader, ReadsAnOpenClassesArrivalScvAndRejectsItWhereItCannotBe) {
+  EXPECT_DOUBLE_EQ(parse_system(kMinimal, "spec.yaml").classes[0].arrival_scv, 1.0);  // Poisson
+  const System bursty =
+      parse_system(replace(kMinimal, "rate: 100", "rate: 100\n      arrival_scv: 1.2"), "s.yaml");
+  EXPECT_DOUBLE_EQ(bursty.classes[0].arrival_scv, 1.2);
+  EXPECT_THAT(error_of(replace(kMinimal, "rate: 100", "rate: 100\n      arrival_scv: -1")),
+              HasSubstr("classes[0].arrival_scv: must be a finite number >= 0"));
+  std::string closed = replace(kMinimal, "type: open", "type: closed");
+  closed = replace(closed, "rate: 100", "population: 5\n      arrival_scv: 2");
+  EXPECT_THAT(error_of(closed), HasSubstr("\"arrival_scv\" belongs to open workloads"));
+}
+
 TEST(SpecLoader, UnknownServiceInVisitsNamesLineFieldAndSuggestion) {
   const std::string message = error_of(replace(kMinimal, "{api: 1}", "{apj: 1}"));
   EXPECT_THAT(

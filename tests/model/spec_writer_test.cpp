@@ -47,6 +47,7 @@ TEST(SpecWriter, EveryFieldAwayFromItsDefaultReadsBackEqual) {
   system.services.push_back(overhead);
   system.classes[1].visits.push_back({2, 2.0, std::nullopt});
   system.classes[0].visits[0].service_time = Distribution::exponential(0.05);
+  system.classes[0].arrival_scv = 1.12;
   expect_same_system(system, read_back(system));
 }
 
@@ -66,7 +67,7 @@ TEST(SpecWriter, DefaultsAreLeftOutAndTheCommentHeadsTheFile) {
   EXPECT_EQ(text.rfind("# Written by a test.\n# Second line.\napiVersion: kendall/v1\n", 0), 0u)
       << text;
   for (const char* key : {"balancer", "queue_limit", "cost", "min_replicas", "max_replicas", "plan",
-                          "nodes", "type: queue", "metadata", "slo"})
+                          "nodes", "type: queue", "metadata", "slo", "arrival_scv"})
     EXPECT_EQ(text.find(key), std::string::npos) << key << " in\n" << text;
   expect_same_system(system, parse_system(text, "written.yaml"));
 }

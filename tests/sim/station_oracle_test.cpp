@@ -52,6 +52,27 @@ TEST(MM1, MeanResponseTimeMatchesOneOverMuMinusLambda) {
   EXPECT_TRUE(result.classes[0].throughput.contains(0.8)) << result.classes[0].throughput.mean;
 }
 
+// GI/M/1 (Kleinrock vol. 1 §6.4): R = 1 / (μ(1 − σ)), σ the root in (0, 1) of σ = A*(μ − μσ),
+// A* the gaps' Laplace transform; solved outside the repository by fixed-point iteration. λ 0.7,
+// μ 1. Balanced-means H2 gaps of SCV 4 (p₁ = (1 + √(3/5))/2, rates 2p_i λ): σ = 0.847864,
+// R = 6.5731. Erlang-2 gaps (SCV 0.5): σ = 0.615477, R = 2.6006.
+TEST(GIM1, BurstyAndRegularArrivalsMatchTheExactResponseTime) {
+  model::System bursty = mmc(0.7, 1.0, 1);
+  bursty.classes[0].arrival_scv = 4;
+  const auto h2 = simulate(bursty, replicated(200'000, 10, 21));
+  EXPECT_TRUE(h2.classes[0].response_time.contains(6.5731))
+      << h2.classes[0].response_time.mean << " ± " << h2.classes[0].response_time.half_width;
+  EXPECT_LT(h2.classes[0].response_time.half_width, 0.05 * 6.5731);
+  EXPECT_TRUE(h2.classes[0].throughput.contains(0.7)) << h2.classes[0].throughput.mean;
+
+  model::System regular = mmc(0.7, 1.0, 1);
+  regular.classes[0].arrival_scv = 0.5;
+  const auto e2 = simulate(regular, replicated(200'000, 10, 22));
+  EXPECT_TRUE(e2.classes[0].response_time.contains(2.6006))
+      << e2.classes[0].response_time.mean << " ± " << e2.classes[0].response_time.half_width;
+  EXPECT_LT(e2.classes[0].response_time.half_width, 0.05 * 2.6006);
+}
+
 TEST(MM1, BatchMeansIntervalOfOneLongRunCoversTheExactMean) {
   // Same oracle, R = 1: the interval comes from 20 batch means of a single run.
   SimulationOptions o;

@@ -60,6 +60,7 @@ inline void expect_same_system(const model::System& a, const model::System& b) {
     const model::WorkloadClass& y = b.classes[i];
     EXPECT_EQ(x.name, y.name);
     EXPECT_DOUBLE_EQ(x.rate, y.rate);
+    EXPECT_DOUBLE_EQ(x.arrival_scv, y.arrival_scv);
     EXPECT_EQ(x.population, y.population);
     expect_same_distribution(x.think_time, y.think_time);
     ASSERT_EQ(x.visits.size(), y.visits.size());

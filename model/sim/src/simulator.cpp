@@ -89,6 +89,12 @@ Simulator::Simulator(const model::System& system, const RunPlan& plan, Rng rng)
     route.closed = closed;
     route.population = closed ? static_cast<std::uint32_t>(workload.population) : 0;
     route.mean_interarrival = !closed && workload.rate > 0 ? 1.0 / workload.rate : 0.0;
+    // Gaps of the class's SCV: exponential at 1 (Poisson), gamma below, hyperexponential above.
+    route.arrival_sampler = static_cast<std::uint32_t>(samplers_.size());
+    samplers_.emplace_back(
+        route.mean_interarrival > 0
+            ? Distribution::from_moments(route.mean_interarrival, workload.arrival_scv)
+            : Distribution::deterministic(0.0));
     route.think_sampler = static_cast<std::uint32_t>(samplers_.size());
     samplers_.emplace_back(workload.think_time);
     route.first = static_cast<std::uint32_t>(stops_.size());
@@ -405,7 +411,7 @@ ReplicationOutput Simulator::run(const Progress& progress) {
   for (std::uint32_t r = 0; r < routes_.size(); ++r) {
     const Route& route = routes_[r];
     if (!route.closed && route.mean_interarrival > 0) {
-      schedule(rng_.exponential(route.mean_interarrival), EventKind::arrival, r);
+      schedule(samplers_[route.arrival_sampler](rng_), EventKind::arrival, r);
     }
     for (std::uint32_t user = 0; user < route.population; ++user) {
       // Every user starts with a think time, so a deterministic one does not synchronise them
@@ -426,8 +432,8 @@ ReplicationOutput Simulator::run(const Progress& progress) {
     top_is_handled_ = true;
     switch (event.kind) {
       case EventKind::arrival:
-        schedule(now_ + rng_.exponential(routes_[event.target].mean_interarrival),
-                 EventKind::arrival, event.target);
+        schedule(now_ + samplers_[routes_[event.target].arrival_sampler](rng_), EventKind::arrival,
+                 event.target);
         start_request(new_request(event.target));
         break;
       case EventKind::departure:

@@ -101,8 +101,9 @@ class Simulator {
     std::uint32_t first = 0;  // into stops_
     std::uint32_t end = 0;
     bool closed = false;
-    std::uint32_t population = 0;  // closed classes
-    double mean_interarrival = 0;  // open classes
+    std::uint32_t population = 0;       // closed classes
+    double mean_interarrival = 0;       // open classes
+    std::uint32_t arrival_sampler = 0;  // open classes: the gaps, exponential when Poisson
     std::uint32_t think_sampler = 0;
   };
   struct Request {

@@ -78,7 +78,10 @@ struct Visit {
 
 struct WorkloadClass {
   std::string name;
-  double rate = 0;                                             ///< open: requests per second
+  double rate = 0;  ///< open: requests per second
+  /// Open: the SCV of the gaps between the class's arrivals; 1 is Poisson, 0 evenly spaced,
+  /// above 1 bursty (a load generator's late sends going out together).
+  double arrival_scv = 1;
   int population = 0;                                          ///< closed: users
   Distribution think_time = Distribution::deterministic(0.0);  ///< closed: between requests
   std::vector<Visit> visits;
