@@ -107,6 +107,7 @@ Json to_json(const ValidationReport& report) {
         {"background_cpu", l.model_background_cpu},
         {"off_core", l.model_off_core},
         {"handoff", l.model_handoff},
+        {"arrival_scv", optional_number(l.model_arrival_scv)},
         {"service_dispersion", dispersion_json(l.model_service_dispersion)},
         {"dispersion_factor", optional_number(l.model_dispersion_factor)}};
     level["predicted"] = l.predicted ? stats_json(*l.predicted) : Json(nullptr);

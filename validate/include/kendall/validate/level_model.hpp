@@ -21,6 +21,10 @@ struct LevelWork {
   /// Their dispersion over time: the machine's speed, without the waits for a core.
   std::vector<model::DispersionPoint> cpu_dispersion;
   std::optional<double> service_cpu;  ///< the service process's CPU per response
+  /// The SCV of the gaps between jobs reaching the worker queue (/metrics), and between the
+  /// sends as they left the load generator (open loop).
+  std::optional<double> queue_arrival_scv;
+  std::optional<double> send_gap_scv;
   double machine_cpu = 0;             ///< the whole machine's busy CPU per response
 };
 
@@ -34,6 +38,9 @@ struct LevelInputs {
   std::optional<double> service_third_ratio;
   std::vector<model::DispersionPoint> dispersion;
   bool from_level = false;  ///< false: calibration's service time and background
+  /// Open loop: the SCV of the arrivals' gaps (the worker queue's, else the sends'); empty:
+  /// Poisson.
+  std::optional<double> arrival_scv;
   /// The work is the jobs' CPU time on cores the workers time-share (more workers than cores).
   bool time_shared = false;
   /// Seconds per job off its core beyond what time-sharing the cores explains (matched_to_hold).
@@ -96,7 +103,8 @@ struct LevelModel {
                    const std::vector<model::DispersionPoint>& dispersion = {},
                    std::optional<double> third_ratio = std::nullopt) const;
 
-  /// The same with every input `inputs` chose, the work's third moment included.
+  /// The same with every input `inputs` chose, the work's third moment and the arrivals' SCV
+  /// included.
   model::System at(double load, const LevelInputs& inputs) const;
 };
 
