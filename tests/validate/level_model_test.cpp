@@ -257,17 +257,17 @@ TEST(LevelInputs, ClosedLevelsTakeTheScvButNotTheRuns) {
   EXPECT_TRUE(in.dispersion.empty());
 }
 
-// The arrivals' SCV the station saw (the worker queue's counters), else the sends' as they left
-// the load generator; closed levels have no arrival stream to speak of.
-TEST(LevelInputs, OpenLevelsTakeTheArrivalsScvTheQueueSawElseTheSends) {
+// The arrivals' SCV as the load generator sent them, else as the worker queue's counters saw them;
+// closed levels have no arrival stream to speak of.
+TEST(LevelInputs, OpenLevelsTakeTheArrivalsScvAsSentElseAsTheQueueSawThem) {
   LevelModel levels = on_two_cores();
   LevelWork work = cpu_bound_work();
-  work.send_gap_scv = 1.08;
-  EXPECT_EQ(levels.inputs(work, 2).arrival_scv, 1.08);
   work.queue_arrival_scv = 1.2;
+  EXPECT_EQ(levels.inputs(work, 2).arrival_scv, 1.2);
+  work.send_gap_scv = 1.08;
   const LevelInputs in = levels.inputs(work, 2);
-  EXPECT_EQ(in.arrival_scv, 1.2);
-  EXPECT_DOUBLE_EQ(levels.at(300, in).classes[0].arrival_scv, 1.2);
+  EXPECT_EQ(in.arrival_scv, 1.08);
+  EXPECT_DOUBLE_EQ(levels.at(300, in).classes[0].arrival_scv, 1.08);
   // It reaches the wait: 2 workers on their 2 cores at 300/s.
   LevelInputs poisson = in;
   poisson.arrival_scv.reset();

@@ -25,7 +25,7 @@ struct LevelWork {
   /// sends as they left the load generator (open loop).
   std::optional<double> queue_arrival_scv;
   std::optional<double> send_gap_scv;
-  double machine_cpu = 0;             ///< the whole machine's busy CPU per response
+  double machine_cpu = 0;  ///< the whole machine's busy CPU per response
 };
 
 /// The service's inputs to the model at one level, and whether they came from it.
@@ -38,7 +38,7 @@ struct LevelInputs {
   std::optional<double> service_third_ratio;
   std::vector<model::DispersionPoint> dispersion;
   bool from_level = false;  ///< false: calibration's service time and background
-  /// Open loop: the SCV of the arrivals' gaps (the worker queue's, else the sends'); empty:
+  /// Open loop: the SCV of the arrivals' gaps (the sends', else the worker queue's); empty:
   /// Poisson.
   std::optional<double> arrival_scv;
   /// The work is the jobs' CPU time on cores the workers time-share (more workers than cores).
