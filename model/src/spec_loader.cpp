@@ -2,8 +2,10 @@
 // field and naming file, line, column and path in each error.
 #include <cmath>
 #include <fstream>
+#include <initializer_list>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -39,6 +41,14 @@ void require_positive(const SpecReader& reader, const YAML::Node& node, const st
     reader.fail(node, path,
                 fmt::format("must be {}, found {}", allow_zero ? ">= 0" : "> 0", value));
   }
+}
+
+// Fails at the first of `keys` the class has: they belong to the other workload type (`why`).
+void reject_keys(const SpecReader& reader, const YAML::Node& node, const std::string& path,
+                 std::initializer_list<const char*> keys, std::string_view why) {
+  for (const char* key : keys)
+    if (node[key])
+      reader.fail(node[key], path + "." + key, fmt::format("\"{}\" {}", key, why));
 }
 
 // [{jobs: m, index: I(m), skew_index: K(m), blocks: B}, …]: the service times' index of
@@ -171,32 +181,19 @@ WorkloadClass read_class(const SpecReader& reader, const System& system, const Y
   c.location = reader.where(node);
   c.name = reader.string(reader.required(node, "name", path), path + ".name");
   if (system.workload == WorkloadType::open) {
-    for (const char* key : {"population", "think_time"}) {
-      if (node[key]) {
-        reader.fail(node[key], path + "." + key,
-                    fmt::format("\"{}\" belongs to closed workloads; this workload is open (set "
-                                "workload.type: closed, or give a rate)",
-                                key));
-      }
-    }
+    reject_keys(reader, node, path, {"population", "think_time"},
+                "belongs to closed workloads; this workload is open (set workload.type: closed, "
+                "or give a rate)");
     const YAML::Node rate = reader.required(node, "rate", path);
     c.rate = reader.number(rate, path + ".rate");
     require_positive(reader, rate, path + ".rate", c.rate);
     if (const YAML::Node scv = node["arrival_scv"]) {
       c.arrival_scv = reader.number(scv, path + ".arrival_scv");
-      if (!(c.arrival_scv >= 0) || !std::isfinite(c.arrival_scv))
-        reader.fail(scv, path + ".arrival_scv",
-                    "must be a finite number >= 0 (1: Poisson arrivals, 0: evenly spaced)");
+      require_positive(reader, scv, path + ".arrival_scv", c.arrival_scv, true);
     }
   } else {
-    for (const char* key : {"rate", "arrival_scv"}) {
-      if (node[key]) {
-        reader.fail(node[key], path + "." + key,
-                    fmt::format("\"{}\" belongs to open workloads; a closed class has population "
-                                "and think_time",
-                                key));
-      }
-    }
+    reject_keys(reader, node, path, {"rate", "arrival_scv"},
+                "belongs to open workloads; a closed class has population and think_time");
     const YAML::Node population = reader.required(node, "population", path);
     c.population = reader.whole_number(population, path + ".population");
     if (c.population < 1)

@@ -257,13 +257,12 @@ TEST(LevelInputs, ClosedLevelsTakeTheScvButNotTheRuns) {
   EXPECT_TRUE(in.dispersion.empty());
 }
 
-// The arrivals' SCV as the load generator sent them, else as the worker queue's counters saw them;
-// closed levels have no arrival stream to speak of.
-TEST(LevelInputs, OpenLevelsTakeTheArrivalsScvAsSentElseAsTheQueueSawThem) {
+// The arrivals' SCV as the load generator sent them; closed levels have no arrival stream to
+// speak of.
+TEST(LevelInputs, OpenLevelsTakeTheArrivalsScvAsSent) {
   LevelModel levels = on_two_cores();
   LevelWork work = cpu_bound_work();
-  work.queue_arrival_scv = 1.2;
-  EXPECT_EQ(levels.inputs(work, 2).arrival_scv, 1.2);
+  EXPECT_FALSE(levels.inputs(work, 2).arrival_scv);  // not measured: Poisson
   work.send_gap_scv = 1.08;
   const LevelInputs in = levels.inputs(work, 2);
   EXPECT_EQ(in.arrival_scv, 1.08);

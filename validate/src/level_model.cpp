@@ -32,14 +32,14 @@ bool pairs_independent(const model::DispersionPoint& pairs, double scv) {
 
 LevelInputs LevelModel::inputs(const LevelWork& work, int workers) const {
   LevelInputs in;
-  // The arrivals as the load generator sent them (its late sends go out together), else as the
-  // worker queue saw them. The queue's gaps also carry the I/O thread's hand-on of every request
+  // The arrivals as the load generator sent them (its late sends go out together), not as the
+  // worker queue saw them: the queue's gaps also carry the I/O thread's hand-on of every request
   // one wake found ready, microseconds apart, which a renewal SCV over-weights: in three runs
   // on 2026-12-02 at 0.9 the model's wait for a worker was −3.8% to +6.4% off with the sends'
   // SCV (1.07–1.12), +1.2% to +13% with the queue's (1.18–1.22), −10% to +2.2% with Poisson
   // (each run's model wait rescaled by Allen–Cunneen's (c_a² + c_s²)/2 for the other SCVs).
   if (!closed)
-    in.arrival_scv = work.send_gap_scv ? work.send_gap_scv : work.queue_arrival_scv;
+    in.arrival_scv = work.send_gap_scv;
   in.service_mean = base.services[0].service_time.mean;
   in.background_cpu = background_cpu;
   const auto& service_cores = base.services[0].cores;

@@ -147,7 +147,6 @@ LevelWork measured_work(const LevelRun& run, const LevelResult& level) {
   work.hold_dispersion = level.server_hold_dispersion;
   work.cpu_scv = level.server_cpu_scv;
   work.cpu_dispersion = level.server_cpu_dispersion;
-  work.queue_arrival_scv = level.server_arrival_scv;
   work.send_gap_scv = level.send_gap_scv;
   if (run.service_cpu)
     work.service_cpu = *run.service_cpu / served;

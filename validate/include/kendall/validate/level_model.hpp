@@ -21,9 +21,7 @@ struct LevelWork {
   /// Their dispersion over time: the machine's speed, without the waits for a core.
   std::vector<model::DispersionPoint> cpu_dispersion;
   std::optional<double> service_cpu;  ///< the service process's CPU per response
-  /// The SCV of the gaps between jobs reaching the worker queue (/metrics), and between the
-  /// sends as they left the load generator (open loop).
-  std::optional<double> queue_arrival_scv;
+  /// The SCV of the gaps between the sends as they left the load generator (open loop).
   std::optional<double> send_gap_scv;
   double machine_cpu = 0;  ///< the whole machine's busy CPU per response
 };
@@ -38,8 +36,7 @@ struct LevelInputs {
   std::optional<double> service_third_ratio;
   std::vector<model::DispersionPoint> dispersion;
   bool from_level = false;  ///< false: calibration's service time and background
-  /// Open loop: the SCV of the arrivals' gaps (the sends', else the worker queue's); empty:
-  /// Poisson.
+  /// Open loop: the SCV of the arrivals' gaps, the sends'; empty: Poisson.
   std::optional<double> arrival_scv;
   /// The work is the jobs' CPU time on cores the workers time-share (more workers than cores).
   bool time_shared = false;
@@ -62,8 +59,10 @@ struct LevelModel {
   /// meanwhile; a job that queues is taken by a worker already awake. So the model's path
   /// outside the service keeps calibration's overhead less the hand-off, and the service time
   /// gains P(an idle worker) × hand-off, the probability 1 − C(c, a) at that service time (a
-  /// fixed point). At low load that is the same latency; at 0.9 of 4 workers it adds ~0.6% to
-  /// the work and so ~6% to the wait. 0 when `handoff` is 0, for closed loads and shared cores.
+  /// fixed point; Erlang C takes the arrivals as Poisson whatever their SCV). At low load that is
+  /// the same latency; 30 µs on 1 ms of work at 0.9 of 4 workers adds 0.6% to the work and 8%
+  /// to M/M/4's wait (level_model_test.cpp). 0 when `handoff` is 0, for closed loads and shared
+  /// cores.
   double handed_off(double load, double service_mean) const;
 
   /// The same model without the hand-off: the utilization law of the work alone (offered rate ×

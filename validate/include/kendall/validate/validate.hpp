@@ -131,7 +131,7 @@ struct LevelResult {
   /// (LevelModel::handed_off), not in model_service_time; 0: none.
   double model_handoff = 0;
   std::optional<double> model_service_scv;  ///< the holds' SCV; empty: calibration's
-  /// The arrivals' SCV the model took (the sends', else the worker queue's); empty: Poisson.
+  /// The arrivals' SCV the model took (the sends'); empty: Poisson.
   std::optional<double> model_arrival_scv;
   /// One hold's κ₃ / mean³ (the pairs' skew index) and, when the work is more skewed than a
   /// gamma, the minimum of the shifted gamma the model used (empty: the two-moment family).
