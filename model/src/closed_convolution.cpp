@@ -27,7 +27,9 @@
 // (substitute k -> k + 1), O(1) per n: O(N c) per station. Single-server stations are convolved
 // first and kept, so G_{-i} for each multi-server station i re-convolves only the other
 // multi-server stations: O(N (K + M^2 c)) for K single servers and M pools. A pool with c >= N
-// servers never queues, f(k) = D^k / k! for every reachable k, so it joins the delay term.
+// servers never queues, f(k) = D^k / k! for every reachable k, so it joins the delay term. A
+// station whose occupancy p_i(k | N) is asked for (ClosedStation::occupancy) takes the pools'
+// path whatever its servers: its marginal needs G_{-i}.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -152,11 +154,12 @@ ClosedResult solve_closed_convolution(const ClosedModel& model) {
   for (std::size_t k = 0; k < stations; ++k) {
     const ClosedStation& station = model.stations[k];
     const double d = station.demands[0];
-    if (station.delay || station.servers >= population) {
+    if (station.delay || (station.servers >= population && !station.occupancy)) {
       delay_demand += d;
     } else if (d > 0) {
       scale = std::max(scale, d / static_cast<double>(station.servers));
-      (station.servers == 1 ? single_servers : multi_servers).push_back(k);
+      // A station whose occupancy is asked for needs G_{-i}: the pools' path gives it.
+      (station.servers == 1 && !station.occupancy ? single_servers : multi_servers).push_back(k);
     }
   }
   if (scale == 0)
@@ -200,10 +203,16 @@ ClosedResult solve_closed_convolution(const ClosedModel& model) {
     out.queue_length[0] = queue;
     out.residence_time[0] = station.delay ? station.demands[0] : queue / throughput;  // Little
   };
-  for (std::size_t k = 0; k < stations; ++k)
-    if (model.stations[k].delay || model.stations[k].servers >= population ||
-        model.stations[k].demands[0] == 0)
-      fill(k, throughput * model.stations[k].demands[0]);  // Little's law at a delay: Q = X D
+  for (std::size_t k = 0; k < stations; ++k) {
+    const ClosedStation& station = model.stations[k];
+    if (station.demands[0] == 0 && station.occupancy) {
+      result.stations[k].occupancy.assign(size, 0.0);  // nobody ever stays there
+      result.stations[k].occupancy[0] = 1;
+    }
+    if (station.delay || (station.servers >= population && !station.occupancy) ||
+        station.demands[0] == 0)
+      fill(k, throughput * station.demands[0]);  // Little's law at a delay: Q = X D
+  }
 
   for (std::size_t k : single_servers) {
     const double log_d = std::log(model.stations[k].demands[0] / scale);
@@ -223,11 +232,15 @@ ClosedResult solve_closed_convolution(const ClosedModel& model) {
       if (j != i)
         log_g_without = convolve_multi_server(log_g_without, factors[j]);
     // Q_i = sum_k k p_i(k | N), p_i(k | N) = f_i(k) G_{-i}(N - k) / G(N) (Bolch §8.1).
+    std::vector<double> marginal(size);
     double queue = 0;
-    for (std::size_t k = 1; k <= n_max; ++k)
-      queue += static_cast<double>(k) *
-               std::exp(factors[i](static_cast<int>(k)) + log_g_without[n_max - k] - log_g_n);
+    for (std::size_t k = 0; k <= n_max; ++k) {
+      marginal[k] = std::exp(factors[i](static_cast<int>(k)) + log_g_without[n_max - k] - log_g_n);
+      queue += static_cast<double>(k) * marginal[k];
+    }
     fill(multi_servers[i], queue);
+    if (model.stations[multi_servers[i]].occupancy)
+      result.stations[multi_servers[i]].occupancy = std::move(marginal);
   }
 
   // Equals N / X - Z by Little's law over the cycle, without the cancellation of that form when

@@ -77,7 +77,7 @@ ClosedResult solve_closed_exact(const ClosedModel& model) {
         "solve_closed_approximate (Schweitzer-Bard AMVA), or solve_closed, which picks it",
         model.populations.size()));
   for (const ClosedStation& station : model.stations)
-    if (!station.delay && station.servers > 1)
+    if (!station.delay && (station.servers > 1 || station.occupancy))
       return solve_closed_convolution(model);
   return solve_single_server_mva(model);
 }

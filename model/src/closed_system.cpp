@@ -3,6 +3,8 @@
 // implicit delay — solved exactly for one class and by Schweitzer–Bard AMVA for several.
 // Per-class percentiles are an approximation: each visit's wait is taken as exponential with the
 // network's mean wait and an Erlang C probability of waiting at the station's throughput.
+// Workers time-sharing fewer cores take their wait for a worker and their work's stretch from
+// the station's occupancy instead (time_shared.cpp).
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -11,6 +13,7 @@
 
 #include "kendall/model/latency.hpp"
 #include "system_model_detail.hpp"
+#include "time_shared.hpp"
 
 namespace kendall::model::detail {
 namespace {
@@ -43,6 +46,7 @@ ClosedModel build_closed_model(const System& system, const AnalysisOptions& opti
       station.delay = service.type == ServiceType::delay;
       station.servers = per_replica ? service.servers_per_replica() : service.servers();
       station.demands = demands;
+      station.occupancy = time_shared(service);
       for (double& d : station.demands)
         d /= copies;
       map.stations_of_service[s].push_back(model.stations.size());
@@ -68,6 +72,19 @@ WaitingTimeDistribution approximate_wait(double mean_wait, int servers, double o
   return WaitingTimeDistribution{waiting, {ErlangTerm{1.0, 1, waiting / mean_wait}}};
 }
 
+/// Workers time-sharing cores: the occupancy of one of the service's stations splits its
+/// queue into the wait for a worker and the stretched work (time_shared.cpp). Several classes
+/// have no exact occupancy; the birth-death chain with the station's mean number stands in.
+TimeSharedSplit shared_cores_split(const Service& service, const ClosedStationResult& station,
+                                   double visit_rate, const Distribution& work, int population) {
+  const std::vector<double> occupancy =
+      station.occupancy.empty()
+          ? chain_occupancy(station.total_queue_length, *service.cores, population)
+          : station.occupancy;
+  return split_time_shared(occupancy, visit_rate, work.mean, work.scv, *service.cores,
+                           service.workers);
+}
+
 }  // namespace
 
 SystemResult analyze_closed(const System& system, const AnalysisOptions& options) {
@@ -83,10 +100,13 @@ SystemResult analyze_closed(const System& system, const AnalysisOptions& options
   result.bounds = solved.bounds;
   result.percentile_method =
       "approximate: numerical convolution of per-visit sojourns, each wait exponential with the "
-      "network's mean wait and an Erlang C probability of waiting";
+      "network's mean wait and an Erlang C probability of waiting (workers time-sharing cores: "
+      "the probability and the work's stretch from the station's occupancy)";
 
   double highest = -1;
+  const int population = std::accumulate(model.populations.begin(), model.populations.end(), 0);
   std::vector<WaitingTimeDistribution> waits(system.services.size());
+  std::vector<std::vector<Stretch>> stretches(system.services.size());
   for (std::size_t s = 0; s < system.services.size(); ++s) {
     const Service& service = system.services[s];
     ServiceResult out;
@@ -101,12 +121,16 @@ SystemResult analyze_closed(const System& system, const AnalysisOptions& options
       for (std::size_t c = 0; c < classes; ++c)
         residence += solved.throughput[c] * r.residence_time[c];
     }
+    std::vector<double> class_visits(classes, 0.0);
+    std::vector<const Distribution*> class_time(classes, &service.service_time);
     for (std::size_t c = 0; c < classes; ++c) {
       for (const Visit& v : system.classes[c].visits) {
         if (v.service != s)
           continue;
         visits_per_second += solved.throughput[c] * v.count;
         work += solved.throughput[c] * v.count * v.time(service).mean;
+        class_visits[c] += solved.throughput[c] * v.count;
+        class_time[c] = &v.time(service);
       }
     }
     const double copies = static_cast<double>(map.stations_of_service[s].size());
@@ -120,7 +144,19 @@ SystemResult analyze_closed(const System& system, const AnalysisOptions& options
       out.response_time = number / visits_per_second;
       const double mean_service = work / visits_per_second;
       out.waiting_time = std::max(0.0, *out.response_time - mean_service);
-      if (service.type == ServiceType::queue) {
+      if (time_shared(service)) {
+        const TimeSharedSplit split =
+            shared_cores_split(service, solved.stations[map.stations_of_service[s].front()],
+                               visits_per_second / copies,
+                               mixed_service_time(service, class_visits, class_time), population);
+        out.waiting_time = split.mean_wait;
+        waits[s] = split.wait;
+        stretches[s] = split.stretch;
+        out.method = fmt::format(
+            "{} workers time-sharing {} cores: the network's occupancy (processor sharing), "
+            "split into the wait for a worker and the stretched work{}",
+            service.workers, *service.cores, solved.exact ? "" : " (approximate occupancy)");
+      } else if (service.type == ServiceType::queue) {
         const int servers = service.balancer == Balancer::least_request
                                 ? service.servers()
                                 : service.servers_per_replica();
@@ -147,7 +183,8 @@ SystemResult analyze_closed(const System& system, const AnalysisOptions& options
     if (options.percentiles) {
       LatencySum sum;
       for (const Visit& v : system.classes[c].visits) {
-        sum.add_sojourn(waits[v.service], v.time(system.services[v.service]), v.count);
+        sum.add_sojourn(waits[v.service], v.time(system.services[v.service]), v.count,
+                        stretches[v.service]);
       }
       grids.push_back(sum.grid());
       weights.push_back(solved.throughput[c]);

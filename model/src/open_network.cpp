@@ -21,14 +21,6 @@ bool is_exponential(const Distribution& d) {
           d.scv == 1.0);
 }
 
-/// Workers sharing fewer cores, where the time-shared model applies: one queue per replica (or
-/// one replica), no queue limit. Elsewhere the cores are FCFS servers.
-bool time_shared(const Service& service) {
-  return service.type == ServiceType::queue && service.cores && *service.cores < service.workers &&
-         (service.balancer != Balancer::least_request || service.replicas == 1) &&
-         !service.queue_limit;
-}
-
 /// A service with no traffic: nothing waits, each visit takes its service time.
 StationMetrics idle_station(const Distribution& time) {
   StationMetrics m;
@@ -44,6 +36,12 @@ StationMetrics idle_station(const Distribution& time) {
 }
 
 }  // namespace
+
+bool time_shared(const Service& service) {
+  return service.type == ServiceType::queue && service.cores && *service.cores < service.workers &&
+         (service.balancer != Balancer::least_request || service.replicas == 1) &&
+         !service.queue_limit;
+}
 
 double merged_arrival_scv(const System& system, const std::vector<double>& visit_rate) {
   double rate = 0;

@@ -18,6 +18,10 @@ struct ServiceSolution {
   /// A visit's mean time in service: the work, stretched.
   double service_mean(const Distribution& work) const { return work.mean * mean_factor(stretch); }
 };
+/// Workers sharing fewer cores, where the time-shared model applies: one queue per replica (or
+/// one replica), no queue limit. Elsewhere the cores are FCFS servers.
+bool time_shared(const Service& service);
+
 /// The station model a service's balancer and limits call for (docs/model.md, "Open networks"),
 /// with the SCV of the gaps between the visits that reach it (1: Poisson).
 ServiceSolution solve_service(const Service& service, double rate, const Distribution& time,

@@ -19,4 +19,24 @@ struct TimeSharedSolution {
 /// requests first come, first served.
 TimeSharedSolution solve_time_shared(const StationInput& input, int workers);
 
+/// A closed network's time-shared station, from its occupancy: the wait for a worker and the
+/// stretch a visit's work takes.
+struct TimeSharedSplit {
+  double mean_wait = 0;  ///< per visit: the requests beyond the workers over the visit rate
+  double waiting_probability = 0;  ///< an arrival finds every worker busy
+  /// Finding j >= K others, a request waits for j − K + 1 departures: Erlang terms.
+  WaitingTimeDistribution wait;
+  std::vector<Stretch> stretch;
+};
+
+/// `occupancy` is p(n), n = 0..N, of a station whose cores complete work at min(n, cores) / S
+/// (`work` is S, with SCV `work_scv`), visited `visit_rate` times a second; `workers` >= `cores`.
+TimeSharedSplit split_time_shared(const std::vector<double>& occupancy, double visit_rate,
+                                  double work, double work_scv, int cores, int workers);
+
+/// Several classes' approximate MVA gives a station's mean number but no occupancy: the
+/// birth-death chain with arrivals at a constant rate and departures at min(n, cores) / S, up to
+/// `population`, whose mean is that number, stands in.
+std::vector<double> chain_occupancy(double number_in_station, int cores, int population);
+
 }  // namespace kendall::model::detail

@@ -249,6 +249,24 @@ TEST(LevelInputs, TimeSharedWorkIsNeverLoweredBelowTheCpuTimeNorAreHoldsTakenWit
                    per_core.service_mean);
 }
 
+TEST(LevelInputs, ClosedTimeSharedLevelsCountTheSharingOnceNotAsOffCoreWork) {
+  // 10 users thinking 10 ms: the closed network's time in a worker is the work stretched by the
+  // workers sharing the cores, so a hold that long needs no off-core work. (Until 2026-12-03 the
+  // closed model's time in a worker was the bare work, so the sharing was added to the work as
+  // "off-core" time and stretched again: +57% and +104% at 0.8 and 0.9 with Argon2id.)
+  LevelModel levels = four_workers_on_two_cores();
+  levels.closed = true;
+  levels.base.workload = model::WorkloadType::closed;
+  levels.base.classes[0].think_time = Distribution::exponential(0.01);
+  const LevelInputs cpu = levels.inputs(cpu_bound_work(), 4);
+  ASSERT_TRUE(cpu.time_shared);
+  const double shared = time_in_worker(levels.at(10, cpu));
+  EXPECT_GT(shared, 1.2 * cpu.service_mean) << "the cores are shared at 10 users";
+  const LevelInputs matched = levels.matched_to_hold(cpu, 10, shared);
+  EXPECT_NEAR(matched.off_core, 0, 1e-6);
+  EXPECT_NEAR(matched.service_mean, cpu.service_mean, 1e-6);
+}
+
 TEST(LevelInputs, ClosedLevelsTakeTheScvButNotTheRuns) {
   LevelModel levels = on_two_cores();
   levels.closed = true;

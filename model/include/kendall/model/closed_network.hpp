@@ -14,6 +14,9 @@ struct ClosedStation {
   int servers = 1;     ///< identical servers sharing one FCFS queue (ignored for delay)
   /// Service demand per class: visits × mean service time, seconds per request of that class.
   std::vector<double> demands;
+  /// Report the station's occupancy p(n | N) in the result (the exact one-class solution only;
+  /// a station that asks is convolved as a load-dependent pool whatever its servers).
+  bool occupancy = false;
 };
 
 struct ClosedModel {
@@ -29,6 +32,9 @@ struct ClosedStationResult {
   std::vector<double> queue_length;    ///< per class: mean number at the station
   double total_utilization = 0;        ///< busy fraction per server, all classes
   double total_queue_length = 0;
+  /// p(n | N), n = 0..N: the station's marginal distribution, where it asked for it and the
+  /// solution is exact (one class); empty otherwise.
+  std::vector<double> occupancy;
 };
 
 struct AsymptoticBounds {
