@@ -30,4 +30,6 @@ run argon2-open --work-model none --hash-mem 4MiB --workers "$(nproc)" \
 # The same with 4 workers time-sharing the cores (processor sharing in the model).
 run argon2-open-4-workers --work-model none --hash-mem 4MiB --workers 4 \
   --step-duration 10s,10s,20s,60s --tolerance-mean 0.2 --tolerance-p95 0.2
+run argon2-closed-4-workers --work-model none --hash-mem 4MiB --workers 4 --closed \
+  --step-duration 10s,10s,20s,30s --tolerance-mean 0.2 --tolerance-p95 0.2
 exit $status
