@@ -1,10 +1,13 @@
 // Closed workloads (docs/model.md, "Closed networks"): the spec becomes a closed queueing network
 // — each service a station whose demand per class is visits × mean service time, think time an
 // implicit delay — solved exactly for one class and by Schweitzer–Bard AMVA for several.
-// Per-class percentiles are an approximation: each visit's wait is taken as exponential with the
-// network's mean wait and an Erlang C probability of waiting at the station's throughput.
-// Workers time-sharing fewer cores take their wait for a worker and their work's stretch from
-// the station's occupancy instead (time_shared.cpp).
+// Per-class percentiles: with one class, each visit's wait comes from the station's occupancy
+// as an arrival sees it (the arrival theorem): finding j >= c others it waits for j − c + 1
+// departures, an Erlang mixture that is exact for exponential work (time_shared.cpp,
+// split_time_shared). Work more variable than exponential, and several classes, take the wait
+// as exponential with the network's mean wait and an Erlang C probability of waiting at the
+// station's throughput. Workers time-sharing fewer cores take their wait for a worker and their
+// work's stretch from the occupancy too.
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -46,7 +49,10 @@ ClosedModel build_closed_model(const System& system, const AnalysisOptions& opti
       station.delay = service.type == ServiceType::delay;
       station.servers = per_replica ? service.servers_per_replica() : service.servers();
       station.demands = demands;
-      station.occupancy = time_shared(service);
+      // The wait's distribution needs one copy's occupancy (the copies are alike); the
+      // time-shared split needs it for the means too.
+      station.occupancy = r == 0 && service.type == ServiceType::queue &&
+                          (time_shared(service) || options.percentiles);
       for (double& d : station.demands)
         d /= copies;
       map.stations_of_service[s].push_back(model.stations.size());
@@ -99,9 +105,16 @@ SystemResult analyze_closed(const System& system, const AnalysisOptions& options
   result.method = "closed network: " + solved.method;
   result.bounds = solved.bounds;
   result.percentile_method =
-      "approximate: numerical convolution of per-visit sojourns, each wait exponential with the "
-      "network's mean wait and an Erlang C probability of waiting (workers time-sharing cores: "
-      "the probability and the work's stretch from the station's occupancy)";
+      solved.exact
+          ? "numerical convolution of per-visit sojourns; each wait from the station's occupancy "
+            "as an arrival sees it: finding j >= c others, Erlang over the j - c + 1 departures "
+            "ahead (exact for exponential work, as regular as the work below SCV 1; above it "
+            "exponential with the mean wait), and workers time-sharing cores stretch the work "
+            "by the busy workers"
+          : "approximate: numerical convolution of per-visit sojourns, each wait exponential with "
+            "the network's mean wait and an Erlang C probability of waiting (workers "
+            "time-sharing cores: the wait and the work's stretch from a birth-death chain with "
+            "the station's mean number)";
 
   double highest = -1;
   const int population = std::accumulate(model.populations.begin(), model.populations.end(), 0);
@@ -160,7 +173,17 @@ SystemResult analyze_closed(const System& system, const AnalysisOptions& options
         const int servers = service.balancer == Balancer::least_request
                                 ? service.servers()
                                 : service.servers_per_replica();
-        waits[s] = approximate_wait(*out.waiting_time, servers, work / copies);
+        const ClosedStationResult& first = solved.stations[map.stations_of_service[s].front()];
+        const Distribution mixed = mixed_service_time(service, class_visits, class_time);
+        if (first.occupancy.empty() || mixed.scv > 1) {
+          waits[s] = approximate_wait(*out.waiting_time, servers, work / copies);
+        } else {
+          // First come, first served: finding j >= c others, the wait for j − c + 1 departures
+          // (servers as workers and cores alike: nothing stretches).
+          waits[s] = split_time_shared(first.occupancy, visits_per_second / copies, mixed.mean,
+                                       mixed.scv, servers, servers)
+                         .wait;
+        }
       }
     }
     if (service.type == ServiceType::queue && out.utilization > highest) {

@@ -91,12 +91,14 @@ TimeSharedSolution solve_time_shared(const StationInput& input, int workers) {
 //     with min(j + 1, K) and takes max(1, min(j + 1, K)/c) times its work. Its mean is then
 //     Σ min(n, K) p(n | N) / (X S): Little's law over the workers, as in the open model;
 //   - the wait's shape: finding j >= K others, a request waits for j − K + 1 departures, each
-//     S/c apart on average while every core is busy (Erlang j − K + 1; exact for exponential
-//     work, whose gaps between departures are exponential). The mean of that mixture is the
-//     wait above, by the same product-form relation; the rate is set from it so that the two
-//     agree for the truncated chain too.
+//     S/c apart on average while every core is busy. For exponential work the gaps are
+//     exponential and the wait Erlang j − K + 1, exactly; departures from a pool busy on every
+//     core are as regular as the work, so each gap takes 1/SCV phases (at most 50, and fewer
+//     when thousands of departures ahead make the sum regular anyway). The mean of that mixture
+//     is the wait above, by the same product-form relation; the rate is set from it so that
+//     the two agree for the truncated chain too.
 TimeSharedSplit split_time_shared(const std::vector<double>& occupancy, double visit_rate,
-                                  double work, double work_scv, int cores, int workers) {
+                                  double work, double departure_scv, int cores, int workers) {
   TimeSharedSplit out;
   if (occupancy.size() < 2 || !(visit_rate > 0) || !(work > 0))
     return out;
@@ -115,8 +117,13 @@ TimeSharedSplit split_time_shared(const std::vector<double>& occupancy, double v
   if (!(total > 0))
     return out;
   double departures = 0;  // Σ_{j >= K} p_j (j − K + 1)
-  const int gap_phases =
-      work_scv > 0 ? std::clamp(static_cast<int>(std::lround(1 / work_scv)), 1, 50) : 50;
+  // A sum of m gaps of k phases has SCV 1/(mk): past ~20,000 phases in all more add nothing a
+  // percentile sees, and cost a Poisson sum each.
+  const auto most_departures = static_cast<int>(seen.size()) - workers;
+  const int phase_budget = std::max(1, 20'000 / std::max(1, most_departures));
+  const int gap_phases = std::min(
+      phase_budget,
+      departure_scv > 0 ? std::clamp(static_cast<int>(std::lround(1 / departure_scv)), 1, 50) : 50);
   for (std::size_t j = 0; j < seen.size(); ++j) {
     // total is 1 for the product form; the truncated chain's is 1 − p(N).
     const double p = seen[j] / total;

@@ -30,9 +30,12 @@ struct TimeSharedSplit {
 };
 
 /// `occupancy` is p(n), n = 0..N, of a station whose cores complete work at min(n, cores) / S
-/// (`work` is S, with SCV `work_scv`), visited `visit_rate` times a second; `workers` >= `cores`.
+/// (`work` is S), visited `visit_rate` times a second; `workers` >= `cores`. `departure_scv`:
+/// the SCV of the gaps between departures while every core is busy (the work's for processor
+/// sharing; 1 for exponential work). With workers == cores it is a first-come-first-served
+/// c-server station, whose split is its wait alone (every stretch 1).
 TimeSharedSplit split_time_shared(const std::vector<double>& occupancy, double visit_rate,
-                                  double work, double work_scv, int cores, int workers);
+                                  double work, double departure_scv, int cores, int workers);
 
 /// Several classes' approximate MVA gives a station's mean number but no occupancy: the
 /// birth-death chain with arrivals at a constant rate and departures at min(n, cores) / S, up to
