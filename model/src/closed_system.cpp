@@ -3,11 +3,11 @@
 // implicit delay — solved exactly for one class and by Schweitzer–Bard AMVA for several.
 // Per-class percentiles: with one class, each visit's wait comes from the station's occupancy
 // as an arrival sees it (the arrival theorem): finding j >= c others it waits for j − c + 1
-// departures, an Erlang mixture that is exact for exponential work (time_shared.cpp,
-// split_time_shared). Work more variable than exponential, and several classes, take the wait
-// as exponential with the network's mean wait and an Erlang C probability of waiting at the
-// station's throughput. Workers time-sharing fewer cores take their wait for a worker and their
-// work's stretch from the occupancy too.
+// departures, an Erlang mixture that is exact for exponential work (occupancy_split.cpp). Work more
+// variable than exponential, and several classes, take the wait as exponential with the network's
+// mean wait and an Erlang C probability of waiting at the station's throughput. Workers
+// time-sharing fewer cores take their wait for a worker and their work's stretch from the occupancy
+// too.
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -15,8 +15,8 @@
 #include <fmt/format.h>
 
 #include "kendall/model/latency.hpp"
+#include "occupancy_split.hpp"
 #include "system_model_detail.hpp"
-#include "time_shared.hpp"
 
 namespace kendall::model::detail {
 namespace {
@@ -79,16 +79,16 @@ WaitingTimeDistribution approximate_wait(double mean_wait, int servers, double o
 }
 
 /// Workers time-sharing cores: the occupancy of one of the service's stations splits its
-/// queue into the wait for a worker and the stretched work (time_shared.cpp). Several classes
+/// queue into the wait for a worker and the stretched work (occupancy_split.cpp). Several classes
 /// have no exact occupancy; the birth-death chain with the station's mean number stands in.
-TimeSharedSplit shared_cores_split(const Service& service, const ClosedStationResult& station,
-                                   double visit_rate, const Distribution& work, int population) {
+OccupancySplit shared_cores_split(const Service& service, const ClosedStationResult& station,
+                                  double visit_rate, const Distribution& work, int population) {
   const std::vector<double> occupancy =
       station.occupancy.empty()
           ? chain_occupancy(station.total_queue_length, *service.cores, population)
           : station.occupancy;
-  return split_time_shared(occupancy, visit_rate, work.mean, work.scv, *service.cores,
-                           service.workers);
+  return split_by_occupancy(occupancy, visit_rate, work.mean, work.scv, *service.cores,
+                            service.workers);
 }
 
 }  // namespace
@@ -158,7 +158,7 @@ SystemResult analyze_closed(const System& system, const AnalysisOptions& options
       const double mean_service = work / visits_per_second;
       out.waiting_time = std::max(0.0, *out.response_time - mean_service);
       if (time_shared(service)) {
-        const TimeSharedSplit split =
+        const OccupancySplit split =
             shared_cores_split(service, solved.stations[map.stations_of_service[s].front()],
                                visits_per_second / copies,
                                mixed_service_time(service, class_visits, class_time), population);
@@ -180,8 +180,8 @@ SystemResult analyze_closed(const System& system, const AnalysisOptions& options
         } else {
           // First come, first served: finding j >= c others, the wait for j − c + 1 departures
           // (servers as workers and cores alike: nothing stretches).
-          waits[s] = split_time_shared(first.occupancy, visits_per_second / copies, mixed.mean,
-                                       mixed.scv, servers, servers)
+          waits[s] = split_by_occupancy(first.occupancy, visits_per_second / copies, mixed.mean,
+                                        mixed.scv, servers, servers)
                          .wait;
         }
       }

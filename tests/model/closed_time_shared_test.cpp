@@ -1,5 +1,5 @@
-// Workers time-sharing fewer cores in a closed network (model/src/time_shared.cpp,
-// split_time_shared): the network's occupancy splits the station's queue into the wait for a
+// Workers time-sharing fewer cores in a closed network (model/src/occupancy_split.cpp,
+// split_by_occupancy): the network's occupancy splits the station's queue into the wait for a
 // worker and the work stretched by sharing. Oracle: one station and think time is the
 // finite-source birth-death chain, λ_n = (N − n)/Z and μ_n = min(n, c)/S, worked by hand.
 #include <gtest/gtest.h>

@@ -108,7 +108,7 @@ TEST(SharedCpu, TheAnalyticTimeSharedModelAgreesWithTheSimulator) {
 
 // Closed populations (users thinking 2 s between requests) at 4 workers on 2 cores: the model
 // splits the network's occupancy into the wait for a worker and the work stretched by sharing
-// (model/src/time_shared.cpp). Exponential work is the product form, and its wait for a worker,
+// (model/src/occupancy_split.cpp). Exponential work is the product form, and its wait for a worker,
 // an Erlang of the departures ahead, is exact; near-constant work keeps the occupancy while
 // every request holds a worker and waits for departures as regular as the work. At 6, 10 and
 // 14 users (the cores 84%, 99% and 100% busy) the mean is within 2.2% and p95 within 6.1% of the
