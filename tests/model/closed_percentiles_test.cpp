@@ -4,26 +4,13 @@
 #include <gtest/gtest.h>
 
 #include "kendall/model/system_model.hpp"
+#include "model/single_service.hpp"
 
 namespace kendall::model {
 namespace {
 
 System repairman(int users, const Distribution& work, double think) {
-  System system;
-  system.name = "repairman";
-  system.workload = WorkloadType::closed;
-  Service service;
-  service.name = "server";
-  service.workers = 1;
-  service.service_time = work;
-  system.services = {service};
-  WorkloadClass users_class;
-  users_class.name = "users";
-  users_class.population = users;
-  users_class.think_time = Distribution::exponential(think);
-  users_class.visits = {Visit{0, 1.0, std::nullopt}};
-  system.classes = {users_class};
-  return system;
+  return testing::closed_load(testing::single_service(work, 1), users, think);
 }
 
 TEST(ClosedPercentiles, TwoUsersAtOneExponentialServerByHand) {

@@ -11,6 +11,7 @@
 #include "closed_test_support.hpp"
 #include "kendall/model/closed_network.hpp"
 #include "kendall/model/system_model.hpp"
+#include "model/single_service.hpp"
 
 namespace kendall::model {
 namespace {
@@ -28,22 +29,7 @@ constexpr double kWait = 6.6796875 / 27.140625;
 constexpr double kInWorker = 35.4609375 / 27.140625;
 
 System one_station(int users, int workers, int cores, const Distribution& work) {
-  System system;
-  system.name = "closed-time-shared";
-  system.workload = WorkloadType::closed;
-  Service service;
-  service.name = "cpu";
-  service.workers = workers;
-  service.cores = cores;
-  service.service_time = work;
-  system.services = {service};
-  WorkloadClass users_class;
-  users_class.name = "users";
-  users_class.population = users;
-  users_class.think_time = Distribution::exponential(2.0);
-  users_class.visits = {Visit{0, 1.0, std::nullopt}};
-  system.classes = {users_class};
-  return system;
+  return testing::closed_load(testing::single_service(work, workers, cores), users, 2.0);
 }
 
 TEST(ClosedOccupancy, AStationThatAsksGetsTheFiniteSourceChain) {

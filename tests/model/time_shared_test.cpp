@@ -9,25 +9,13 @@
 #include <cmath>
 
 #include "kendall/model/system_model.hpp"
+#include "model/single_service.hpp"
 
 namespace kendall::model {
 namespace {
 
 System time_shared(const Distribution& work, int workers, int cores, double rate) {
-  System system;
-  system.name = "time-shared";
-  Service service;
-  service.name = "cpu";
-  service.workers = workers;
-  service.cores = cores;
-  service.service_time = work;
-  system.services = {service};
-  WorkloadClass requests;
-  requests.name = "requests";
-  requests.rate = rate;
-  requests.visits = {Visit{0, 1.0, std::nullopt}};
-  system.classes = {requests};
-  return system;
+  return testing::open_load(testing::single_service(work, workers, cores), rate);
 }
 
 double mean_of(const System& system) {

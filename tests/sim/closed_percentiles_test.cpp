@@ -29,13 +29,7 @@ TEST(ClosedPercentiles, TheModelsWaitFromTheOccupancyMatchesTheSimulator) {
         system_of({queue_service("server", Distribution::from_moments(1.0, c.scv), c.servers)},
                   {closed_class("users", c.users, Distribution::exponential(2.0), {visit(0)})},
                   model::WorkloadType::closed);
-    SimulationOptions o;
-    o.requests = 200'000;
-    o.warmup_requests = 20'000;
-    o.replications = 4;
-    o.seed = 17;
-    o.threads = 2;
-    const auto simulated = simulate(system, o);
+    const auto simulated = simulate(system, replicated(200'000, 4, 17));
     const model::SystemResult analytic = model::analyze(system);
     ASSERT_TRUE(analytic.classes[0].response_time_percentiles);
     const auto& model_p = *analytic.classes[0].response_time_percentiles;

@@ -14,16 +14,6 @@ namespace {
 
 using namespace testing;
 
-SimulationOptions replicated(std::uint64_t requests, int replications, std::uint64_t seed) {
-  SimulationOptions o;
-  o.requests = requests;
-  o.warmup_requests = requests / 10;
-  o.replications = replications;
-  o.seed = seed;
-  o.threads = 2;
-  return o;
-}
-
 model::System tandem() {
   // λ = 1 through μ₁ = 2 then μ₂ = 1.5: each station is M/M/1 (Jackson), R = Σ 1/(μᵢ − λ) = 3.
   return system_of({queue_service("web", Distribution::exponential(0.5)),

@@ -14,16 +14,7 @@ namespace kendall::sim {
 namespace {
 
 using testing::mmc;
-
-SimulationOptions replicated(std::uint64_t requests, int replications, std::uint64_t seed) {
-  SimulationOptions o;
-  o.requests = requests;
-  o.warmup_requests = requests / 10;
-  o.replications = replications;
-  o.seed = seed;
-  o.threads = 2;
-  return o;
-}
+using testing::replicated;
 
 // Erlang C written out: C(c, a) = (a^c/c!)/(1−ρ) / (Σ_{k<c} a^k/k! + (a^c/c!)/(1−ρ)).
 double erlang_c_textbook(int c, double a) {

@@ -1,13 +1,26 @@
 #pragma once
 // Small systems for the simulator tests, built as structs (no spec file needed).
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "kendall/model/spec.hpp"
+#include "kendall/sim/simulate.hpp"
 
 namespace kendall::sim::testing {
+
+/// `replications` runs of `requests` each (a tenth more as warm-up), on two threads.
+inline SimulationOptions replicated(std::uint64_t requests, int replications, std::uint64_t seed) {
+  SimulationOptions o;
+  o.requests = requests;
+  o.warmup_requests = requests / 10;
+  o.replications = replications;
+  o.seed = seed;
+  o.threads = 2;
+  return o;
+}
 
 inline model::Service queue_service(std::string name, const Distribution& service_time,
                                     int workers = 1, int replicas = 1) {
