@@ -365,7 +365,7 @@ TEST(LevelPlacement, SaturationLeavesTheBackgroundItsShareOfTheCores) {
 TEST(LevelPlacement, TheNextLevelIsPlacedFromTheWorkTheLastOneMeasured) {
   const LevelModel calibrated = on_two_cores();
   // One worker per core: the level's hold, 2.2 ms, and no background.
-  const LevelModel moved = calibrated.with_work(calibrated.inputs(cpu_bound_work(), 2));
+  const LevelModel moved = calibrated.with_work(calibrated.inputs(cpu_bound_work(), 2), 300);
   EXPECT_NEAR(moved.saturation_rate(), 2 / 0.0022, 1e-9);
   EXPECT_NEAR(moved.base.services[0].service_time.scv, 0.05, 1e-12);  // calibration's SCV
   // At 90% of that rate the model's utilization is 0.9 with the level's work.
@@ -374,11 +374,30 @@ TEST(LevelPlacement, TheNextLevelIsPlacedFromTheWorkTheLastOneMeasured) {
   EXPECT_NEAR(
       model::analyze(moved.at(0.9 * moved.saturation_rate()), options).services[0].utilization, 0.9,
       1e-9);
-  // Four workers: the work is 2.0 ms of CPU and 0.4 ms of background per request, 2 cores.
-  const LevelModel four = calibrated.with_work(calibrated.inputs(cpu_bound_work(), 4));
-  EXPECT_NEAR(four.saturation_rate(), 2 / (0.0020 + 0.0004), 1e-9);
+  // Four workers: the work is 2.0 ms of CPU and 0.4 ms of background per request, 2 cores, at
+  // 300 requests/s: 0.12 cores of background, which the next level keeps as a rate. So the cores
+  // are saturated at 2 × (1 − 0.12/2) / 2 ms = 940/s (per request it would be 2 / 2.4 ms).
+  const LevelModel four = calibrated.with_work(calibrated.inputs(cpu_bound_work(), 4), 300);
+  ASSERT_TRUE(four.background_cores);
+  EXPECT_NEAR(*four.background_cores, 0.12, 1e-12);
+  EXPECT_NEAR(four.saturation_rate(), 940, 1e-9);
+  // At any rate the background stretches the work by 1 / (1 − 0.06): 0.12 cores of 2.
+  for (const double rate : {300.0, 846.0}) {
+    const model::System system = four.at(rate);
+    EXPECT_NEAR(system.services[0].service_time.mean, 0.0020 / (1 - 0.06), 1e-12) << rate;
+  }
   // The calibrated model is left as it was (the forward prediction keeps using it).
   EXPECT_NEAR(calibrated.saturation_rate(), 2 / 0.0021, 1e-9);
+  EXPECT_FALSE(calibrated.background_cores);
+}
+
+TEST(LevelPlacement, ClosedLevelsKeepTheBackgroundPerRequest) {
+  // A population's throughput is the model's to find, so the background stays per request.
+  LevelModel calibrated = on_two_cores();
+  calibrated.closed = true;
+  const LevelModel four = calibrated.with_work(calibrated.inputs(cpu_bound_work(), 4), 300);
+  EXPECT_FALSE(four.background_cores);
+  EXPECT_NEAR(four.saturation_rate(), 2 / (0.0020 + 0.0004), 1e-9);
 }
 
 }  // namespace

@@ -124,14 +124,19 @@ LevelInputs LevelModel::matched_to_hold(const LevelInputs& inputs, double load, 
 double LevelModel::saturation_rate() const {
   const model::Service& service = base.services[0];
   const int servers = service.servers();
+  if (background_cores && cores > 0)
+    return servers * std::max(0.05, 1 - *background_cores / cores) / service.service_time.mean;
   return servers / (service.service_time.mean + (cores > 0 ? background_cpu * servers / cores : 0));
 }
 
-LevelModel LevelModel::with_work(const LevelInputs& inputs) const {
+LevelModel LevelModel::with_work(const LevelInputs& inputs, double offered) const {
   LevelModel moved = *this;
   Distribution& service_time = moved.base.services[0].service_time;
   service_time = Distribution::from_moments(inputs.service_mean, service_time.scv);
   moved.background_cpu = inputs.background_cpu;
+  moved.background_cores.reset();
+  if (!closed && cores > 0 && offered > 0 && inputs.background_cpu > 0)
+    moved.background_cores = offered * inputs.background_cpu;
   return moved;
 }
 
@@ -161,7 +166,9 @@ LevelModel LevelModel::work_only() const {
 }
 
 model::System LevelModel::at(double load) const {
-  return at(load, base.services[0].service_time.mean, background_cpu);
+  const double background_now =
+      background_cores && load > 0 && !closed ? *background_cores / load : background_cpu;
+  return at(load, base.services[0].service_time.mean, background_now);
 }
 
 model::System LevelModel::at(double load, const LevelInputs& inputs) const {

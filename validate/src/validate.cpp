@@ -260,11 +260,13 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     level.duration = o.step_durations.size() == 1 ? o.step_durations[0] : o.step_durations[i];
     level.placed_from = placed_from;
     level.placement_service_time = placement.base.services[0].service_time.mean;
-    level.placement_background_cpu = placement.background_cpu;
     if (o.closed)
       level.users = population_for(placement, level.load_fraction);
     else
       level.rate = level.load_fraction * placement.saturation_rate();
+    level.placement_background_cpu = placement.background_cores && level.rate > 0
+                                         ? *placement.background_cores / level.rate
+                                         : placement.background_cpu;
     const double level_load = o.closed ? level.users : level.rate;
     level.utilization = predicted_utilization(placement.work_only().at(level_load));
     say(o.closed ? fmt::format("level {}/{}: {} users for {}", i + 1, o.levels.size(), level.users,
@@ -295,7 +297,7 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     const LevelInputs cpu_inputs = predict_level(levels, measured_work(run, level), workers,
                                                  offered, level_load, o, o.seed + i, level);
     if (cpu_inputs.from_level) {
-      placement = levels.with_work(cpu_inputs);
+      placement = levels.with_work(cpu_inputs, offered);
       placed_from = fmt::format("level {}", i + 1);
     }
     for (std::string& note : level_notes(i + 1, level, step.errors, o.tolerance_mean,

@@ -53,6 +53,12 @@ struct LevelModel {
   /// Waking an idle worker for a job (calibration's queue wait at low load), part of the
   /// calibrated overhead; 0: none. See handed_off.
   double handoff = 0;
+  /// Open loop on shared cores, where a level was measured: the cores its background kept busy
+  /// (the load generator, the I/O thread, the kernel), a rate rather than CPU per request. On
+  /// our VM it hardly moves with the load (0.13–0.20 cores from 146 to 886 logins/s, while the
+  /// CPU per request fell from 1.39 to 0.14 ms), so the next level is placed with it as a rate:
+  /// per request it would place the levels far below their fraction. Empty: per request.
+  std::optional<double> background_cores;
 
   /// Open loop, a core per worker: the mean hand-off a job pays in its service time. A job
   /// that finds a worker idle waits `handoff` for it to wake, and that worker serves no one
@@ -83,15 +89,17 @@ struct LevelModel {
   LevelInputs matched_to_hold(const LevelInputs& inputs, double load, double hold) const;
 
   /// The open-loop rate at which every server is busy, the background CPU work included:
-  /// servers / (S + b × servers / cores) with the service time S and background CPU b per request.
+  /// servers / (S + b × servers / cores) with the service time S and background CPU b per request,
+  /// or servers × (1 − B / cores) / S with background_cores B.
   double saturation_rate() const;
 
-  /// The same model with the service time and background CPU a level measured (the SCV stays
-  /// calibration's): where the next level is placed, since the work under load differs from the
-  /// work at calibration's low load and the host's speed drifts.
-  LevelModel with_work(const LevelInputs& inputs) const;
+  /// The same model with the service time and background CPU a level measured at `offered`
+  /// requests/s (the SCV stays calibration's): where the next level is placed, since the work
+  /// under load differs from the work at calibration's low load and the host's speed drifts.
+  LevelModel with_work(const LevelInputs& inputs, double offered) const;
 
-  /// The system at `load` (a rate, or a population when closed) with the calibrated inputs.
+  /// The system at `load` (a rate, or a population when closed) with the calibrated inputs
+  /// (with background_cores, the background per request at that rate).
   model::System at(double load) const;
 
   /// The same with the service time's mean (and SCV, else the calibrated one) and the background
