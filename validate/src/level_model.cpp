@@ -124,6 +124,8 @@ LevelInputs LevelModel::matched_to_hold(const LevelInputs& inputs, double load, 
 double LevelModel::saturation_rate() const {
   const model::Service& service = base.services[0];
   const int servers = service.servers();
+  // A background that held (nearly) every core would put the next level at no load at all;
+  // the service keeps at least a twentieth of the cores.
   if (background_cores && cores > 0)
     return servers * std::max(0.05, 1 - *background_cores / cores) / service.service_time.mean;
   return servers / (service.service_time.mean + (cores > 0 ? background_cpu * servers / cores : 0));
