@@ -82,13 +82,12 @@ WaitingTimeDistribution approximate_wait(double mean_wait, int servers, double o
 /// queue into the wait for a worker and the stretched work (occupancy_split.cpp). Several classes
 /// have no exact occupancy; the birth-death chain with the station's mean number stands in.
 OccupancySplit shared_cores_split(const Service& service, const ClosedStationResult& station,
-                                  double visit_rate, const Distribution& work, int population) {
+                                  double visit_rate, double work_scv, int population) {
   const std::vector<double> occupancy =
       station.occupancy.empty()
           ? chain_occupancy(station.total_queue_length, *service.cores, population)
           : station.occupancy;
-  return split_by_occupancy(occupancy, visit_rate, work.mean, work.scv, *service.cores,
-                            service.workers);
+  return split_by_occupancy(occupancy, visit_rate, work_scv, *service.cores, service.workers);
 }
 
 }  // namespace
@@ -157,11 +156,12 @@ SystemResult analyze_closed(const System& system, const AnalysisOptions& options
       out.response_time = number / visits_per_second;
       const double mean_service = work / visits_per_second;
       out.waiting_time = std::max(0.0, *out.response_time - mean_service);
+      // One copy stands for all (they are alike): its occupancy, where the solver gave one.
+      const ClosedStationResult& first = solved.stations[map.stations_of_service[s].front()];
+      const double work_scv = mixed_service_time(service, class_visits, class_time).scv;
       if (time_shared(service)) {
         const OccupancySplit split =
-            shared_cores_split(service, solved.stations[map.stations_of_service[s].front()],
-                               visits_per_second / copies,
-                               mixed_service_time(service, class_visits, class_time), population);
+            shared_cores_split(service, first, visits_per_second / copies, work_scv, population);
         out.waiting_time = split.mean_wait;
         waits[s] = split.wait;
         stretches[s] = split.stretch;
@@ -173,15 +173,13 @@ SystemResult analyze_closed(const System& system, const AnalysisOptions& options
         const int servers = service.balancer == Balancer::least_request
                                 ? service.servers()
                                 : service.servers_per_replica();
-        const ClosedStationResult& first = solved.stations[map.stations_of_service[s].front()];
-        const Distribution mixed = mixed_service_time(service, class_visits, class_time);
-        if (first.occupancy.empty() || mixed.scv > 1) {
+        if (first.occupancy.empty() || work_scv > 1) {
           waits[s] = approximate_wait(*out.waiting_time, servers, work / copies);
         } else {
           // First come, first served: finding j >= c others, the wait for j − c + 1 departures
           // (servers as workers and cores alike: nothing stretches).
-          waits[s] = split_by_occupancy(first.occupancy, visits_per_second / copies, mixed.mean,
-                                        mixed.scv, servers, servers)
+          waits[s] = split_by_occupancy(first.occupancy, visits_per_second / copies, work_scv,
+                                        servers, servers)
                          .wait;
         }
       }

@@ -25,20 +25,20 @@ namespace kendall::model::detail {
 //     is the wait above, by the same product-form relation; the rate is set from it so that
 //     the two agree for the truncated chain too.
 OccupancySplit split_by_occupancy(const std::vector<double>& occupancy, double visit_rate,
-                                  double work, double departure_scv, int cores, int workers) {
+                                  double departure_scv, int cores, int workers) {
   OccupancySplit out;
-  if (occupancy.size() < 2 || !(visit_rate > 0) || !(work > 0))
+  if (occupancy.size() < 2 || !(visit_rate > 0))
     return out;
   double beyond_workers = 0;
   for (std::size_t n = static_cast<std::size_t>(workers) + 1; n < occupancy.size(); ++n)
     beyond_workers += static_cast<double>(n - static_cast<std::size_t>(workers)) * occupancy[n];
   out.mean_wait = beyond_workers / visit_rate;
 
-  std::vector<double> seen(occupancy.size() - 1);  // p(j | N − 1)
+  // p(j | N − 1) up to its factor 1 / (X S), which the normalisation below takes out.
+  std::vector<double> seen(occupancy.size() - 1);
   double total = 0;
   for (std::size_t j = 0; j < seen.size(); ++j) {
-    seen[j] = occupancy[j + 1] * std::min<double>(static_cast<double>(j) + 1, cores) /
-              (visit_rate * work);
+    seen[j] = occupancy[j + 1] * std::min<double>(static_cast<double>(j) + 1, cores);
     total += seen[j];
   }
   if (!(total > 0))
@@ -52,7 +52,6 @@ OccupancySplit split_by_occupancy(const std::vector<double>& occupancy, double v
       phase_budget,
       departure_scv > 0 ? std::clamp(static_cast<int>(std::lround(1 / departure_scv)), 1, 50) : 50);
   for (std::size_t j = 0; j < seen.size(); ++j) {
-    // total is 1 for the product form; the truncated chain's is 1 − p(N).
     const double p = seen[j] / total;
     const double sharing = std::min<double>(static_cast<double>(j) + 1, workers);
     const double factor = std::max(1.0, sharing / cores);

@@ -17,13 +17,13 @@ struct OccupancySplit {
   std::vector<Stretch> stretch;  ///< of the work in a worker; all 1 without time-sharing
 };
 
-/// `occupancy` is p(n), n = 0..N, of a station whose cores complete work at min(n, cores) / S
-/// (`work` is S), visited `visit_rate` times a second, with `workers` >= `cores` taking requests
-/// first come, first served. `departure_scv`: the SCV of the gaps between departures while every
+/// `occupancy` is p(n), n = 0..N, of a station whose cores complete work at min(n, cores) / S,
+/// visited `visit_rate` times a second, with `workers` >= `cores` taking requests first come,
+/// first served. `departure_scv`: the SCV of the gaps between departures while every
 /// core is busy (the work's for processor sharing; 1 for exponential work). With workers ==
 /// cores it is a first-come-first-served c-server station, and only the wait is split off.
 OccupancySplit split_by_occupancy(const std::vector<double>& occupancy, double visit_rate,
-                                  double work, double departure_scv, int cores, int workers);
+                                  double departure_scv, int cores, int workers);
 
 /// Several classes' approximate MVA gives a station's mean number but no occupancy: the
 /// birth-death chain with arrivals at a constant rate and departures at min(n, cores) / S, up to

@@ -111,7 +111,7 @@ TEST(SharedCpu, TheAnalyticTimeSharedModelAgreesWithTheSimulator) {
 // (model/src/occupancy_split.cpp). Exponential work is the product form, and its wait for a worker,
 // an Erlang of the departures ahead, is exact; near-constant work keeps the occupancy while
 // every request holds a worker and waits for departures as regular as the work. At 6, 10 and
-// 14 users (the cores 84%, 99% and 100% busy) the mean is within 2.2% and p95 within 6.1% of the
+// 14 users (the cores 84%, 99% and 100% busy) the mean is within 1.3% and p95 within 6.1% of the
 // simulator's (kendall model and simulate -n 200000 -r 4, 2026-12-03); until then the wait was
 // one exponential with the sharing counted in it, and p95 was 21%, 62% and 99% high for
 // near-constant work.

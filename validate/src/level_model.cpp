@@ -167,10 +167,12 @@ LevelModel LevelModel::work_only() const {
   return plain;
 }
 
+double LevelModel::background_cpu_at(double load) const {
+  return background_cores && load > 0 && !closed ? *background_cores / load : background_cpu;
+}
+
 model::System LevelModel::at(double load) const {
-  const double background_now =
-      background_cores && load > 0 && !closed ? *background_cores / load : background_cpu;
-  return at(load, base.services[0].service_time.mean, background_now);
+  return at(load, base.services[0].service_time.mean, background_cpu_at(load));
 }
 
 model::System LevelModel::at(double load, const LevelInputs& inputs) const {

@@ -264,10 +264,8 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
       level.users = population_for(placement, level.load_fraction);
     else
       level.rate = level.load_fraction * placement.saturation_rate();
-    level.placement_background_cpu = placement.background_cores && level.rate > 0
-                                         ? *placement.background_cores / level.rate
-                                         : placement.background_cpu;
     const double level_load = o.closed ? level.users : level.rate;
+    level.placement_background_cpu = placement.background_cpu_at(level_load);
     level.utilization = predicted_utilization(placement.work_only().at(level_load));
     say(o.closed ? fmt::format("level {}/{}: {} users for {}", i + 1, o.levels.size(), level.users,
                                format_duration(level.duration))

@@ -98,8 +98,12 @@ struct LevelModel {
   /// under load differs from the work at calibration's low load and the host's speed drifts.
   LevelModel with_work(const LevelInputs& inputs, double offered) const;
 
-  /// The system at `load` (a rate, or a population when closed) with the calibrated inputs
-  /// (with background_cores, the background per request at that rate).
+  /// Background CPU per request at `load`: background_cores spread over that rate where the
+  /// placement has them (open loop), else background_cpu.
+  double background_cpu_at(double load) const;
+
+  /// The system at `load` (a rate, or a population when closed) with the calibrated inputs and
+  /// the background per request at that load.
   model::System at(double load) const;
 
   /// The same with the service time's mean (and SCV, else the calibrated one) and the background
