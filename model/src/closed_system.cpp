@@ -210,6 +210,7 @@ SystemResult analyze_closed(const System& system, const AnalysisOptions& options
       grids.push_back(sum.grid());
       weights.push_back(solved.throughput[c]);
       out.response_time_percentiles = percentiles_of(grids.back());
+      out.response_time_distribution = grids.back();
     }
     result.classes.push_back(std::move(out));
   }

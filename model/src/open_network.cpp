@@ -269,6 +269,7 @@ SystemResult analyze_open(const System& system, const AnalysisOptions& options) 
         grids.push_back(sum.grid());
         weights.push_back(out.throughput);
         out.response_time_percentiles = percentiles_of(grids.back());
+        out.response_time_distribution = grids.back();
       }
     }
     all_stable = all_stable && stable;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kendall/model/closed_network.hpp"
+#include "kendall/model/latency.hpp"
 #include "kendall/model/spec.hpp"
 #include "kendall/model/station.hpp"
 
@@ -33,6 +34,9 @@ struct ClassResult {
   double rejection_probability = 0;          ///< open: requests rejected at some visit
   std::optional<double> mean_response_time;  ///< end to end, excluding think time
   std::optional<ResponsePercentiles> response_time_percentiles;
+  /// The whole end-to-end distribution the percentiles were read from: to mix it with others
+  /// (e.g. the same system at several loads, each for a share of the requests).
+  std::optional<LatencyGrid> response_time_distribution;
   std::optional<bool> slo_met;  ///< all of this class's SLOs; empty when it has none
 };
 
