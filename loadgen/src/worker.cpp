@@ -177,9 +177,9 @@ void Worker::start_step(std::size_t step) {
     thread_rate_ = *options_.steps[step].rate / workers_;
     next_arrival_ = step_start_;
     if (options_.arrival == Arrival::poisson)
-      next_arrival_ += to_clock(rng_.exponential(1.0 / thread_rate_));
+      next_arrival_ += to_clock(rng_.exponential(1.0 / (thread_rate_ * rate_scale())));
     else  // threads interleave: thread i starts i/rate into the step
-      next_arrival_ += to_clock(index_ / *options_.steps[step].rate);
+      next_arrival_ += to_clock(index_ / (*options_.steps[step].rate * rate_scale()));
     schedule_arrival();
     return;
   }
@@ -209,6 +209,11 @@ void Worker::end_step() {
   maybe_finish();
 }
 
+double Worker::rate_scale() const {
+  // A scale of 0 or less would stop the schedule for good; a tiny one is as near as it gets.
+  return options_.rate_scale ? std::clamp(options_.rate_scale->load(), 1e-3, 1e3) : 1.0;
+}
+
 void Worker::schedule_arrival() {
   arrival_timer_.expires_at(next_arrival_);
   arrival_timer_.async_wait([this](error_code ec) {
@@ -222,14 +227,15 @@ void Worker::on_arrival(error_code) {
     return;
   const Clock::time_point now = Clock::now();
   const Clock::time_point step_end = step_start_ + to_clock(options_.duration);
-  const double rate = *options_.steps[step_].rate;
+  const double scale = rate_scale();
+  const double rate = *options_.steps[step_].rate * scale;
   while (generating_ && next_arrival_ <= now) {
     if (duration_mode() && next_arrival_ >= step_end)
       return;  // the step timer starts the next step
     const Clock::time_point intended = next_arrival_;
-    next_arrival_ +=
-        to_clock(options_.arrival == Arrival::poisson ? rng_.exponential(1.0 / thread_rate_)
-                                                      : workers_ / rate);
+    next_arrival_ += to_clock(options_.arrival == Arrival::poisson
+                                  ? rng_.exponential(1.0 / (thread_rate_ * scale))
+                                  : workers_ / rate);
     arrive(intended, -1);
   }
   if (generating_ && (!duration_mode() || next_arrival_ < step_end))

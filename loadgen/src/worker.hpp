@@ -75,6 +75,8 @@ class Worker final : public SessionOwner {
   void start_step(std::size_t step);
   void end_step();
   void schedule_arrival();
+  /// options_.rate_scale now (1 without one).
+  double rate_scale() const;
   void on_arrival(error_code ec);
   void user_ready(int user, Clock::time_point when);
   void arrive(Clock::time_point intended, int user);

@@ -220,6 +220,28 @@ TEST(Errors, NoServerIsAConnectError) {
       std::runtime_error);
 }
 
+// A rate scale set from another thread takes effect from the next arrival: 200/s for the first
+// second, then 600/s for the second (uniform arrivals: counts by the schedule's arithmetic).
+TEST(OpenLoop, ARateScaleSetMidRunChangesTheRateFromThen) {
+  TestServer server;
+  std::atomic<double> scale{1.0};
+  LoadOptions options = open_loop(200, 2);
+  options.arrival = Arrival::uniform;
+  options.rate_scale = &scale;
+  std::jthread changer([&scale] {
+    std::this_thread::sleep_for(1s);
+    scale = 3.0;
+  });
+  const RunResult result = run_load(url_scenario(server.url()), options);
+  const StepResult& step = result.steps.at(0);
+  expect_counts_add_up(step);
+  EXPECT_EQ(step.errors.total(), 0u);
+  ASSERT_GE(step.series.size(), 2u);
+  EXPECT_NEAR(static_cast<double>(step.series[0].responses), 200, 20);
+  EXPECT_NEAR(static_cast<double>(step.series[1].responses), 600, 60);
+  EXPECT_NEAR(static_cast<double>(step.sent), 800, 40);
+}
+
 TEST(Stop, EndsTheRunEarlyWithWhatWasMeasured) {
   TestServer server;
   std::atomic<bool> stop{false};

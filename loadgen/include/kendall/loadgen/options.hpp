@@ -44,6 +44,11 @@ struct LoadOptions {
   double late_threshold = 0.001;
   /// Set from another thread (Ctrl-C) to end the run early; what was measured is kept.
   const std::atomic<bool>* stop = nullptr;
+  /// Open loop: set from another thread to scale every step's rate from the next arrival on
+  /// (1: the rate given). Arrivals stay Poisson (or uniform) at the scaled rate, so a run whose
+  /// scale changes now and then is a sequence of open-loop loads; `kendall validate` holds a
+  /// level's utilization with it while the host's speed moves.
+  const std::atomic<double>* rate_scale = nullptr;
 };
 
 /// Parses "exp:1s", "fixed:500ms" or a bare duration (exponential). Throws InputError.
