@@ -38,6 +38,8 @@ struct ValidateCommandOptions {
   std::string services_dir;
   std::string levels;
   std::string step_duration;
+  std::string window = "5s";
+  bool fixed_rate = false;
   bool closed = false;
   std::string think_time = "10ms";
   int cores = 0;
@@ -112,6 +114,13 @@ validation::ValidationOptions to_options(const ValidateCommandOptions& o) {
     options.levels = split_numbers(o.levels, "--levels");
   if (!o.step_duration.empty())
     options.step_durations = split_durations(o.step_duration);
+  options.window = o.window == "0" ? 0.0 : parse_duration(o.window);
+  if (options.window != 0 && options.window < 1)
+    throw InputError(fmt::format(
+        "--window: {} is shorter than 1 s, too short to measure the work in; give e.g. 5s, or 0 "
+        "to model each level whole",
+        o.window));
+  options.hold_utilization = !o.fixed_rate;
   options.closed = o.closed;
   if (o.cores < 0)
     throw InputError("--cores must be at least 1");
@@ -177,8 +186,9 @@ void print_table(std::ostream& out, const validation::ValidationReport& r) {
   }
   out << "latencies in ms; ±95%: the measured mean's interval; errors are (model - measured) / "
          "measured\nutil plan: where the level was placed (from calibration's work, then the last "
-         "level's); util meas: the utilization law "
-         "with the level's own service time\n"
+         "level's; open loop, each window's rate is placed again from the window before, and "
+         "rate/s is the first); util meas: the utilization law with the level's own service "
+         "time\n"
       << table.render();
   for (const auto& note : r.notes)
     out << "note: " << note << "\n";
@@ -281,6 +291,15 @@ void add_validate_command(CLI::App& app, Action& action) {
                       "0.2,0.5,0.8,0.9)");
   command->add_option("--step-duration", o->step_duration,
                       "Time per level, or one per level: 10s (default) or 5s,5s,15s,40s");
+  command->add_option("--window", o->window,
+                      "Model each level window by window, the windows' predictions mixed by the "
+                      "requests each served, as the host's speed wanders over tens of seconds; "
+                      "the next level is placed from the last window (default 5s; 0: each level "
+                      "whole)");
+  command->add_flag("--fixed-rate", o->fixed_rate,
+                    "Open loop: keep each level's rate for the whole level (default: each "
+                    "window's rate is placed from the work the window before measured, so the "
+                    "level stays at its fraction while the host's speed moves)");
   command->add_flag("--closed", o->closed,
                     "Closed loop: user populations with think time instead of Poisson arrivals");
   command->add_option("--think-time", o->think_time,

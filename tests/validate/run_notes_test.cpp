@@ -122,5 +122,34 @@ TEST(RunNotes, UnevenCoresOnlyWhereTheModelSharesCores) {
   EXPECT_TRUE(level_notes(1, level, {}, 0.10, false, false).empty());
 }
 
+// Windows 0.05 or more apart in utilization, or joined, mean the host's speed moved.
+TEST(RunNotes, NameTheHostsSpeedMovingBetweenWindows) {
+  LevelResult level;
+  level.predicted_stationary = Stats{900, 0.00597, 0.004, 0.01288, 0.02};
+  WindowResult steady;
+  steady.duration = 5;
+  steady.utilization = 0.78;
+  level.windows = {steady, steady};
+  level.windows[1].utilization = 0.82;  // 0.04 apart: noise
+  const auto quiet = level_notes(3, level, {}, 0.2, true, false);
+  EXPECT_FALSE(names(quiet, "speed moved"));
+
+  level.windows[0].utilization = 0.90;
+  level.predicted_from_windows = true;
+  const auto moved = level_notes(3, level, {}, 0.2, true, false);
+  EXPECT_TRUE(names(moved,
+                    "level 3: the host's speed moved during the level (2 windows at "
+                    "utilization 0.82 to 0.90); the model mixes the windows; the level's "
+                    "average inputs would say mean 5.97 ms, p95 12.9 ms"))
+      << moved.front();
+
+  level.windows = {steady};
+  level.windows[0].parts = 2;
+  level.predicted_from_windows = false;
+  EXPECT_TRUE(names(level_notes(3, level, {}, 0.2, true, false),
+                    "(its windows joined into one at utilization 0.78, as they were too near "
+                    "saturation to settle); the model takes the level's average inputs"));
+}
+
 }  // namespace
 }  // namespace kendall::validation

@@ -90,6 +90,35 @@ TEST(Validation, OneLevelEndToEndProducesEveryOutput) {
   EXPECT_EQ(html.find("<script"), std::string::npos);  // self-contained, no scripts
 }
 
+// A level of 6 s in windows of 2 s: three windows that share out the level's jobs, each with the
+// model's mean and the load generator's, and the level's prediction their mixture.
+TEST(Validation, ALevelIsModelledWindowByWindow) {
+  ValidationOptions options = functional_run("exp:2ms", 2);
+  options.levels = {0.6};
+  options.step_durations = {6.0};
+  options.window = 2.0;
+  options.remeasure = 0;
+  const ValidationReport report = run_validation(options);
+  const LevelResult& level = report.levels.at(0);
+  ASSERT_EQ(level.windows.size(), 3u);
+  double jobs = 0;
+  double weighted = 0;
+  for (const WindowResult& w : level.windows) {
+    ASSERT_TRUE(w.mean && w.measured_mean);
+    jobs += w.jobs;
+    weighted += w.jobs * *w.mean;
+    // The first window is placed from calibration, the others from the window before.
+    EXPECT_NEAR(w.utilization, 0.6, 0.1) << "window at " << w.start << " s";
+  }
+  EXPECT_DOUBLE_EQ(jobs, static_cast<double>(level.requests));
+  EXPECT_NEAR(level.windows[1].start, 2.0, 0.1);
+  ASSERT_TRUE(level.predicted_from_windows && level.predicted && level.predicted_stationary);
+  EXPECT_NEAR(level.predicted->mean, weighted / jobs, 1e-12);
+  const auto json = to_json(report);
+  EXPECT_EQ(json["levels"][0]["predicted"]["from"], "windows");
+  EXPECT_EQ(json["levels"][0]["windows"].size(), 3u);
+}
+
 // The worker queue counts the gap before every job, the level's first one included: the pause
 // before the level. A progress line that sleeps 1 s before level 2 makes that pause at least
 // 1 s; were it counted among the ~1000 gaps of 2 s at 500/s, their SCV would be about

@@ -83,9 +83,10 @@ double predicted_utilization(const model::System& system) {
   return busiest;
 }
 
-LevelInputs predict_level(const LevelModel& levels, const LevelWork& work, int workers,
-                          double offered, double placed_load, const ValidationOptions& o,
-                          std::uint64_t seed, LevelResult& level) {
+void predict_level(const LevelModel& levels, const LevelWork& work,
+                   const std::vector<WorkWindow>& windows, int workers, double offered,
+                   double placed_load, const ValidationOptions& o, std::uint64_t seed,
+                   LevelResult& level) {
   // The model's inputs measured over this level, as operational analysis does (Lazowska et
   // al., Quantitative System Performance, 1984, §2.5): a 1% error in the service time moves the
   // wait at 90% utilization by about 10%, more than any queueing formula's own error.
@@ -111,6 +112,16 @@ LevelInputs predict_level(const LevelModel& levels, const LevelWork& work, int w
   level.model_queue_wait = model_queue_wait(measured_inputs);
   level.model_dispersion_factor = dispersion_factor(measured_inputs, level.model_queue_wait);
   level.predicted = predict(measured_inputs);
+  level.predicted_stationary = level.predicted;
+  WindowedPrediction windowed =
+      predict_windows(levels, windows, workers, levels.closed ? level.users : 0);
+  level.windows = std::move(windowed.windows);
+  if (windowed.mixed) {
+    if (level.predicted)
+      windowed.mixed->throughput = level.predicted->throughput;
+    level.predicted = windowed.mixed;
+    level.predicted_from_windows = true;
+  }
   level.predicted_from_calibration = predict(levels.at(placed_load));
   std::tie(level.simulated, level.simulated_mean_ci) = simulate_level(measured_inputs, o, seed);
   if (level.predicted && level.measured.mean > 0) {
@@ -125,7 +136,6 @@ LevelInputs predict_level(const LevelModel& levels, const LevelWork& work, int w
     level.error_p95_from_calibration =
         relative_error(level.predicted_from_calibration->p95, level.measured.p95);
   }
-  return cpu_inputs;
 }
 
 }  // namespace kendall::validation

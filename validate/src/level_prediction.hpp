@@ -6,6 +6,7 @@
 
 #include "kendall/model/spec.hpp"
 #include "kendall/validate/level_model.hpp"
+#include "kendall/validate/level_windows.hpp"
 #include "kendall/validate/validate.hpp"
 
 namespace kendall::validation {
@@ -16,12 +17,13 @@ std::optional<Stats> predict(const model::System& system);
 /// The busiest service's utilization in the model.
 double predicted_utilization(const model::System& system);
 
-/// Fills the level's model inputs, predictions (from the level's inputs and from calibration's
-/// alone), simulation and errors. `offered` is the load the level really offered (its achieved
-/// rate, or its population), `placed_load` the load it was placed at. Returns the CPU work the
-/// level measured, from which the next level is placed.
-LevelInputs predict_level(const LevelModel& levels, const LevelWork& work, int workers,
-                          double offered, double placed_load, const ValidationOptions& options,
-                          std::uint64_t seed, LevelResult& level);
+/// Fills the level's model inputs, predictions (from the level's inputs, mixed from its
+/// `windows` when it has several, and from calibration's alone), simulation and errors.
+/// `offered` is the load the level really offered (its achieved rate, or its population),
+/// `placed_load` the load it was placed at.
+void predict_level(const LevelModel& levels, const LevelWork& work,
+                   const std::vector<WorkWindow>& windows, int workers, double offered,
+                   double placed_load, const ValidationOptions& options, std::uint64_t seed,
+                   LevelResult& level);
 
 }  // namespace kendall::validation

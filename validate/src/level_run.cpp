@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
 #include <stop_token>
 #include <thread>
 #include <vector>
@@ -44,19 +46,55 @@ void watch_first_arrivals(const std::stop_token& stop, const loadgen::Endpoint& 
   }
 }
 
+using Clock = std::chrono::steady_clock;
+
+LevelSample take_sample(const loadgen::Endpoint& metrics, std::optional<int> service_pid,
+                        Clock::time_point start) {
+  LevelSample sample;
+  sample.machine_cpu = machine_busy_seconds();
+  if (service_pid)
+    sample.service_cpu = process_cpu_seconds(*service_pid);
+  sample.metrics = scrape_metrics(metrics.host, metrics.port);
+  sample.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return sample;
+}
+
+// Samples the service and the machine every `window` seconds from `start` until stopped, and
+// tells `sampled` of each window (the sample before it and the one that ends it).
+void sample_every(const std::stop_token& stop, double window, const loadgen::Endpoint& metrics,
+                  std::optional<int> service_pid, Clock::time_point start, LevelSample previous,
+                  const SampleHook& sampled, std::vector<LevelSample>& into) {
+  std::mutex mutex;
+  std::condition_variable_any wake;
+  for (int k = 1;; ++k) {
+    const auto due = start + std::chrono::duration_cast<Clock::duration>(
+                                 std::chrono::duration<double>(k * window));
+    std::unique_lock lock(mutex);
+    wake.wait_until(lock, stop, due, [] { return false; });
+    if (stop.stop_requested())
+      return;
+    into.push_back(take_sample(metrics, service_pid, start));
+    if (sampled)
+      sampled(previous, into.back());
+    previous = into.back();
+  }
+}
+
 }  // namespace
 
 LevelRun run_level(const loadgen::Scenario& scenario, const loadgen::Endpoint& metrics,
-                   std::optional<int> service_pid, const loadgen::LoadOptions& load) {
+                   std::optional<int> service_pid, const loadgen::LoadOptions& load, double window,
+                   const SampleHook& sampled) {
   LevelRun level;
-  level.before = scrape_metrics(metrics.host, metrics.port);
-  const auto service_before = service_pid ? process_cpu_seconds(*service_pid) : std::nullopt;
-  const double machine_before = machine_busy_seconds();
+  const Clock::time_point start = Clock::now();
+  level.samples.push_back(take_sample(metrics, service_pid, start));
+  level.before = level.samples.front().metrics;
   // The queue counts the gap before every job, so the level's first job brings in the pause
   // before the level (calibration, the last level's modelling, connecting): one 2.35 s pause
   // among 3087 jobs made their gaps' sum of squares 5.53 s² instead of 0.006 s². The arrivals
   // are measured from a scrape taken once the first kArrivalLead jobs are in.
   std::optional<Samples> arrivals_from;
+  std::vector<LevelSample> during;
   loadgen::RunResult run;
   {
     const std::optional<double> gaps_before =
@@ -66,24 +104,35 @@ LevelRun run_level(const loadgen::Scenario& scenario, const loadgen::Endpoint& m
       watcher = std::jthread([&](std::stop_token stop) {
         watch_first_arrivals(stop, metrics, *gaps_before, arrivals_from);
       });
+    std::jthread sampler;
+    if (window > 0)
+      sampler = std::jthread([&](std::stop_token stop) {
+        sample_every(stop, window, metrics, service_pid, start, level.samples.front(), sampled,
+                     during);
+      });
     run = loadgen::run_load(scenario, load);
-  }  // the watcher is stopped and joined here, even when the load throws
+  }  // the threads are stopped and joined here, even when the load throws
   level.arrivals_from = std::move(arrivals_from);
-  level.machine_cpu = machine_busy_seconds() - machine_before;
-  const auto service_after = service_pid ? process_cpu_seconds(*service_pid) : std::nullopt;
-  level.after = scrape_metrics(metrics.host, metrics.port);
-  if (service_before && service_after)
-    level.service_cpu = *service_after - *service_before;
+  for (LevelSample& sample : during)
+    level.samples.push_back(std::move(sample));
+  level.samples.push_back(take_sample(metrics, service_pid, start));
+  const LevelSample& first = level.samples.front();
+  const LevelSample& last = level.samples.back();
+  level.after = last.metrics;
+  level.machine_cpu = last.machine_cpu - first.machine_cpu;
+  if (first.service_cpu && last.service_cpu)
+    level.service_cpu = *last.service_cpu - *first.service_cpu;
   level.step = std::move(run.steps.at(0));
   level.mean_interval = batch_mean_interval(level.step);
   return level;
 }
 
 LevelRun run_until_precise(const loadgen::Scenario& scenario, const loadgen::Endpoint& metrics,
-                           std::optional<int> service_pid, loadgen::LoadOptions load, int remeasure,
-                           double tolerance, LevelResult& level,
+                           std::optional<int> service_pid, loadgen::LoadOptions load, double window,
+                           const SampleHook& sampled, int remeasure, double tolerance,
+                           LevelResult& level,
                            const std::function<void(double uncertainty)>& again) {
-  LevelRun run = run_level(scenario, metrics, service_pid, load);
+  LevelRun run = run_level(scenario, metrics, service_pid, load, window, sampled);
   level.run_means = {run.step.latency.mean()};
   level.run_uncertainties = {run.uncertainty()};
   level.kept_run = 0;
@@ -91,7 +140,7 @@ LevelRun run_until_precise(const loadgen::Scenario& scenario, const loadgen::End
     if (again)
       again(run.uncertainty());
     load.seed += 1000;
-    LevelRun next = run_level(scenario, metrics, service_pid, load);
+    LevelRun next = run_level(scenario, metrics, service_pid, load, window, sampled);
     level.run_means.push_back(next.step.latency.mean());
     level.run_uncertainties.push_back(next.uncertainty());
     if (next.uncertainty() < run.uncertainty()) {

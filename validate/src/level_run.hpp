@@ -9,6 +9,7 @@
 
 #include "kendall/loadgen/run.hpp"
 #include "kendall/validate/level_model.hpp"
+#include "kendall/validate/level_windows.hpp"
 #include "kendall/validate/prometheus.hpp"
 #include "kendall/validate/validate.hpp"
 
@@ -24,23 +25,32 @@ struct LevelRun {
   std::optional<double> service_cpu;  ///< CPU seconds the service process used during the load
   double machine_cpu = 0;             ///< busy CPU seconds of the whole machine
   std::pair<double, double> mean_interval{0, 0};  ///< 95%, one-second batch means; {0,0}: none
+  /// Before the load, every `window` seconds during it, and after it: the level's windows are
+  /// the spans between consecutive samples (level_windows.hpp).
+  std::vector<LevelSample> samples;
 
   /// Half the interval's width over the measured mean; 0 when there is no interval.
   double uncertainty() const;
 };
 
+/// Called on the sampling thread as each window of a level ends, with the samples around it.
+using SampleHook = std::function<void(const LevelSample& from, const LevelSample& to)>;
+
 /// Sends `load` to `scenario`, scraping `metrics` and reading the CPU times of `service_pid`
-/// (when given) and of the machine just before and after.
+/// (when given) and of the machine just before and after, and every `window` seconds meanwhile
+/// (telling `sampled`, when given, of each window as it ends).
 LevelRun run_level(const loadgen::Scenario& scenario, const loadgen::Endpoint& metrics,
-                   std::optional<int> service_pid, const loadgen::LoadOptions& load);
+                   std::optional<int> service_pid, const loadgen::LoadOptions& load, double window,
+                   const SampleHook& sampled = {});
 
 /// Runs `load` once, and again up to `remeasure` times while the run's mean is uncertain by
 /// more than `tolerance` (a stall of the host): the most precise run is returned, and every
 /// run's mean and uncertainty recorded in `level` (run_means, run_uncertainties, kept_run).
 /// `again` hears of each new run with the uncertainty that called for it.
 LevelRun run_until_precise(const loadgen::Scenario& scenario, const loadgen::Endpoint& metrics,
-                           std::optional<int> service_pid, loadgen::LoadOptions load, int remeasure,
-                           double tolerance, LevelResult& level,
+                           std::optional<int> service_pid, loadgen::LoadOptions load, double window,
+                           const SampleHook& sampled, int remeasure, double tolerance,
+                           LevelResult& level,
                            const std::function<void(double uncertainty)>& again);
 
 /// Fills what `level` measured from `run`: the client's figures, and the service's from the

@@ -111,8 +111,23 @@ Json to_json(const ValidationReport& report) {
         {"service_dispersion", dispersion_json(l.model_service_dispersion)},
         {"dispersion_factor", optional_number(l.model_dispersion_factor)}};
     level["predicted"] = l.predicted ? stats_json(*l.predicted) : Json(nullptr);
-    if (l.predicted)
+    if (l.predicted) {
       level["predicted"]["queue_wait"] = optional_number(l.model_queue_wait);
+      level["predicted"]["from"] = l.predicted_from_windows ? "windows" : "level";
+    }
+    level["predicted_stationary"] =
+        l.predicted_stationary ? stats_json(*l.predicted_stationary) : Json(nullptr);
+    Json windows = Json::array();
+    for (const WindowResult& w : l.windows)
+      windows.push_back({{"start", w.start},
+                         {"duration", w.duration},
+                         {"jobs", w.jobs},
+                         {"parts", w.parts},
+                         {"utilization", w.utilization},
+                         {"service_time", w.service_time},
+                         {"predicted_mean", optional_number(w.mean)},
+                         {"measured_mean", optional_number(w.measured_mean)}});
+    level["windows"] = windows;
     level["predicted_from_calibration"] =
         l.predicted_from_calibration ? stats_json(*l.predicted_from_calibration) : Json(nullptr);
     level["error_from_calibration"] = {{"mean", optional_number(l.error_mean_from_calibration)},

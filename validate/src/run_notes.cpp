@@ -39,6 +39,39 @@ std::string describe_runs(const model::SpeedModel& speed) {
   return text.empty() ? std::string("no runs") : text;
 }
 
+// When the windows ran 0.05 or more apart in utilization, or a window had to join another:
+// what the windows said against the level's average inputs.
+std::optional<std::string> moving_speed_note(std::size_t i, const LevelResult& level) {
+  if (level.windows.empty() || !level.predicted_stationary)
+    return std::nullopt;
+  const auto [low, high] = std::minmax_element(
+      level.windows.begin(), level.windows.end(),
+      [](const WindowResult& a, const WindowResult& b) { return a.utilization < b.utilization; });
+  const bool joined = std::any_of(level.windows.begin(), level.windows.end(),
+                                  [](const WindowResult& w) { return w.parts > 1; });
+  if (high->utilization - low->utilization < 0.05 && !joined)
+    return std::nullopt;
+  const Stats& average = *level.predicted_stationary;
+  std::string text =
+      level.windows.size() > 1
+          ? fmt::format(
+                "level {}: the host's speed moved during the level ({} windows at "
+                "utilization {:.2f} to {:.2f}{}); ",
+                i, level.windows.size(), low->utilization, high->utilization,
+                joined ? ", some joined as they were too near saturation to settle" : "")
+          : fmt::format(
+                "level {}: the host's speed moved during the level (its windows joined "
+                "into one at utilization {:.2f}, as they were too near saturation to "
+                "settle); ",
+                i, low->utilization);
+  if (level.predicted_from_windows)
+    return text + fmt::format(
+                      "the model mixes the windows; the level's average inputs would say "
+                      "mean {}, p95 {}",
+                      format_duration(average.mean), format_duration(average.p95));
+  return text + "the model takes the level's average inputs";
+}
+
 }  // namespace
 
 std::optional<std::string> stalled_overhead_round_note(const Calibration& c) {
@@ -113,6 +146,8 @@ std::vector<std::string> level_notes(std::size_t i, const LevelResult& level,
         *level.model_dispersion_factor));
   }
   if (auto note = uneven_cores_note(i, level.server_cores); note && cores_modelled)
+    notes.push_back(*std::move(note));
+  if (auto note = moving_speed_note(i, level))
     notes.push_back(*std::move(note));
   if (level.measured_utilization && std::abs(*level.measured_utilization - level.utilization) > 0.1)
     notes.push_back(fmt::format(

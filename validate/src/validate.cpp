@@ -1,6 +1,7 @@
 #include "kendall/validate/validate.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <memory>
 #include <thread>
@@ -13,6 +14,7 @@
 #include "kendall/model/system_model.hpp"
 #include "kendall/validate/bundled.hpp"
 #include "kendall/validate/level_model.hpp"
+#include "kendall/validate/level_windows.hpp"
 #include "kendall/validate/prometheus.hpp"
 #include "kendall/validate/run_notes.hpp"
 #include "kendall/validate/spec_text.hpp"
@@ -249,13 +251,26 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
   report.spec_yaml = spec_yaml(system);
 
   // 4. The sweep. The first level is placed from calibration's work, each next one from the work
-  // the last level measured: under load the work differs from calibration's (a CPU-bound hash
-  // runs faster without idle gaps before it) and the host's speed drifts, and the fraction must
-  // mean that utilization for the levels to test the model where they say.
+  // the last level measured in its last window: under load the work differs from calibration's
+  // (a CPU-bound hash runs faster without idle gaps before it) and the host's speed drifts, and
+  // the fraction must mean that utilization for the levels to test the model where they say.
+  // The levels run back to back and are modelled after the sweep: the host's speed moved by 20%
+  // in the ~20 s a level's modelling and simulation took between levels (2026-12-03).
+  struct Measured {
+    LevelResult level;
+    LevelWork work;
+    std::vector<WorkWindow> windows;
+    double offered = 0;
+    double placed_load = 0;
+    loadgen::ErrorCounts errors;
+    std::vector<loadgen::SecondStats> series;
+  };
+  std::vector<Measured> sweep;
   LevelModel placement = levels;
   std::string placed_from = "calibration";
   for (std::size_t i = 0; i < o.levels.size(); ++i) {
-    LevelResult level;
+    Measured m;
+    LevelResult& level = m.level;
     level.load_fraction = o.levels[i];
     level.duration = o.step_durations.size() == 1 ? o.step_durations[0] : o.step_durations[i];
     level.placed_from = placed_from;
@@ -264,23 +279,38 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
       level.users = population_for(placement, level.load_fraction);
     else
       level.rate = level.load_fraction * placement.saturation_rate();
-    const double level_load = o.closed ? level.users : level.rate;
-    level.placement_background_cpu = placement.background_cpu_at(level_load);
-    level.utilization = predicted_utilization(placement.work_only().at(level_load));
+    m.placed_load = o.closed ? level.users : level.rate;
+    level.placement_background_cpu = placement.background_cpu_at(m.placed_load);
+    level.utilization = predicted_utilization(placement.work_only().at(m.placed_load));
     say(o.closed ? fmt::format("level {}/{}: {} users for {}", i + 1, o.levels.size(), level.users,
                                format_duration(level.duration))
                  : fmt::format("level {}/{}: {:.1f} requests/s for {}", i + 1, o.levels.size(),
                                level.rate, format_duration(level.duration)));
 
-    const loadgen::LoadOptions load = level_load_options(o, level, i);
+    loadgen::LoadOptions load = level_load_options(o, level, i);
+    // Open loop: each window's rate is placed from the work the window before measured, so the
+    // level stays at its fraction while the host's speed moves (a 10% slower spell would take
+    // "0.9" to 1.0); every window is Poisson at its own rate, and modelled so.
+    std::atomic<double> scale{1.0};
+    SampleHook hold_fraction;
+    if (!o.closed && o.hold_utilization && o.window > 0) {
+      load.rate_scale = &scale;
+      hold_fraction = [&](const LevelSample& from, const LevelSample& to) {
+        const std::vector<WorkWindow> last = split_windows({from, to}, LevelWork{}, 0);
+        if (last.size() != 1)
+          return;
+        if (const auto rate = rate_for_fraction(levels, last[0], workers, level.load_fraction))
+          scale = std::clamp(*rate / level.rate, 0.5, 1.5);
+      };
+    }
     // A level whose latency varied so widely from second to second that its mean cannot judge
     // the model to the tolerance (a stall of the host) is measured again; the most precise run
     // is kept, and every run is reported.
     const std::optional<int> service_pid =
         bundled ? std::optional<int>(bundled->login_pid()) : std::nullopt;
     const LevelRun run = run_until_precise(
-        target.scenario, target.metrics, service_pid, load, o.remeasure, o.tolerance_mean, level,
-        [&](double uncertainty) {
+        target.scenario, target.metrics, service_pid, load, o.window, hold_fraction, o.remeasure,
+        o.tolerance_mean, level, [&](double uncertainty) {
           say(fmt::format("level {}/{}: its mean is uncertain by ±{:.0f}%; measuring it again",
                           i + 1, o.levels.size(), 100 * uncertainty));
         });
@@ -289,19 +319,35 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     // Open loop: the arrival rate the level really offered (a Poisson count differs from the
     // target by chance), as the utilization law wants it.
     const loadgen::StepResult& step = run.step;
-    const double offered = o.closed        ? level.users
-                           : step.sent > 0 ? step.achieved_rate()
-                                           : level.rate;
-    const LevelInputs cpu_inputs = predict_level(levels, measured_work(run, level), workers,
-                                                 offered, level_load, o, o.seed + i, level);
-    if (cpu_inputs.from_level) {
-      placement = levels.with_work(cpu_inputs, offered);
-      placed_from = fmt::format("level {}", i + 1);
+    m.offered = o.closed ? level.users : step.sent > 0 ? step.achieved_rate() : level.rate;
+    m.work = measured_work(run, level);
+    m.windows = split_windows(run.samples, m.work, o.window / 2);
+    m.errors = step.errors;
+    m.series = step.series;
+    // The next level is placed from this one's last window, the host's speed nearest to it.
+    const bool from_last = m.windows.size() > 1;
+    const LevelInputs last = levels.inputs(from_last ? m.windows.back().work : m.work, workers);
+    if (last.from_level) {
+      placement =
+          levels.with_work(last, from_last && !o.closed ? m.windows.back().rate() : m.offered);
+      placed_from = from_last
+                        ? fmt::format("level {}'s last {:.0f} s", i + 1, m.windows.back().duration)
+                        : fmt::format("level {}", i + 1);
     }
-    for (std::string& note : level_notes(i + 1, level, step.errors, o.tolerance_mean,
+    sweep.push_back(std::move(m));
+  }
+
+  // The model and the simulator at every level, from the inputs it measured.
+  for (std::size_t i = 0; i < sweep.size(); ++i) {
+    Measured& m = sweep[i];
+    say(fmt::format("modelling level {}/{}", i + 1, sweep.size()));
+    predict_level(levels, m.work, m.windows, workers, m.offered, m.placed_load, o, o.seed + i,
+                  m.level);
+    add_measured_means(m.level.windows, m.series);
+    for (std::string& note : level_notes(i + 1, m.level, m.errors, o.tolerance_mean,
                                          system.services[0].cores.has_value(), o.closed))
       report.notes.push_back(std::move(note));
-    report.levels.push_back(level);
+    report.levels.push_back(std::move(m.level));
   }
 
   // 5. The model's curve for the report.

@@ -23,7 +23,8 @@ std::optional<std::string> uneven_cores_note(std::size_t level,
 /// What level `number` needs said beside its figures: failed requests (by kind, from
 /// `errors`), a measured mean too uncertain to judge the model, its runs when measured again,
 /// time off the core counted as work, runs of slow jobs the model's wait took in, cores at
-/// uneven speeds (when the model shares `cores_modelled`), a utilization other than the one it
+/// uneven speeds (when the model shares `cores_modelled`), the host's speed moving between the
+/// level's windows, a utilization other than the one it
 /// was placed at, and sends that left late (open loop).
 std::vector<std::string> level_notes(std::size_t number, const LevelResult& level,
                                      const loadgen::ErrorCounts& errors, double tolerance_mean,

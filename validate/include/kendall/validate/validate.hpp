@@ -46,6 +46,12 @@ struct ValidationOptions {
   std::vector<double> levels{0.2, 0.5, 0.8, 0.9};  ///< fractions of the saturation point
   /// One duration for every level, or one per level.
   std::vector<double> step_durations{10.0};
+  /// Seconds per window: each level is modelled window by window, as the host's speed wanders
+  /// (level_windows.hpp), and the next level placed from the last window; 0: the whole level.
+  double window = 5.0;
+  /// Open loop: place each window's rate from the work the window before measured, so that a
+  /// level stays at its fraction while the host's speed moves; false: one rate per level.
+  bool hold_utilization = true;
   bool closed = false;       ///< users with think time instead of Poisson arrivals
   double think_time = 0.01;  ///< closed: mean (exponential) think time
   /// Cores the service's workers share (CPU-bound work). Default: the machine's cores when the
@@ -71,6 +77,19 @@ struct Stats {
   double p50 = 0;
   double p95 = 0;
   double p99 = 0;
+};
+
+/// One window of a level (level_windows.hpp): what the service did in it and what the model said.
+struct WindowResult {
+  double start = 0;  ///< seconds since the level's load started
+  double duration = 0;
+  double jobs = 0;
+  int parts = 1;           ///< sampled windows joined into this one (too near saturation to settle)
+  double utilization = 0;  ///< the utilization law with the window's own work and rate
+  double service_time = 0;     ///< the model's service time for the window
+  std::optional<double> mean;  ///< the model's mean latency; empty: unstable
+  /// The load generator's mean over the seconds that ended in the window (by completion).
+  std::optional<double> measured_mean;
 };
 
 struct LevelResult {
@@ -146,6 +165,12 @@ struct LevelResult {
   std::optional<double> model_queue_wait;
   std::string model_inputs = "calibration";  ///< or "this level"
   std::optional<Stats> predicted;            ///< empty when the model says the level is unstable
+  /// The model with the level's average inputs, as if the host's speed had held still; it is
+  /// `predicted` unless the level was mixed from its windows.
+  std::optional<Stats> predicted_stationary;
+  /// The level's windows; `predicted` mixes them when there are two or more and all are stable.
+  std::vector<WindowResult> windows;
+  bool predicted_from_windows = false;
   /// The forward prediction from the low-load calibration alone, and its errors.
   std::optional<Stats> predicted_from_calibration;
   std::optional<double> error_mean_from_calibration;

@@ -1,0 +1,67 @@
+#pragma once
+/// A level window by window. On a shared VM the host's speed wanders over tens of seconds (one
+/// 4 MiB Argon2id hash took 6.7 ms for half a minute, then 9.5 ms for a minute, on 2026-12-03),
+/// so a 60 s level at "0.9" can spend a third of its time at 0.8 and the rest at 0.95. Latency is
+/// convex in the load: the model at the level's average work is then too fast, most of all in
+/// the tail. The model predicts each window from its own work and rate and mixes the windows'
+/// distributions by the requests each served (docs/validate.md, "Windows").
+
+#include <optional>
+#include <vector>
+
+#include "kendall/loadgen/result.hpp"
+#include "kendall/validate/level_model.hpp"
+#include "kendall/validate/prometheus.hpp"
+#include "kendall/validate/validate.hpp"
+
+namespace kendall::validation {
+
+/// What the service and the machine had done at one moment of a level.
+struct LevelSample {
+  double seconds = 0;  ///< since the level's load started
+  std::optional<Samples> metrics;
+  std::optional<double> service_cpu;  ///< the service process's CPU seconds so far
+  double machine_cpu = 0;             ///< the whole machine's busy CPU seconds so far
+};
+
+/// One span of a level between two samples, and the work the service did in it.
+struct WorkWindow {
+  double start = 0;     ///< seconds since the level's load started
+  double duration = 0;  ///< seconds
+  double jobs = 0;      ///< jobs the service finished in it (/metrics)
+  /// The level's work with this window's means (hold, job, CPU per job); the spreads and runs
+  /// (SCVs, dispersion) stay the level's, since a few seconds cannot measure them.
+  LevelWork work;
+
+  double rate() const { return duration > 0 ? jobs / duration : 0; }
+};
+
+/// The windows between consecutive samples. A span shorter than `shortest` seconds or with
+/// fewer than `fewest_jobs` jobs joins the one before it (the load's last moments, the drain).
+/// Empty when the service has no Kendall metrics.
+std::vector<WorkWindow> split_windows(const std::vector<LevelSample>& samples,
+                                      const LevelWork& level_work, double shortest,
+                                      double fewest_jobs = 50);
+
+/// The model at every window (each one's WindowResult) and, mixed by the jobs each served, the
+/// mean and percentiles of the level. `population` is the level's users when closed (open: each
+/// window's own rate). `mixed` is empty when a window is unstable or there is only one.
+struct WindowedPrediction {
+  std::vector<WindowResult> windows;
+  std::optional<Stats> mixed;
+};
+WindowedPrediction predict_windows(const LevelModel& levels, const std::vector<WorkWindow>& windows,
+                                   int workers, int population = 0);
+
+/// Open loop: the rate that puts the level at `fraction` of saturation with the work `window`
+/// measured (the next window's rate while the host's speed moves); empty when the window served
+/// fewer than `fewest_jobs` or measured no work.
+std::optional<double> rate_for_fraction(const LevelModel& levels, const WorkWindow& window,
+                                        int workers, double fraction, double fewest_jobs = 50);
+
+/// Each window's measured mean latency, from the load generator's seconds (`series`, by when
+/// the responses completed) whose middle falls in it.
+void add_measured_means(std::vector<WindowResult>& windows,
+                        const std::vector<loadgen::SecondStats>& series);
+
+}  // namespace kendall::validation
