@@ -63,8 +63,8 @@ double drift_between(const std::vector<WorkWindow>& windows, Mean of, std::optio
   return std::max(0.0, spread / jobs);
 }
 
-// I(m) − m V: what the windows' own means leave of the index of dispersion (a drift of relative
-// variance V between windows adds m V to the index of blocks of m jobs within the level).
+// I(m) + m V: a drift of relative variance V between windows adds m V to the index of blocks of
+// m jobs; with −V, what the windows' own means leave of it.
 void add_drift(std::vector<model::DispersionPoint>& points, double variance) {
   for (model::DispersionPoint& p : points)
     p.index = std::max(0.0, p.index + p.jobs * variance);
