@@ -151,5 +151,18 @@ TEST(RunNotes, NameTheHostsSpeedMovingBetweenWindows) {
                     "saturation to settle); the model takes the level's average inputs"));
 }
 
+// A stop of 50 ms or more is named with the meter's figures; shorter ones are not.
+TEST(RunNotes, NameTheMachineStandingStill) {
+  LevelResult level;
+  level.host_pauses = {3, 0.045, 0.02};
+  EXPECT_FALSE(names(level_notes(4, level, {}, 0.2, true, false), "stood still"));
+  level.host_pauses = {4, 0.41, 0.31};
+  const auto notes = level_notes(4, level, {}, 0.2, true, false);
+  EXPECT_TRUE(names(notes,
+                    "level 4: the machine stood still 4 times for 10 ms or more (410 ms "
+                    "in all, the longest 310 ms)"))
+      << notes.front();
+}
+
 }  // namespace
 }  // namespace kendall::validation

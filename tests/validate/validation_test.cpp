@@ -154,6 +154,7 @@ TEST(Validation, ALevelTooUncertainToJudgeIsMeasuredAgainAndTheMorePreciseRunKep
   const LevelResult& level = strict.levels.at(0);
   ASSERT_EQ(level.run_means.size(), 2u);
   ASSERT_EQ(level.run_uncertainties.size(), 2u);
+  EXPECT_EQ(level.run_pauses.size(), 2u);
   const int other = 1 - level.kept_run;
   EXPECT_LE(level.run_uncertainties[level.kept_run], level.run_uncertainties[other]);
   // What the level reports is the kept run's.

@@ -110,7 +110,9 @@ LevelRun run_level(const loadgen::Scenario& scenario, const loadgen::Endpoint& m
         sample_every(stop, window, metrics, service_pid, start, level.samples.front(), sampled,
                      during);
       });
+    PauseMeter pauses;
     run = loadgen::run_load(scenario, load);
+    level.pauses = pauses.finish();
   }  // the threads are stopped and joined here, even when the load throws
   level.arrivals_from = std::move(arrivals_from);
   for (LevelSample& sample : during)
@@ -135,6 +137,7 @@ LevelRun run_until_precise(const loadgen::Scenario& scenario, const loadgen::End
   LevelRun run = run_level(scenario, metrics, service_pid, load, window, sampled);
   level.run_means = {run.step.latency.mean()};
   level.run_uncertainties = {run.uncertainty()};
+  level.run_pauses = {run.pauses};
   level.kept_run = 0;
   for (int round = 0; round < remeasure && run.uncertainty() > tolerance; ++round) {
     if (again)
@@ -143,6 +146,7 @@ LevelRun run_until_precise(const loadgen::Scenario& scenario, const loadgen::End
     LevelRun next = run_level(scenario, metrics, service_pid, load, window, sampled);
     level.run_means.push_back(next.step.latency.mean());
     level.run_uncertainties.push_back(next.uncertainty());
+    level.run_pauses.push_back(next.pauses);
     if (next.uncertainty() < run.uncertainty()) {
       run = std::move(next);
       level.kept_run = static_cast<int>(level.run_means.size()) - 1;
@@ -160,6 +164,7 @@ void record_measurement(const LevelRun& run, bool closed, LevelResult& level) {
   level.requests = step.sent;
   level.errors = step.errors.total();
   level.late_sends = step.late_sends;
+  level.host_pauses = run.pauses;
   if (!closed)
     level.send_gap_scv = step.send_gaps.scv();
   if (!run.before || !run.after)

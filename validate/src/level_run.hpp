@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kendall/loadgen/run.hpp"
+#include "kendall/validate/host_pauses.hpp"
 #include "kendall/validate/level_model.hpp"
 #include "kendall/validate/level_windows.hpp"
 #include "kendall/validate/prometheus.hpp"
@@ -25,6 +26,7 @@ struct LevelRun {
   std::optional<double> service_cpu;  ///< CPU seconds the service process used during the load
   double machine_cpu = 0;             ///< busy CPU seconds of the whole machine
   std::pair<double, double> mean_interval{0, 0};  ///< 95%, one-second batch means; {0,0}: none
+  HostPauses pauses;                              ///< times the machine stood still during the load
   /// Before the load, every `window` seconds during it, and after it: the level's windows are
   /// the spans between consecutive samples (level_windows.hpp).
   std::vector<LevelSample> samples;

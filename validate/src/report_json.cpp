@@ -75,11 +75,16 @@ Json to_json(const ValidationReport& report) {
     measured["requests"] = l.requests;
     measured["errors"] = l.errors;
     measured["late_sends"] = l.late_sends;
+    measured["host_pauses"] = {{"count", l.host_pauses.count},
+                               {"total", l.host_pauses.total},
+                               {"longest", l.host_pauses.longest}};
     Json runs = Json::array();
     for (std::size_t r = 0; r < l.run_means.size(); ++r)
-      runs.push_back({{"mean", l.run_means[r]},
-                      {"uncertainty", l.run_uncertainties[r]},
-                      {"kept", static_cast<int>(r) == l.kept_run}});
+      runs.push_back(
+          {{"mean", l.run_means[r]},
+           {"uncertainty", l.run_uncertainties[r]},
+           {"host_pauses", r < l.run_pauses.size() ? Json(l.run_pauses[r].count) : Json(nullptr)},
+           {"kept", static_cast<int>(r) == l.kept_run}});
     measured["runs"] = runs;
     measured["send_gap_scv"] = optional_number(l.send_gap_scv);
     measured["server_service_time"] = optional_number(l.server_service_mean);

@@ -13,6 +13,7 @@
 
 #include "kendall/model/spec.hpp"
 #include "kendall/validate/calibrate.hpp"
+#include "kendall/validate/host_pauses.hpp"
 
 namespace kendall::validation {
 
@@ -114,10 +115,13 @@ struct LevelResult {
   /// its interval's half width over that mean; `kept_run` is the one measured.
   std::vector<double> run_means;
   std::vector<double> run_uncertainties;
+  std::vector<HostPauses> run_pauses;
   int kept_run = 0;
   std::uint64_t requests = 0;
   std::uint64_t errors = 0;
   std::uint64_t late_sends = 0;
+  /// Times the machine stood still during the level (host_pauses.hpp): a thread's oversleeps.
+  HostPauses host_pauses;
   /// SCV of the gaps between sends as they left the load generator (open loop): 1 when the
   /// server really saw Poisson arrivals, more when held-back sends went out together.
   std::optional<double> send_gap_scv;

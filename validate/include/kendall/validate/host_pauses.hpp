@@ -1,0 +1,41 @@
+#pragma once
+/// Times the machine stood still. On a shared VM the hypervisor now and then stops the guest
+/// for tens to hundreds of milliseconds; every request in flight then waits that long and the
+/// backlog takes seconds to clear at 90% load, which no model of the service sees (the guest's
+/// CPU accounting does not show it). A thread that sleeps 1 ms at a time and wakes much later
+/// measures those stops, as jHiccup does for a JVM: its oversleeps beyond `threshold`.
+
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+namespace kendall::validation {
+
+struct HostPauses {
+  int count = 0;       ///< oversleeps beyond the threshold
+  double total = 0;    ///< seconds, all of them
+  double longest = 0;  ///< seconds
+};
+
+/// Measures from construction until finish() (or destruction).
+class PauseMeter {
+ public:
+  /// Oversleeps of 10 ms or more: far beyond a wake-up's delay behind busy cores here (a short
+  /// slice, kShortestTimeSlice, puts the meter ahead of the hashes), far below a host's stop.
+  explicit PauseMeter(std::chrono::nanoseconds threshold = std::chrono::milliseconds(10));
+  ~PauseMeter();
+  PauseMeter(const PauseMeter&) = delete;
+  PauseMeter& operator=(const PauseMeter&) = delete;
+
+  /// Stops measuring and returns what was measured.
+  HostPauses finish();
+
+ private:
+  void measure(const std::stop_token& stop, std::chrono::nanoseconds threshold);
+
+  std::mutex mutex_;
+  HostPauses pauses_;
+  std::jthread thread_;
+};
+
+}  // namespace kendall::validation
