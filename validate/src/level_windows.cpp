@@ -14,28 +14,18 @@ namespace {
 
 constexpr const char* kServed = "kendall_service_time_seconds";
 
-// The jobs the service finished between two scrapes; nothing without Kendall's metrics.
-std::optional<double> jobs_between(const Samples& before, const Samples& after) {
-  const auto from = find_histogram(before, kServed);
-  const auto to = find_histogram(after, kServed);
-  if (!from || !to)
-    return std::nullopt;
-  return to->count - from->count;
-}
-
-// The level's work with the means of the span from `a` to `b`.
-LevelWork work_between(const LevelSample& a, const LevelSample& b, double jobs,
+// The level's work with the means of the span from `a` to `b`, whose jobs' time in service
+// (kendall_service_time_seconds) is `served`.
+LevelWork work_between(const LevelSample& a, const LevelSample& b, const PromHistogram& served,
                        const LevelWork& level_work) {
   LevelWork work = level_work;
   work.hold_mean = worker_hold_per_job(*a.metrics, *b.metrics);
-  const auto served_from = find_histogram(*a.metrics, kServed);
-  const auto served_to = find_histogram(*b.metrics, kServed);
-  work.job_mean = served_to->since(*served_from).mean();
+  work.job_mean = served.mean();
   if (a.service_cpu && b.service_cpu)
-    work.service_cpu = (*b.service_cpu - *a.service_cpu) / jobs;
+    work.service_cpu = (*b.service_cpu - *a.service_cpu) / served.count;
   else
     work.service_cpu.reset();
-  work.machine_cpu = (b.machine_cpu - a.machine_cpu) / jobs;
+  work.machine_cpu = (b.machine_cpu - a.machine_cpu) / served.count;
   return work;
 }
 
@@ -78,16 +68,21 @@ std::vector<WorkWindow> split_windows(const std::vector<LevelSample>& samples,
   std::vector<WorkWindow> windows;
   if (samples.size() < 2)
     return windows;
-  for (const LevelSample& sample : samples)
-    if (!sample.metrics || !jobs_between(*samples.front().metrics, *sample.metrics))
+  // Each sample's count of jobs served, read once; no windows without Kendall's metrics.
+  std::vector<PromHistogram> served;
+  for (const LevelSample& sample : samples) {
+    auto histogram = sample.metrics ? find_histogram(*sample.metrics, kServed) : std::nullopt;
+    if (!histogram)
       return windows;
+    served.push_back(*std::move(histogram));
+  }
   // The samples that close a window: every one whose span is long and busy enough, and the last.
   std::vector<std::size_t> ends;
   std::size_t from = 0;
   for (std::size_t i = 1; i < samples.size(); ++i) {
     const bool last = i + 1 == samples.size();
     const double span = samples[i].seconds - samples[from].seconds;
-    const double jobs = *jobs_between(*samples[from].metrics, *samples[i].metrics);
+    const double jobs = served[i].count - served[from].count;
     if (span >= shortest && jobs >= fewest_jobs) {
       ends.push_back(i);
       from = i;
@@ -101,10 +96,10 @@ std::vector<WorkWindow> split_windows(const std::vector<LevelSample>& samples,
   for (const std::size_t end : ends) {
     const LevelSample& a = samples[start];
     const LevelSample& b = samples[end];
-    const double jobs = *jobs_between(*a.metrics, *b.metrics);
-    if (jobs > 0)
-      windows.push_back(
-          {a.seconds, b.seconds - a.seconds, jobs, work_between(a, b, jobs, level_work)});
+    const PromHistogram between = served[end].since(served[start]);
+    if (between.count > 0)
+      windows.push_back({a.seconds, b.seconds - a.seconds, between.count,
+                         work_between(a, b, between, level_work)});
     start = end;
   }
   // The windows carry the drift of the host's speed between them; the runs within a window are

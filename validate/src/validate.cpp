@@ -254,8 +254,9 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
   // the last level measured in its last window: under load the work differs from calibration's
   // (a CPU-bound hash runs faster without idle gaps before it) and the host's speed drifts, and
   // the fraction must mean that utilization for the levels to test the model where they say.
-  // The levels run back to back and are modelled after the sweep: the host's speed moved by 20%
-  // in the ~20 s a level's modelling and simulation took between levels (2026-12-03).
+  // The levels run back to back and are modelled after the sweep: the host's speed moved by a
+  // fifth between one level's last window and the next one's first (2.51 against 2.06 ms per
+  // hash, 2026-12-03 07:20), so nothing but the load should stand between them.
   struct Measured {
     LevelResult level;
     LevelWork work;
