@@ -356,17 +356,19 @@ double LatencyGrid::quantile(double p) const {
 }
 
 double LatencyGrid::mixture_quantile(const std::vector<const LatencyGrid*>& grids,
-                                     const std::vector<double>& weights, double p) {
+                                     const std::vector<double>& weights, double p,
+                                     const std::vector<double>& delays) {
+  const auto delay = [&](std::size_t i) { return i < delays.size() ? delays[i] : 0.0; };
   // The mixture CDF is monotone: bisect between the smallest and largest component quantile.
   double low = 0;
   double high = 0;
-  for (const auto* grid : grids)
-    high = std::max(high, grid->quantile(p));
+  for (std::size_t i = 0; i < grids.size(); ++i)
+    high = std::max(high, grids[i]->quantile(p) + delay(i));
   for (int iteration = 0; iteration < 100 && high - low > 1e-12 * high; ++iteration) {
     const double middle = 0.5 * (low + high);
     double mass = 0;
     for (std::size_t i = 0; i < grids.size(); ++i)
-      mass += weights[i] * grids[i]->cdf(middle);
+      mass += weights[i] * grids[i]->cdf(middle - delay(i));
     (mass < p ? low : high) = middle;
   }
   return high;

@@ -98,6 +98,19 @@ TEST(LatencyGrid, MixtureQuantileInvertsTheMixedCdf) {
   EXPECT_NEAR(a.cdf(std::log(2.0)), 0.5, 1e-4);
 }
 
+// Nine tenths Exp(1), one tenth Exp(1) delayed by 10: below 10, P(X > t) = 0.9 e^{-t} + 0.1, so
+// the median is ln(9/4); above it 0.9 e^{-t} + 0.1 e^{-(t-10)}, whose 0.95 point is 10 + ln 2
+// (the first term is 2e-5 there: 10.6935 with it).
+TEST(LatencyGrid, MixtureQuantileShiftsEachPartByItsDelay) {
+  LatencySum one;
+  one.add_service(Distribution::exponential(1.0));
+  const LatencyGrid a = one.grid();
+  EXPECT_NEAR(LatencyGrid::mixture_quantile({&a, &a}, {0.9, 0.1}, 0.5, {0.0, 10.0}),
+              std::log(9.0 / 4.0), 2e-3);
+  EXPECT_NEAR(LatencyGrid::mixture_quantile({&a, &a}, {0.9, 0.1}, 0.95, {0.0, 10.0}), 10.6935,
+              1e-2);
+}
+
 }  // namespace
 }  // namespace kendall::model
 

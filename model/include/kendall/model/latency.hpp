@@ -24,9 +24,11 @@ class LatencyGrid {
   double cdf(double t) const;
   /// The smallest t with P(X <= t) >= p, interpolated linearly inside grid cells.
   double quantile(double p) const;
-  /// The mixture of several distributions with the given weights (summing to 1) at p.
+  /// The mixture of several distributions with the given weights (summing to 1) at p; with
+  /// `delays`, each distribution is shifted later by its delay (seconds).
   static double mixture_quantile(const std::vector<const LatencyGrid*>& grids,
-                                 const std::vector<double>& weights, double p);
+                                 const std::vector<double>& weights, double p,
+                                 const std::vector<double>& delays = {});
 
  private:
   double step_ = 0;
