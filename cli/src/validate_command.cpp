@@ -38,7 +38,7 @@ struct ValidateCommandOptions {
   std::string services_dir;
   std::string levels;
   std::string step_duration;
-  std::string window = "5s";
+  std::string window = "1s";
   bool fixed_rate = false;
   bool closed = false;
   std::string think_time = "10ms";
@@ -117,7 +117,7 @@ validation::ValidationOptions to_options(const ValidateCommandOptions& o) {
   options.window = o.window == "0" ? 0.0 : parse_duration(o.window);
   if (options.window != 0 && options.window < 1)
     throw InputError(fmt::format(
-        "--window: {} is shorter than 1 s, too short to measure the work in; give e.g. 5s, or 0 "
+        "--window: {} is shorter than 1 s, too short to measure the work in; give e.g. 1s, or 0 "
         "to model each level whole",
         o.window));
   options.hold_utilization = !o.fixed_rate;
@@ -186,7 +186,7 @@ void print_table(std::ostream& out, const validation::ValidationReport& r) {
   }
   out << "latencies in ms; ±95%: the measured mean's interval; errors are (model - measured) / "
          "measured\nutil plan: where the level was placed (from calibration's work, then the last "
-         "level's; open loop, each window's rate is placed again from the window before, and "
+         "level's; open loop, each window's rate is placed again from the latest windows, and "
          "rate/s is the first); util meas: the utilization law with the level's own service "
          "time\n"
       << table.render();
@@ -292,13 +292,13 @@ void add_validate_command(CLI::App& app, Action& action) {
   command->add_option("--step-duration", o->step_duration,
                       "Time per level, or one per level: 10s (default) or 5s,5s,15s,40s");
   command->add_option("--window", o->window,
-                      "Model each level window by window, the windows' predictions mixed by the "
-                      "requests each served, as the host's speed wanders over tens of seconds; "
-                      "the next level is placed from the last window (default 5s; 0: each level "
-                      "whole)");
+                      "Model each level window by window, as the host's speed wanders: one queue "
+                      "whose rate and work change at every window, its backlog carried from "
+                      "one to the next; the next level is placed from the last window (default "
+                      "1s; 0: each level whole)");
   command->add_flag("--fixed-rate", o->fixed_rate,
                     "Open loop: keep each level's rate for the whole level (default: each "
-                    "window's rate is placed from the work the window before measured, so the "
+                    "window's rate is placed from the work the latest windows measured, so the "
                     "level stays at its fraction while the host's speed moves)");
   command->add_flag("--closed", o->closed,
                     "Closed loop: user populations with think time instead of Poisson arrivals");

@@ -122,7 +122,8 @@ TEST(RunNotes, UnevenCoresOnlyWhereTheModelSharesCores) {
   EXPECT_TRUE(level_notes(1, level, {}, 0.10, false, false).empty());
 }
 
-// Windows 0.05 or more apart in utilization, or joined, mean the host's speed moved.
+// Windows 0.05 or more apart in utilization mean the host's speed moved; one at 1 or more grew a
+// backlog.
 TEST(RunNotes, NameTheHostsSpeedMovingBetweenWindows) {
   LevelResult level;
   level.predicted_stationary = Stats{900, 0.00597, 0.004, 0.01288, 0.02};
@@ -143,12 +144,10 @@ TEST(RunNotes, NameTheHostsSpeedMovingBetweenWindows) {
                     "average inputs would say mean 5.97 ms, p95 12.9 ms"))
       << moved.front();
 
-  level.windows = {steady};
-  level.windows[0].parts = 2;
-  level.predicted_from_windows = false;
+  level.windows[0].utilization = 1.04;
   EXPECT_TRUE(names(level_notes(3, level, {}, 0.2, true, false),
-                    "(its windows joined into one at utilization 0.78, as they were too near "
-                    "saturation to settle); the model takes the level's average inputs"));
+                    "(2 windows at utilization 0.82 to 1.04, a backlog grew in the ones at 1 or "
+                    "more); the model mixes the windows"));
 }
 
 // A stop of 50 ms or more is named with the meter's figures; shorter ones are not.

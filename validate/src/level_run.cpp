@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <stop_token>
 #include <thread>
@@ -63,7 +64,8 @@ LevelSample take_sample(const loadgen::Endpoint& metrics, std::optional<int> ser
 // tells `sampled` of each window (the sample before it and the one that ends it).
 void sample_every(const std::stop_token& stop, double window, const loadgen::Endpoint& metrics,
                   std::optional<int> service_pid, Clock::time_point start, LevelSample previous,
-                  const SampleHook& sampled, std::vector<LevelSample>& into) {
+                  const SampleHook& sampled, const std::function<std::optional<double>()>& offered,
+                  std::vector<LevelSample>& into) {
   std::mutex mutex;
   std::condition_variable_any wake;
   for (int k = 1;; ++k) {
@@ -76,6 +78,7 @@ void sample_every(const std::stop_token& stop, double window, const loadgen::End
     into.push_back(take_sample(metrics, service_pid, start));
     if (sampled)
       sampled(previous, into.back());
+    into.back().offered_rate = offered();  // what the hook placed from here on
     previous = into.back();
   }
 }
@@ -87,7 +90,14 @@ LevelRun run_level(const loadgen::Scenario& scenario, const loadgen::Endpoint& m
                    const SampleHook& sampled) {
   LevelRun level;
   const Clock::time_point start = Clock::now();
+  // Open loop: the rate the load generator is asked for now (its rate scale moves it).
+  const std::function<std::optional<double>()> offered = [&load]() -> std::optional<double> {
+    if (load.steps.size() != 1 || !load.steps[0].rate)
+      return std::nullopt;
+    return *load.steps[0].rate * (load.rate_scale ? load.rate_scale->load() : 1.0);
+  };
   level.samples.push_back(take_sample(metrics, service_pid, start));
+  level.samples.front().offered_rate = offered();
   level.before = level.samples.front().metrics;
   // The queue counts the gap before every job, so the level's first job brings in the pause
   // before the level (calibration, the last level's modelling, connecting): one 2.35 s pause
@@ -108,7 +118,7 @@ LevelRun run_level(const loadgen::Scenario& scenario, const loadgen::Endpoint& m
     if (window > 0)
       sampler = std::jthread([&](std::stop_token stop) {
         sample_every(stop, window, metrics, service_pid, start, level.samples.front(), sampled,
-                     during);
+                     offered, during);
       });
     PauseMeter pauses;
     run = loadgen::run_load(scenario, load);

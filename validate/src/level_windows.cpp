@@ -7,6 +7,7 @@
 #include "kendall/model/system_model.hpp"
 #include "kendall/validate/calibrate.hpp"
 #include "level_prediction.hpp"
+#include "window_fluid.hpp"
 
 namespace kendall::validation {
 
@@ -60,6 +61,47 @@ void add_drift(std::vector<model::DispersionPoint>& points, double variance) {
     p.index = std::max(0.0, p.index + p.jobs * variance);
 }
 
+// The rate the load generator was asked for from sample `from` to sample `to`, time-weighted;
+// empty unless every span has one (closed loop, or a load without a rate).
+std::optional<double> offered_between(const std::vector<LevelSample>& samples, std::size_t from,
+                                      std::size_t to) {
+  double requests = 0;
+  for (std::size_t i = from; i < to; ++i) {
+    if (!samples[i].offered_rate)
+      return std::nullopt;
+    requests += *samples[i].offered_rate * (samples[i + 1].seconds - samples[i].seconds);
+  }
+  const double span = samples[to].seconds - samples[from].seconds;
+  return span > 0 ? std::optional<double>(requests / span) : std::nullopt;
+}
+
+// A window's per-job mean is a sample of its jobs: with an SCV s over n jobs it strays from the
+// speed the host ran at by a relative variance s / n by chance alone, which the model's SCV
+// already counts (a 1 s window of 1000 exponential jobs strays ±3%, which at 0.9 would add about
+// a tenth to the wait once more). Each mean moves toward the level's by that chance's share,
+// m + V / (V + s/n) (x − m) for a drift of relative variance V between the windows: the best
+// linear predictor of the window's own speed. CPU-bound windows (s ≈ 0.01) keep their means.
+template <typename Member>
+void shrink_to_level(std::vector<WorkWindow>& windows, Member member, std::optional<double> scv,
+                     double drift) {
+  if (!scv || windows.size() < 2)
+    return;
+  double jobs = 0;
+  double sum = 0;
+  for (WorkWindow& w : windows) {
+    if (!member(w) || !(w.jobs > 0))
+      return;
+    jobs += w.jobs;
+    sum += w.jobs * *member(w);
+  }
+  const double level = sum / jobs;
+  for (WorkWindow& w : windows) {
+    const double chance = *scv / w.jobs;
+    const double kept = drift + chance > 0 ? drift / (drift + chance) : 1;
+    member(w) = level + kept * (*member(w) - level);
+  }
+}
+
 }  // namespace
 
 std::vector<WorkWindow> split_windows(const std::vector<LevelSample>& samples,
@@ -99,7 +141,8 @@ std::vector<WorkWindow> split_windows(const std::vector<LevelSample>& samples,
     const PromHistogram between = served[end].since(served[start]);
     if (between.count > 0)
       windows.push_back({a.seconds, b.seconds - a.seconds, between.count,
-                         work_between(a, b, between, level_work)});
+                         work_between(a, b, between, level_work),
+                         offered_between(samples, start, end)});
     start = end;
   }
   // The windows carry the drift of the host's speed between them; the runs within a window are
@@ -112,111 +155,54 @@ std::vector<WorkWindow> split_windows(const std::vector<LevelSample>& samples,
     add_drift(w.work.hold_dispersion, -hold_drift);
     add_drift(w.work.cpu_dispersion, -cpu_drift);
   }
+  shrink_to_level(
+      windows, [](WorkWindow& w) -> std::optional<double>& { return w.work.hold_mean; },
+      level_work.hold_scv, hold_drift);
+  const std::vector<std::optional<double>> cpu_before = [&] {
+    std::vector<std::optional<double>> cpu;
+    for (const WorkWindow& w : windows)
+      cpu.push_back(w.work.service_cpu);
+    return cpu;
+  }();
+  shrink_to_level(
+      windows, [](WorkWindow& w) -> std::optional<double>& { return w.work.service_cpu; },
+      level_work.cpu_scv, cpu_drift);
+  // What the machine did besides the service stays as measured.
+  for (std::size_t k = 0; k < windows.size(); ++k)
+    if (cpu_before[k] && windows[k].work.service_cpu)
+      windows[k].work.machine_cpu += *windows[k].work.service_cpu - *cpu_before[k];
   return windows;
 }
 
-namespace {
-
-// Two consecutive windows as one: the per-job means weighted by the jobs.
-WorkWindow joined(const WorkWindow& a, const WorkWindow& b) {
-  const double jobs = a.jobs + b.jobs;
-  const auto mix = [&](std::optional<double> x, std::optional<double> y) -> std::optional<double> {
-    if (!x || !y)
-      return std::nullopt;
-    return (a.jobs * *x + b.jobs * *y) / jobs;
-  };
-  WorkWindow both = a;
-  both.duration = b.start + b.duration - a.start;
-  both.jobs = jobs;
-  both.work.hold_mean = mix(a.work.hold_mean, b.work.hold_mean);
-  both.work.job_mean = mix(a.work.job_mean, b.work.job_mean);
-  both.work.service_cpu = mix(a.work.service_cpu, b.work.service_cpu);
-  both.work.machine_cpu = *mix(a.work.machine_cpu, b.work.machine_cpu);
-  // What differed between the two is now a drift within one window.
-  const std::vector<WorkWindow> parts{a, b};
-  add_drift(both.work.hold_dispersion,
-            drift_between(parts, [](const WorkWindow& w) { return w.work.hold_mean; }, {}));
-  add_drift(both.work.cpu_dispersion,
-            drift_between(parts, [](const WorkWindow& w) { return w.work.service_cpu; }, {}));
-  return both;
-}
-
-// One window as the model sees it.
-struct Modelled {
-  WorkWindow window;
-  int parts = 1;
-  double load = 0;
-  LevelInputs cpu;  ///< the window's inputs before matching the hold
-  double utilization = 0;
-  double relaxation = 0;  ///< seconds; infinite at or beyond saturation
-};
-
-Modelled model_window(const LevelModel& levels, const WorkWindow& window, int workers,
-                      int population) {
-  Modelled m;
-  m.window = window;
-  m.load = levels.closed ? population : window.rate();
-  m.cpu = levels.inputs(window.work, workers);
-  m.utilization = predicted_utilization(levels.work_only().at(m.load, m.cpu));
-  // A closed population cannot overload the service; its windows settle as fast as it cycles.
-  if (levels.closed)
-    return m;
-  const double rho = m.utilization;
-  const double variability = m.cpu.arrival_scv.value_or(1) +
-                             m.cpu.service_scv.value_or(levels.base.services[0].service_time.scv);
-  m.relaxation = rho < 1 && window.rate() > 0
-                     ? 2 * variability * rho * rho / (window.rate() * (1 - rho) * (1 - rho))
-                     : std::numeric_limits<double>::infinity();
-  return m;
-}
-
-}  // namespace
-
 WindowedPrediction predict_windows(const LevelModel& levels, const std::vector<WorkWindow>& windows,
                                    int workers, int population) {
-  std::vector<Modelled> modelled;
-  for (const WorkWindow& window : windows)
-    modelled.push_back(model_window(levels, window, workers, population));
-  // A window is its own steady state only if the queue settles well within it: its relaxation
-  // time (reflected Brownian motion's 2σ²/δ², Abate and Whitt 1987; 1.6 s for M/M/1 at 0.95 of
-  // 1000/s, 40 s at 0.99) must be under a quarter of it. Else it joins its less loaded
-  // neighbour, until every window settles or the level is one window.
-  const auto unsettled = [&] {
-    return std::find_if(modelled.begin(), modelled.end(),
-                        [](const Modelled& m) { return m.relaxation > m.window.duration / 4; });
-  };
-  for (auto worst = unsettled(); worst != modelled.end() && modelled.size() > 1;
-       worst = unsettled()) {
-    const auto at = static_cast<std::size_t>(worst - modelled.begin());
-    const bool take_next = at == 0 || (at + 1 < modelled.size() &&
-                                       modelled[at + 1].utilization < modelled[at - 1].utilization);
-    const std::size_t first = take_next ? at : at - 1;
-    const int parts = modelled[first].parts + modelled[first + 1].parts;
-    modelled[first] = model_window(
-        levels, joined(modelled[first].window, modelled[first + 1].window), workers, population);
-    modelled[first].parts = parts;
-    modelled.erase(modelled.begin() + static_cast<std::ptrdiff_t>(first) + 1);
+  // Open loop: one queue across the windows, its backlog carried from one to the next.
+  if (!levels.closed) {
+    WindowedPrediction out = detail::predict_fluid(levels, windows, workers);
+    if (windows.size() < 2)
+      out.mixed.reset();
+    return out;
   }
-
+  // Closed: a population cannot overload the service, and its queue settles as fast as the
+  // users cycle; each window is its own steady state.
   WindowedPrediction out;
   std::vector<model::LatencyGrid> grids;
   std::vector<double> weights;
   double mean = 0;
   double jobs = 0;
   bool stable = true;
-  for (const Modelled& m : modelled) {
-    const WorkWindow& window = m.window;
+  for (const WorkWindow& window : windows) {
+    const LevelInputs cpu = levels.inputs(window.work, workers);
     const LevelInputs inputs = window.work.hold_mean
-                                   ? levels.matched_to_hold(m.cpu, m.load, *window.work.hold_mean)
-                                   : m.cpu;
+                                   ? levels.matched_to_hold(cpu, population, *window.work.hold_mean)
+                                   : cpu;
     WindowResult result;
     result.start = window.start;
     result.duration = window.duration;
     result.jobs = window.jobs;
-    result.parts = m.parts;
-    result.utilization = m.utilization;
+    result.utilization = predicted_utilization(levels.work_only().at(population, cpu));
     result.service_time = inputs.service_mean;
-    const model::SystemResult solved = model::analyze(levels.at(m.load, inputs));
+    const model::SystemResult solved = model::analyze(levels.at(population, inputs));
     const model::ClassResult* c = solved.classes.empty() ? nullptr : &solved.classes[0];
     if (solved.stable && c && c->mean_response_time && c->response_time_distribution) {
       result.mean = *c->mean_response_time;
@@ -255,6 +241,26 @@ std::optional<double> rate_for_fraction(const LevelModel& levels, const WorkWind
   if (!inputs.from_level)
     return std::nullopt;
   return fraction * levels.with_work(inputs, window.rate()).saturation_rate();
+}
+
+const LevelSample& placement_span(std::deque<LevelSample>& recent, double longest) {
+  const LevelSample& last = recent.back();
+  std::size_t from = recent.size() - 1;
+  for (std::size_t i = recent.size() - 1; i-- > 0;) {
+    if (last.seconds - recent[i].seconds > longest + 1e-9)
+      break;
+    from = i;
+    if (!recent[i].metrics || !last.metrics)
+      continue;
+    const auto jobs_before = find_sample(*recent[i].metrics, "kendall_worker_jobs_total");
+    const auto jobs_after = find_sample(*last.metrics, "kendall_worker_jobs_total");
+    const auto scv = worker_hold_scv(*recent[i].metrics, *last.metrics);
+    if (jobs_before && jobs_after && scv && *jobs_after > *jobs_before &&
+        *scv / (*jobs_after - *jobs_before) <= 1e-4)
+      break;
+  }
+  recent.erase(recent.begin(), recent.begin() + static_cast<std::ptrdiff_t>(from));
+  return recent.front();
 }
 
 void add_measured_means(std::vector<WindowResult>& windows,

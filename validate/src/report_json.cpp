@@ -127,7 +127,7 @@ Json to_json(const ValidationReport& report) {
       windows.push_back({{"start", w.start},
                          {"duration", w.duration},
                          {"jobs", w.jobs},
-                         {"parts", w.parts},
+                         {"offered_rate", optional_number(w.offered_rate)},
                          {"utilization", w.utilization},
                          {"service_time", w.service_time},
                          {"predicted_mean", optional_number(w.mean)},

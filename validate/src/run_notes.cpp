@@ -39,31 +39,22 @@ std::string describe_runs(const model::SpeedModel& speed) {
   return text.empty() ? std::string("no runs") : text;
 }
 
-// When the windows ran 0.05 or more apart in utilization, or a window had to join another:
-// what the windows said against the level's average inputs.
+// When the windows ran 0.05 or more apart in utilization: what the windows said against the
+// level's average inputs.
 std::optional<std::string> moving_speed_note(std::size_t i, const LevelResult& level) {
   if (level.windows.empty() || !level.predicted_stationary)
     return std::nullopt;
   const auto [low, high] = std::minmax_element(
       level.windows.begin(), level.windows.end(),
       [](const WindowResult& a, const WindowResult& b) { return a.utilization < b.utilization; });
-  const bool joined = std::any_of(level.windows.begin(), level.windows.end(),
-                                  [](const WindowResult& w) { return w.parts > 1; });
-  if (high->utilization - low->utilization < 0.05 && !joined)
+  if (high->utilization - low->utilization < 0.05)
     return std::nullopt;
   const Stats& average = *level.predicted_stationary;
-  std::string text =
-      level.windows.size() > 1
-          ? fmt::format(
-                "level {}: the host's speed moved during the level ({} windows at "
-                "utilization {:.2f} to {:.2f}{}); ",
-                i, level.windows.size(), low->utilization, high->utilization,
-                joined ? ", some joined as they were too near saturation to settle" : "")
-          : fmt::format(
-                "level {}: the host's speed moved during the level (its windows joined "
-                "into one at utilization {:.2f}, as they were too near saturation to "
-                "settle); ",
-                i, low->utilization);
+  std::string text = fmt::format(
+      "level {}: the host's speed moved during the level ({} windows at utilization {:.2f} to "
+      "{:.2f}{}); ",
+      i, level.windows.size(), low->utilization, high->utilization,
+      high->utilization >= 1 ? ", a backlog grew in the ones at 1 or more" : "");
   if (level.predicted_from_windows)
     return text + fmt::format(
                       "the model mixes the windows; the level's average inputs would say "

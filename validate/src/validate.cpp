@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <deque>
 #include <memory>
 #include <thread>
 
@@ -296,8 +297,13 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     SampleHook hold_fraction;
     if (!o.closed && o.hold_utilization && o.window > 0) {
       load.rate_scale = &scale;
-      hold_fraction = [&](const LevelSample& from, const LevelSample& to) {
-        const std::vector<WorkWindow> last = split_windows({from, to}, LevelWork{}, 0);
+      hold_fraction = [&, recent = std::deque<LevelSample>{}](const LevelSample& from,
+                                                              const LevelSample& to) mutable {
+        if (recent.empty())
+          recent.push_back(from);
+        recent.push_back(to);
+        const LevelSample& since = placement_span(recent);
+        const std::vector<WorkWindow> last = split_windows({since, to}, LevelWork{}, 0);
         if (last.size() != 1)
           return;
         if (const auto rate = rate_for_fraction(levels, last[0], workers, level.load_fraction))

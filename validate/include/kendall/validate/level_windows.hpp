@@ -6,6 +6,7 @@
 /// the tail. The model predicts each window from its own work and rate and mixes the windows'
 /// distributions by the requests each served (docs/validate.md, "Windows").
 
+#include <deque>
 #include <optional>
 #include <vector>
 
@@ -22,6 +23,8 @@ struct LevelSample {
   std::optional<Samples> metrics;
   std::optional<double> service_cpu;  ///< the service process's CPU seconds so far
   double machine_cpu = 0;             ///< the whole machine's busy CPU seconds so far
+  /// Open loop: the rate the load generator was asked for from this sample on (requests/s).
+  std::optional<double> offered_rate;
 };
 
 /// One span of a level between two samples, and the work the service did in it.
@@ -32,8 +35,14 @@ struct WorkWindow {
   /// The level's work with this window's means (hold, job, CPU per job); the spreads and runs
   /// (SCVs, dispersion) stay the level's, since a few seconds cannot measure them.
   LevelWork work;
+  /// Open loop: the rate the load generator was asked for over the window (time-weighted).
+  /// The arrivals are Poisson at it: their count differs from it by chance, which the model's
+  /// arrival variability already holds, and the jobs finished differ by the queue's change too.
+  std::optional<double> offered;
 
   double rate() const { return duration > 0 ? jobs / duration : 0; }
+  /// The rate the window's arrivals came at: the offered one, else the jobs it finished.
+  double arrival_rate() const { return offered.value_or(rate()); }
 };
 
 /// The windows between consecutive samples. A span shorter than `shortest` seconds or with
@@ -58,6 +67,13 @@ WindowedPrediction predict_windows(const LevelModel& levels, const std::vector<W
 /// fewer than `fewest_jobs` or measured no work.
 std::optional<double> rate_for_fraction(const LevelModel& levels, const WorkWindow& window,
                                         int workers, double fraction, double fewest_jobs = 50);
+
+/// Open loop: where the span a rate is placed from starts, given the samples so far (the last
+/// one ends it): the latest one back from which the workers' holds measure their mean to 1%
+/// (SCV / jobs ≤ 1e-4), at most `longest` seconds back. A CPU-bound hash (SCV 0.01) needs 100
+/// jobs, a fraction of a second; exponential work 10000, more than `longest` at most rates.
+/// Samples older than the span's start are dropped from `recent`.
+const LevelSample& placement_span(std::deque<LevelSample>& recent, double longest = 5);
 
 /// Each window's measured mean latency, from the load generator's seconds (`series`, by when
 /// the responses completed) whose middle falls in it.

@@ -49,8 +49,9 @@ struct ValidationOptions {
   std::vector<double> step_durations{10.0};
   /// Seconds per window: each level is modelled window by window, as the host's speed wanders
   /// (level_windows.hpp), and the next level placed from the last window; 0: the whole level.
-  double window = 5.0;
-  /// Open loop: place each window's rate from the work the window before measured, so that a
+  double window = 1.0;
+  /// Open loop: place each window's rate from the work the latest windows measured (enough jobs
+  /// to know their mean to 1%, at most 5 s: level_windows.hpp's placement_span), so that a
   /// level stays at its fraction while the host's speed moves; false: one rate per level.
   bool hold_utilization = true;
   bool closed = false;       ///< users with think time instead of Poisson arrivals
@@ -85,8 +86,8 @@ struct WindowResult {
   double start = 0;  ///< seconds since the level's load started
   double duration = 0;
   double jobs = 0;
-  int parts = 1;           ///< sampled windows joined into this one (too near saturation to settle)
-  double utilization = 0;  ///< the utilization law with the window's own work and rate
+  std::optional<double> offered_rate;  ///< open loop: the rate the load generator was asked for
+  double utilization = 0;      ///< the utilization law with the window's own work and arrival rate
   double service_time = 0;     ///< the model's service time for the window
   std::optional<double> mean;  ///< the model's mean latency; empty: unstable
   /// The load generator's mean over the seconds that ended in the window (by completion).
