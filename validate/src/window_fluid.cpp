@@ -228,8 +228,9 @@ WindowedPrediction predict_fluid(const LevelModel& levels, const std::vector<Wor
       out.windows[k].mean = f.latency_sum / f.arrivals;
   }
 
-  // The level's distribution: every point an arrival found, by the arrivals that found it.
-  // Points with under 1e-4 of them cannot move p99 and are left out (the rest renormalised).
+  // The level's distribution: every point an arrival found, by the arrivals that found it. The
+  // rarest points, together under 1e-4 of the arrivals, cannot move p99 and are left out (the
+  // rest renormalised): each costs a convolution.
   double arrivals = 0;
   double latency_sum = 0;
   for (const Found& f : found) {
@@ -238,43 +239,46 @@ WindowedPrediction predict_fluid(const LevelModel& levels, const std::vector<Wor
   }
   if (!(arrivals > 0))
     return out;
-  std::map<std::pair<std::size_t, std::size_t>, model::LatencyGrid> grids;
-  const auto grid = [&](std::size_t k, std::size_t j) -> const model::LatencyGrid* {
-    const auto key = std::make_pair(k, j);
-    if (auto it = grids.find(key); it != grids.end())
-      return &it->second;
-    const auto result = solve(levels, curves[k].rates[j], curves[k].inputs, true);
-    if (!result || !result->classes[0].response_time_distribution)
-      return nullptr;
-    return &grids.emplace(key, *result->classes[0].response_time_distribution).first->second;
+  struct Part {
+    std::size_t window;
+    std::size_t point;
+    double weight;
+    double delay;
   };
+  std::vector<Part> found_parts;
+  for (std::size_t k = 0; k < found.size(); ++k) {
+    for (std::size_t j = 0; j < found[k].at_point.size(); ++j)
+      if (found[k].at_point[j] > 0)
+        found_parts.push_back({k, j, found[k].at_point[j], 0});
+    for (const auto& [bin, weight] : found[k].beyond)
+      found_parts.push_back({k, curves[k].rates.size() - 1, weight, bin_delay(bin)});
+  }
+  std::sort(found_parts.begin(), found_parts.end(),
+            [](const Part& a, const Part& b) { return a.weight > b.weight; });
+  std::map<std::pair<std::size_t, std::size_t>, model::LatencyGrid> grids;
   std::vector<const model::LatencyGrid*> parts;
   std::vector<double> weights;
   std::vector<double> delays;
-  const auto add = [&](std::size_t k, std::size_t j, double weight, double delay) {
-    if (weight < 1e-4 * arrivals)
-      return true;
-    const model::LatencyGrid* g = grid(k, j);
-    if (!g)
-      return false;
-    parts.push_back(g);
-    weights.push_back(weight);
-    delays.push_back(delay);
-    return true;
-  };
-  for (std::size_t k = 0; k < found.size(); ++k) {
-    for (std::size_t j = 0; j < found[k].at_point.size(); ++j)
-      if (!add(k, j, found[k].at_point[j], 0))
+  double taken = 0;
+  for (const Part& part : found_parts) {
+    if (taken >= (1 - 1e-4) * arrivals)
+      break;
+    const auto key = std::make_pair(part.window, part.point);
+    auto it = grids.find(key);
+    if (it == grids.end()) {
+      const auto result =
+          solve(levels, curves[part.window].rates[part.point], curves[part.window].inputs, true);
+      if (!result || !result->classes[0].response_time_distribution)
         return out;
-    for (const auto& [bin, weight] : found[k].beyond)
-      if (!add(k, curves[k].rates.size() - 1, weight, bin_delay(bin)))
-        return out;
+      it = grids.emplace(key, *result->classes[0].response_time_distribution).first;
+    }
+    parts.push_back(&it->second);
+    weights.push_back(part.weight);
+    delays.push_back(part.delay);
+    taken += part.weight;
   }
-  double kept = 0;
-  for (const double w : weights)
-    kept += w;
   for (double& w : weights)
-    w /= kept;
+    w /= taken;
   Stats mixed;
   double jobs = 0;
   for (const WorkWindow& w : windows)
