@@ -90,9 +90,12 @@ TEST(OpenLoop, PercentilesMatchAnInjectedDelay) {
   EXPECT_GE(step.latency.quantile(0.5), 0.0199);
   EXPECT_LE(step.latency.quantile(0.5), 0.0215);
 #if !defined(__SANITIZE_ADDRESS__) && defined(NDEBUG)
-  // The tail only where timing is trustworthy: p99 is the 4th slowest of ~400, and in CI's
-  // sanitizer build (2026-12-02, another test running beside it) one slow spell made it 32.3 ms.
-  EXPECT_LE(step.latency.quantile(0.99), 0.030);
+  // The tail only where timing is trustworthy, and from the 40th slowest of ~400 (p90), not the
+  // 4th (p99): one slow spell of the host made p99 32.3 ms in CI's sanitizer build (2026-12-02)
+  // and 33.8 ms in its release build (2026-12-03), another test running beside it each time.
+  // p99 keeps a bound that only a wrong tail (not a spell) would cross.
+  EXPECT_LE(step.latency.quantile(0.9), 0.025);
+  EXPECT_LE(step.latency.quantile(0.99), 0.060);
 #endif
   EXPECT_GE(step.service_time.quantile(0.5), 0.0199);
 }
