@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 #include "kendall/model/system_model.hpp"
 #include "kendall/validate/calibrate.hpp"

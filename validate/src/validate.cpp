@@ -299,8 +299,8 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
       load.rate_scale = &scale;
       hold_fraction = [&, recent = std::deque<LevelSample>{}](const LevelSample& from,
                                                               const LevelSample& to) mutable {
-        if (recent.empty())
-          recent.push_back(from);
+        if (recent.empty() || recent.back().seconds != from.seconds)
+          recent = {from};  // a new run of the level (measured again): its own samples only
         recent.push_back(to);
         const LevelSample& since = placement_span(recent);
         const std::vector<WorkWindow> last = split_windows({since, to}, LevelWork{}, 0);
