@@ -48,6 +48,29 @@ TEST(LevelWindows, EachWindowHasItsOwnMeansAndTheShortTailJoinsTheOneBefore) {
   EXPECT_NEAR(windows[1].duration, 5.4, 1e-12);
   EXPECT_DOUBLE_EQ(windows[1].jobs, 2010);
   EXPECT_NEAR(*windows[1].work.hold_mean, (4.527 - 1.31) / 2010, 1e-12);
+  EXPECT_FALSE(windows[0].offered);  // no rate asked for: closed loop
+}
+
+// Open loop: each window's rate is the requests the load generator was asked for in it over
+// its span. The load asked 200/s for 5 s, then 400/s for 5 s, and nothing in the drain after
+// it: the last window's 2000 requests came in its 5.4 s.
+TEST(LevelWindows, EachWindowsOfferedRateIsTheRequestsAskedForInIt) {
+  std::vector<LevelSample> samples{
+      sample_at(0, 100, 0.1, 0.11, 1.0, 10.0), sample_at(5, 1100, 1.1, 1.31, 1.9, 12.0),
+      sample_at(10, 3100, 4.1, 4.51, 4.9, 16.0), sample_at(10.4, 3110, 4.115, 4.527, 4.915, 16.02)};
+  for (const auto& [sample, asked] : {std::pair{0, 0.0}, {1, 1000.0}, {2, 3000.0}, {3, 3000.0}})
+    samples[sample].offered = asked;
+  const std::vector<WorkWindow> windows = split_windows(samples, LevelWork{}, 2.5);
+  ASSERT_EQ(windows.size(), 2u);
+  ASSERT_TRUE(windows[0].offered && windows[1].offered);
+  EXPECT_NEAR(*windows[0].offered, 200, 1e-9);
+  EXPECT_NEAR(*windows[1].offered, 2000 / 5.4, 1e-9);
+  EXPECT_NEAR(windows[1].arrival_rate(), 2000 / 5.4, 1e-9);
+  // A sample without it (a load without a rate) leaves the window with the jobs it served.
+  samples[1].offered.reset();
+  const std::vector<WorkWindow> partly = split_windows(samples, LevelWork{}, 2.5);
+  EXPECT_FALSE(partly[0].offered);
+  EXPECT_DOUBLE_EQ(partly[0].arrival_rate(), 200);
 }
 
 // A window's mean is a sample of its jobs: 1000 exponential holds (SCV 1) stray by a relative

@@ -35,12 +35,14 @@ struct LevelRun {
   double uncertainty() const;
 };
 
-/// Called on the sampling thread as each window of a level ends, with the samples around it.
+/// Called on the sampling thread every 0.2 s of a level (or every window, when longer), with
+/// the samples around that span: what places the open loop's rate again as the host's speed moves.
 using SampleHook = std::function<void(const LevelSample& from, const LevelSample& to)>;
 
 /// Sends `load` to `scenario`, scraping `metrics` and reading the CPU times of `service_pid`
-/// (when given) and of the machine just before and after, and every `window` seconds meanwhile
-/// (telling `sampled`, when given, of each window as it ends).
+/// (when given) and of the machine just before and after, and every `window` seconds meanwhile.
+/// With a hook `sampled`, it samples every 0.2 s (telling the hook of each span) and keeps the
+/// samples that close each window.
 LevelRun run_level(const loadgen::Scenario& scenario, const loadgen::Endpoint& metrics,
                    std::optional<int> service_pid, const loadgen::LoadOptions& load, double window,
                    const SampleHook& sampled = {});

@@ -60,18 +60,13 @@ void add_drift(std::vector<model::DispersionPoint>& points, double variance) {
     p.index = std::max(0.0, p.index + p.jobs * variance);
 }
 
-// The rate the load generator was asked for from sample `from` to sample `to`, time-weighted;
-// empty unless every span has one (closed loop, or a load without a rate).
-std::optional<double> offered_between(const std::vector<LevelSample>& samples, std::size_t from,
-                                      std::size_t to) {
-  double requests = 0;
-  for (std::size_t i = from; i < to; ++i) {
-    if (!samples[i].offered_rate)
-      return std::nullopt;
-    requests += *samples[i].offered_rate * (samples[i + 1].seconds - samples[i].seconds);
-  }
-  const double span = samples[to].seconds - samples[from].seconds;
-  return span > 0 ? std::optional<double>(requests / span) : std::nullopt;
+// The rate the load generator was asked for from sample `from` to sample `to`; empty without
+// the requests asked for (closed loop, or a load without a rate).
+std::optional<double> offered_between(const LevelSample& from, const LevelSample& to) {
+  const double span = to.seconds - from.seconds;
+  if (!from.offered || !to.offered || !(span > 0))
+    return std::nullopt;
+  return (*to.offered - *from.offered) / span;
 }
 
 // A window's per-job mean is a sample of its jobs: with an SCV s over n jobs it strays from the
@@ -140,8 +135,7 @@ std::vector<WorkWindow> split_windows(const std::vector<LevelSample>& samples,
     const PromHistogram between = served[end].since(served[start]);
     if (between.count > 0)
       windows.push_back({a.seconds, b.seconds - a.seconds, between.count,
-                         work_between(a, b, between, level_work),
-                         offered_between(samples, start, end)});
+                         work_between(a, b, between, level_work), offered_between(a, b)});
     start = end;
   }
   // The windows carry the drift of the host's speed between them; the runs within a window are

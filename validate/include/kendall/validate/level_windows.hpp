@@ -23,8 +23,8 @@ struct LevelSample {
   std::optional<Samples> metrics;
   std::optional<double> service_cpu;  ///< the service process's CPU seconds so far
   double machine_cpu = 0;             ///< the whole machine's busy CPU seconds so far
-  /// Open loop: the rate the load generator was asked for from this sample on (requests/s).
-  std::optional<double> offered_rate;
+  /// Open loop: the requests the load generator had been asked for so far (its rate over time).
+  std::optional<double> offered;
 };
 
 /// One span of a level between two samples, and the work the service did in it.
