@@ -186,7 +186,7 @@ void print_table(std::ostream& out, const validation::ValidationReport& r) {
   }
   out << "latencies in ms; ±95%: the measured mean's interval; errors are (model - measured) / "
          "measured\nutil plan: where the level was placed (from calibration's work, then the last "
-         "level's; open loop, each window's rate is placed again from the latest windows, and "
+         "level's; open loop, the rate is placed again every 0.2 s from the latest work, and "
          "rate/s is the first); util meas: the utilization law with the level's own service "
          "time\n"
       << table.render();
@@ -297,9 +297,9 @@ void add_validate_command(CLI::App& app, Action& action) {
                       "one to the next; the next level is placed from the last window (default "
                       "1s; 0: each level whole)");
   command->add_flag("--fixed-rate", o->fixed_rate,
-                    "Open loop: keep each level's rate for the whole level (default: each "
-                    "window's rate is placed from the work the latest windows measured, so the "
-                    "level stays at its fraction while the host's speed moves)");
+                    "Open loop: keep each level's rate for the whole level (default: the rate "
+                    "is placed again every 0.2 s from the work the latest samples measured, so "
+                    "the level stays at its fraction while the host's speed moves)");
   command->add_flag("--closed", o->closed,
                     "Closed loop: user populations with think time instead of Poisson arrivals");
   command->add_option("--think-time", o->think_time,

@@ -215,14 +215,7 @@ WindowedPrediction predict_windows(const LevelModel& levels, const std::vector<W
     parts.push_back(&grids[i]);
     weights[i] /= jobs;
   }
-  Stats mixed;
-  mixed.throughput =
-      jobs / std::max(1e-9, windows.back().start + windows.back().duration - windows.front().start);
-  mixed.mean = mean / jobs;
-  mixed.p50 = model::LatencyGrid::mixture_quantile(parts, weights, 0.5);
-  mixed.p95 = model::LatencyGrid::mixture_quantile(parts, weights, 0.95);
-  mixed.p99 = model::LatencyGrid::mixture_quantile(parts, weights, 0.99);
-  out.mixed = mixed;
+  out.mixed = detail::mixed_stats(windows, mean / jobs, parts, weights);
   return out;
 }
 

@@ -112,18 +112,19 @@ double settled_number(const Curve& curve, double rate) {
          (rate - r[at]) / (r[above] - r[at]) * (curve.number[above] - curve.number[at]);
 }
 
-// Where x falls on a curve: between points `at` and `at + 1` with `share` of the way, or beyond
-// its top by `beyond` (a number of requests).
+// Where x falls on a curve: below its first point, between points `at` and `at + 1` with
+// `share` of the way, or beyond its top by `beyond` (a number of requests).
 struct Position {
   std::size_t at = 0;
   double share = 0;
   double beyond = 0;
+  bool below = false;
 };
 
 Position locate(const Curve& curve, double x) {
   const std::vector<double>& n = curve.number;
   if (x <= n.front())
-    return {0, 0, 0};
+    return {0, 0, 0, true};
   if (x >= n.back())
     return {n.size() - 1, 0, x - n.back()};
   const auto above = static_cast<std::size_t>(std::upper_bound(n.begin(), n.end(), x) - n.begin());
@@ -133,7 +134,7 @@ Position locate(const Curve& curve, double x) {
 
 // G⁻¹(x): the rate the queue leaves at (below the first point, in proportion to x).
 double departures(const Curve& curve, const Position& p, double x) {
-  if (p.at == 0 && p.share == 0 && p.beyond == 0)
+  if (p.below)
     return curve.rates.front() * x / curve.number.front();
   if (p.beyond > 0 || p.at + 1 == curve.rates.size())
     return curve.capacity;
@@ -279,18 +280,24 @@ WindowedPrediction predict_fluid(const LevelModel& levels, const std::vector<Wor
   }
   for (double& w : weights)
     w /= taken;
+  out.mixed = mixed_stats(windows, latency_sum / arrivals, parts, weights, delays);
+  return out;
+}
+
+Stats mixed_stats(const std::vector<WorkWindow>& windows, double mean,
+                  const std::vector<const model::LatencyGrid*>& parts,
+                  const std::vector<double>& weights, const std::vector<double>& delays) {
   Stats mixed;
   double jobs = 0;
   for (const WorkWindow& w : windows)
     jobs += w.jobs;
   mixed.throughput =
       jobs / std::max(1e-9, windows.back().start + windows.back().duration - windows.front().start);
-  mixed.mean = latency_sum / arrivals;
+  mixed.mean = mean;
   mixed.p50 = model::LatencyGrid::mixture_quantile(parts, weights, 0.5, delays);
   mixed.p95 = model::LatencyGrid::mixture_quantile(parts, weights, 0.95, delays);
   mixed.p99 = model::LatencyGrid::mixture_quantile(parts, weights, 0.99, delays);
-  out.mixed = mixed;
-  return out;
+  return mixed;
 }
 
 }  // namespace kendall::validation::detail
