@@ -52,20 +52,21 @@ TEST(LevelWindows, EachWindowHasItsOwnMeansAndTheShortTailJoinsTheOneBefore) {
 }
 
 // Open loop: each window's rate is the requests the load generator was asked for in it over
-// its span. The load asked 200/s for 5 s, then 400/s for 5 s, and nothing in the drain after
-// it: the last window's 2000 requests came in its 5.4 s.
+// its span. The load asked 200/s for the first 5 s, then 300/s for 2 s and 480/s up to the last
+// sample at 10.4 s (the sampler integrates the rate up to each sample): the last window, 5 to
+// 10.4 s with its short tail joined, asked for 600 + 1632 = 2232 requests in 5.4 s.
 TEST(LevelWindows, EachWindowsOfferedRateIsTheRequestsAskedForInIt) {
   std::vector<LevelSample> samples{
       sample_at(0, 100, 0.1, 0.11, 1.0, 10.0), sample_at(5, 1100, 1.1, 1.31, 1.9, 12.0),
       sample_at(10, 3100, 4.1, 4.51, 4.9, 16.0), sample_at(10.4, 3110, 4.115, 4.527, 4.915, 16.02)};
-  for (const auto& [sample, asked] : {std::pair{0, 0.0}, {1, 1000.0}, {2, 3000.0}, {3, 3000.0}})
+  for (const auto& [sample, asked] : {std::pair{0, 0.0}, {1, 1000.0}, {2, 3040.0}, {3, 3232.0}})
     samples[sample].offered = asked;
   const std::vector<WorkWindow> windows = split_windows(samples, LevelWork{}, 2.5);
   ASSERT_EQ(windows.size(), 2u);
   ASSERT_TRUE(windows[0].offered && windows[1].offered);
   EXPECT_NEAR(*windows[0].offered, 200, 1e-9);
-  EXPECT_NEAR(*windows[1].offered, 2000 / 5.4, 1e-9);
-  EXPECT_NEAR(windows[1].arrival_rate(), 2000 / 5.4, 1e-9);
+  EXPECT_NEAR(*windows[1].offered, 2232 / 5.4, 1e-9);
+  EXPECT_NEAR(windows[1].arrival_rate(), 2232 / 5.4, 1e-9);
   // A sample without it (a load without a rate) leaves the window with the jobs it served.
   samples[1].offered.reset();
   const std::vector<WorkWindow> partly = split_windows(samples, LevelWork{}, 2.5);

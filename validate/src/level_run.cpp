@@ -61,8 +61,8 @@ LevelSample take_sample(const loadgen::Endpoint& metrics, std::optional<int> ser
   return sample;
 }
 
-// A hook places the rate again every this many seconds: a spell of the host that slows the work
-// by a fifth takes "0.9" past saturation until the rate follows it, and the backlog it grows
+// A hook places the rate again at most this many seconds apart: a spell of the host that slows the
+// work by a fifth takes "0.9" past saturation until the rate follows it, and the backlog it grows
 // meanwhile is what the level's tail measures. On 2026-12-03 (13:13–13:50) the time-shared
 // hash's "0.9" measured its mean to ±8–12% in all five runs placed every 0.2 s, and to ±24–55%
 // in five of the eight runs placed every second.
@@ -74,7 +74,6 @@ struct Sampler {
   const loadgen::Endpoint& metrics;
   std::optional<int> service_pid;
   Clock::time_point start;
-  double duration;  // the load's; the generator asks for nothing after it
   std::function<std::optional<double>()> offered;
   LevelSample previous;
   std::optional<double> rate;
@@ -88,8 +87,7 @@ struct Sampler {
   LevelSample next() {
     LevelSample sample = take_sample(metrics, service_pid, start);
     if (rate && previous.offered)
-      sample.offered = *previous.offered + *rate * (std::min(sample.seconds, duration) -
-                                                    std::min(previous.seconds, duration));
+      sample.offered = *previous.offered + *rate * (sample.seconds - previous.seconds);
     return sample;
   }
   // After the hook has heard of `sample`: the rate from it on.
@@ -134,7 +132,6 @@ LevelRun run_level(const loadgen::Scenario& scenario, const loadgen::Endpoint& m
   Sampler sampler{metrics,
                   service_pid,
                   Clock::now(),
-                  load.duration,
                   [&load]() -> std::optional<double> {
                     if (load.steps.size() != 1 || !load.steps[0].rate)
                       return std::nullopt;
@@ -163,7 +160,8 @@ LevelRun run_level(const loadgen::Scenario& scenario, const loadgen::Endpoint& m
     std::jthread sampling;
     if (window > 0)
       sampling = std::jthread([&](std::stop_token stop) {
-        const double every = sampled ? std::min(window, kPlacementEvery) : window;
+        // Every window closes on a sample: a whole number of spans in it, none over 0.2 s.
+        const double every = sampled ? window / std::ceil(window / kPlacementEvery - 1e-9) : window;
         sample_every(stop, window, every, sampler, sampled, during);
       });
     PauseMeter pauses;
