@@ -68,8 +68,8 @@ LevelSample take_sample(const loadgen::Endpoint& metrics, std::optional<int> ser
 // in five of the eight runs placed every second.
 constexpr double kPlacementEvery = 0.2;
 
-// The sampling of one level: the sample before, and the rate the load generator is asked for
-// since it (open loop), which the requests asked for so far add up.
+// The sampling of one level: the sample before, and (open loop) the rate the load generator has
+// been asked for since it, whose integral each sample carries as the requests asked for so far.
 struct Sampler {
   const loadgen::Endpoint& metrics;
   std::optional<int> service_pid;
