@@ -1,6 +1,5 @@
 #include "level_run.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>

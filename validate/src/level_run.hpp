@@ -35,14 +35,15 @@ struct LevelRun {
   double uncertainty() const;
 };
 
-/// Called on the sampling thread every 0.2 s of a level (or every window, when longer), with
-/// the samples around that span: what places the open loop's rate again as the host's speed moves.
+/// Called on the sampling thread at most 0.2 s apart through a level (a whole number of times per
+/// window), with the samples around that span: what places the open loop's rate again as the
+/// host's speed moves.
 using SampleHook = std::function<void(const LevelSample& from, const LevelSample& to)>;
 
 /// Sends `load` to `scenario`, scraping `metrics` and reading the CPU times of `service_pid`
 /// (when given) and of the machine just before and after, and every `window` seconds meanwhile.
-/// With a hook `sampled`, it samples every 0.2 s (telling the hook of each span) and keeps the
-/// samples that close each window.
+/// With a hook `sampled`, it samples at most 0.2 s apart (telling the hook of each span) and
+/// keeps the samples that close each window.
 LevelRun run_level(const loadgen::Scenario& scenario, const loadgen::Endpoint& metrics,
                    std::optional<int> service_pid, const loadgen::LoadOptions& load, double window,
                    const SampleHook& sampled = {});
