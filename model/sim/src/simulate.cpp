@@ -26,7 +26,56 @@ void check_distribution(const Distribution& d, const SourceLocation& where,
     throw InputError(where, what + ": " + *problem);
 }
 
-void check_system(const model::System& system) {
+// The schedule with every phase's rates and slowness filled in (the spec's rates, slowness 1),
+// or an InputError naming the phase and what to fix.
+std::vector<Phase> complete_schedule(const model::System& system, std::vector<Phase> phases) {
+  const bool closed = system.workload == model::WorkloadType::closed;
+  for (std::size_t p = 0; p < phases.size(); ++p) {
+    Phase& phase = phases[p];
+    const std::string field = fmt::format("schedule phase {}", p + 1);
+    if (!std::isfinite(phase.duration) || !(phase.duration > 0))
+      throw InputError(field + ": duration must be a number of seconds above 0");
+    if (closed && !phase.rates.empty()) {
+      throw InputError(field + ": a closed system has populations, not rates; leave the rates out");
+    }
+    if (phase.rates.empty() && !closed) {
+      for (const auto& c : system.classes)
+        phase.rates.push_back(c.rate);
+    }
+    if (!closed && phase.rates.size() != system.classes.size()) {
+      throw InputError(fmt::format("{}: {} rates for {} classes; give one per class, in order",
+                                   field, phase.rates.size(), system.classes.size()));
+    }
+    for (const double rate : phase.rates) {
+      if (!std::isfinite(rate) || rate < 0)
+        throw InputError(field + ": a rate must be a number of requests per second >= 0");
+    }
+    if (phase.slowness.empty())
+      phase.slowness.assign(system.services.size(), 1.0);
+    if (phase.slowness.size() != system.services.size()) {
+      throw InputError(
+          fmt::format("{}: {} slowness factors for {} services; give one per "
+                      "service, in order (1 as specified)",
+                      field, phase.slowness.size(), system.services.size()));
+    }
+    for (const double factor : phase.slowness) {
+      if (!std::isfinite(factor) || !(factor > 0))
+        throw InputError(field + ": a slowness must be a number above 0 (1 as specified)");
+    }
+  }
+  return phases;
+}
+
+// Whether some open class arrives at some point of the schedule.
+bool schedule_has_arrivals(const std::vector<Phase>& phases) {
+  for (const Phase& phase : phases)
+    for (const double rate : phase.rates)
+      if (rate > 0)
+        return true;
+  return false;
+}
+
+void check_system(const model::System& system, const std::vector<Phase>& schedule) {
   for (const auto& s : system.services) {
     const std::string field = fmt::format("service \"{}\"", s.name);
     if (s.replicas < 1)
@@ -66,9 +115,13 @@ void check_system(const model::System& system) {
       has_work = has_work || c.rate > 0;
     }
   }
+  if (!closed && !schedule.empty())
+    has_work = schedule_has_arrivals(schedule);  // the spec's rates are only its defaults
   if (!has_work) {
-    throw InputError(closed ? "nothing to simulate: no class has a population above 0"
-                            : "nothing to simulate: no class has a rate above 0");
+    throw InputError(closed
+                         ? "nothing to simulate: no class has a population above 0"
+                         : "nothing to simulate: no class has a rate above 0 (in the spec or the "
+                           "schedule)");
   }
 }
 
@@ -255,8 +308,10 @@ void fill_percentiles(ClassResult& result) {
 SimulationResult simulate(const model::System& system, const SimulationOptions& options,
                           const ProgressCallback& progress) {
   const auto started = std::chrono::steady_clock::now();
-  check_system(system);
-  const detail::RunPlan plan = check_options(options);
+  std::vector<Phase> schedule = complete_schedule(system, options.schedule);
+  check_system(system, schedule);
+  detail::RunPlan plan = check_options(options);
+  plan.schedule = std::move(schedule);
   const std::vector<ReplicationOutput> outputs = run_replications(system, plan, options, progress);
 
   // The observations behind the intervals: one per replication, or one per batch when R = 1.

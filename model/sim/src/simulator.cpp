@@ -44,7 +44,7 @@ Counters difference(const Counters& later, const Counters& earlier) {
 }
 
 Simulator::Simulator(const model::System& system, const RunPlan& plan, Rng rng)
-    : plan_(plan), rng_(rng), heap_(1024) {
+    : plan_(plan), rng_(rng), heap_(1024), phases_(plan.schedule) {
   for (const auto& service : system.services) {
     Station station;
     station.delay = service.type == model::ServiceType::delay;
@@ -91,10 +91,13 @@ Simulator::Simulator(const model::System& system, const RunPlan& plan, Rng rng)
     route.mean_interarrival = !closed && workload.rate > 0 ? 1.0 / workload.rate : 0.0;
     // Gaps of the class's SCV: exponential at 1 (Poisson), gamma below, hyperexponential above.
     route.arrival_sampler = static_cast<std::uint32_t>(samplers_.size());
-    samplers_.emplace_back(
-        route.mean_interarrival > 0
-            ? Distribution::from_moments(route.mean_interarrival, workload.arrival_scv)
-            : Distribution::deterministic(0.0));
+    if (!closed && !phases_.empty())
+      samplers_.emplace_back(Distribution::from_moments(1.0, workload.arrival_scv));
+    else
+      samplers_.emplace_back(
+          route.mean_interarrival > 0
+              ? Distribution::from_moments(route.mean_interarrival, workload.arrival_scv)
+              : Distribution::deterministic(0.0));
     route.think_sampler = static_cast<std::uint32_t>(samplers_.size());
     samplers_.emplace_back(workload.think_time);
     route.first = static_cast<std::uint32_t>(stops_.size());
@@ -117,6 +120,21 @@ Simulator::Simulator(const model::System& system, const RunPlan& plan, Rng rng)
   counters_.classes.resize(routes_.size());
   counters_.services.resize(stations_.size());
   response_times_.resize(routes_.size());
+}
+
+// The class's next arrival after now: a gap at its rate, or under a schedule a unit gap of
+// expected arrivals spent at the phases' rates (none when they stay 0 from some phase on).
+void Simulator::schedule_arrival(std::uint32_t r) {
+  const Route& route = routes_[r];
+  const double gap = samplers_[route.arrival_sampler](rng_);
+  if (phases_.empty()) [[likely]] {
+    schedule(now_ + gap, EventKind::arrival, r);
+    return;
+  }
+  phases_.advance(now_);
+  const double at = phases_.after(now_, r, gap);
+  if (std::isfinite(at))
+    schedule(at, EventKind::arrival, r);
 }
 
 std::uint32_t Simulator::new_request(std::uint32_t route) {
@@ -194,9 +212,14 @@ std::uint32_t Simulator::pick_replica(Station& station) {
 void Simulator::start_service(std::uint32_t q) {
   const Request& request = requests_[q];
   double service = samplers_[stops_[request.stop].sampler](rng_);
-  const Station& station = stations_[stops_[request.stop].station];
+  const std::uint32_t k = stops_[request.stop].station;
+  const Station& station = stations_[k];
   if (station.speed >= 0)
     service *= speeds_[static_cast<std::size_t>(station.speed)].next(rng_);
+  if (!phases_.empty()) [[unlikely]] {
+    phases_.advance(now_);
+    service *= phases_.slowness(k);
+  }
   if (!station.shared_cpu) {
     schedule(now_ + service, EventKind::departure, q);
     return;
@@ -410,9 +433,8 @@ ReplicationOutput Simulator::run(const Progress& progress) {
   const auto started = std::chrono::steady_clock::now();
   for (std::uint32_t r = 0; r < routes_.size(); ++r) {
     const Route& route = routes_[r];
-    if (!route.closed && route.mean_interarrival > 0) {
-      schedule(samplers_[route.arrival_sampler](rng_), EventKind::arrival, r);
-    }
+    if (!route.closed && (route.mean_interarrival > 0 || !phases_.empty()))
+      schedule_arrival(r);
     for (std::uint32_t user = 0; user < route.population; ++user) {
       // Every user starts with a think time, so a deterministic one does not synchronise them
       // beyond what the model implies.
@@ -432,8 +454,7 @@ ReplicationOutput Simulator::run(const Progress& progress) {
     top_is_handled_ = true;
     switch (event.kind) {
       case EventKind::arrival:
-        schedule(now_ + samplers_[routes_[event.target].arrival_sampler](rng_), EventKind::arrival,
-                 event.target);
+        schedule_arrival(event.target);
         start_request(new_request(event.target));
         break;
       case EventKind::departure:

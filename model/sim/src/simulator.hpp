@@ -14,6 +14,8 @@
 #include "event_heap.hpp"
 #include "kendall/base/sampler.hpp"
 #include "kendall/model/spec.hpp"
+#include "kendall/sim/simulate.hpp"
+#include "phase_clock.hpp"
 #include "wandering_speed.hpp"
 
 namespace kendall::sim::detail {
@@ -26,6 +28,7 @@ struct RunPlan {
   double warmup_duration = 0;
   int batches = 0;  // 0: no batch snapshots
   std::uint64_t max_requests_in_system = 0;
+  std::vector<Phase> schedule;  // complete: a rate per class and a slowness per service
 };
 
 // A FIFO of request indices on a power-of-two ring: grows by doubling, never shrinks, so a
@@ -101,9 +104,11 @@ class Simulator {
     std::uint32_t first = 0;  // into stops_
     std::uint32_t end = 0;
     bool closed = false;
-    std::uint32_t population = 0;       // closed classes
-    double mean_interarrival = 0;       // open classes
-    std::uint32_t arrival_sampler = 0;  // open classes: the gaps, exponential when Poisson
+    std::uint32_t population = 0;  // closed classes
+    double mean_interarrival = 0;  // open classes
+    // Open classes: the gaps, exponential when Poisson; of mean 1 under a schedule (expected
+    // arrivals, turned into time by the phases' rates).
+    std::uint32_t arrival_sampler = 0;
     std::uint32_t think_sampler = 0;
   };
   struct Request {
@@ -125,6 +130,7 @@ class Simulator {
       heap_.push(Event{time, kind, target});
     }
   }
+  void schedule_arrival(std::uint32_t route);
   std::uint32_t new_request(std::uint32_t route);
   void start_request(std::uint32_t request);
   void next_stop(std::uint32_t request);
@@ -165,6 +171,7 @@ class Simulator {
   std::vector<Replica> replicas_;
   std::vector<Sampler> samplers_;
   std::vector<WanderingSpeed> speeds_;
+  PhaseClock phases_;
   std::vector<Stop> stops_;
   std::vector<Route> routes_;
   std::vector<Request> requests_;

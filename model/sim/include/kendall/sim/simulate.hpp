@@ -42,6 +42,19 @@
 
 namespace kendall::sim {
 
+/// A stretch of simulated time at rates and speeds other than the spec's: a traffic profile, or
+/// a host whose speed moves (kendall validate replays a level's windows this way).
+struct Phase {
+  double duration = 0;  ///< simulated seconds, above 0
+  /// Open systems: each class's arrival rate in requests/s, in System::classes order; empty:
+  /// the spec's rates. The gaps keep the class's arrival SCV; a rate that changes mid-gap is
+  /// followed exactly (the arrivals are a renewal process in the integrated rate).
+  std::vector<double> rates;
+  /// Each service's service times multiplied by this (1 as specified, 1.25 a quarter slower), in
+  /// System::services order; empty: all 1. A job keeps the slowness of the phase it starts in.
+  std::vector<double> slowness;
+};
+
 struct SimulationOptions {
   /// Length of each replication's measured window: ended requests (completed or rejected, all
   /// classes) or simulated seconds. Exactly one must be positive.
@@ -59,6 +72,9 @@ struct SimulationOptions {
   /// A replication stops early, with a warning, when this many requests are in the system at
   /// once: an unstable open system would otherwise grow without bound.
   std::uint64_t max_requests_in_system = 10'000'000;
+  /// Phases in order from time 0, the warm-up included, every replication alike; the last one
+  /// holds on after the schedule ends. Empty: the spec's rates and speeds throughout.
+  std::vector<Phase> schedule;
 };
 
 struct ClassResult {
@@ -106,7 +122,8 @@ struct SimulationResult {
 using ProgressCallback = std::function<void(double fraction)>;
 
 /// Simulates the system. Throws InputError for options or a system it cannot run (no run length,
-/// a service without servers, an invalid distribution, an open class with no rate).
+/// a service without servers, an invalid distribution, an open class with no rate, a phase
+/// without a duration or with rates or slowness that do not fit the system).
 SimulationResult simulate(const model::System& system, const SimulationOptions& options,
                           const ProgressCallback& progress = {});
 
