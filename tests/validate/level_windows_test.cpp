@@ -6,9 +6,12 @@
 #include <deque>
 
 #include "kendall/validate/level_windows.hpp"
+#include "validate/window_fixtures.hpp"
 
 namespace kendall::validation {
 namespace {
+
+using namespace testing;
 
 // A scrape after `jobs` jobs that took `seconds` of service and `busy` of workers' time.
 LevelSample sample_at(double at, double jobs, double seconds, double busy, double service_cpu,
@@ -136,29 +139,6 @@ TEST(LevelWindows, NoWindowsWithoutTheServicesMetrics) {
   LevelSample after;
   after.seconds = 10;
   EXPECT_TRUE(split_windows({before, after}, LevelWork{}, 2.5).empty());
-}
-
-// One exponential worker (the calibrated overhead a nanosecond): each window is M/M/1, whose
-// sojourn is exponential with rate μ − λ.
-LevelModel one_exponential_worker() {
-  Calibration calibration;
-  calibration.service = "login";
-  calibration.service_mean = 0.001;
-  calibration.service_scv = 1;
-  calibration.overhead = 0;
-  LevelModel levels;
-  levels.base = calibrated_system(calibration, 1, 1);
-  return levels;
-}
-
-WorkWindow window_of(double start, double rate, double hold, double duration = 5) {
-  WorkWindow window;
-  window.start = start;
-  window.duration = duration;
-  window.jobs = rate * duration;
-  window.work.hold_mean = hold;
-  window.work.hold_scv = 1;
-  return window;
 }
 
 TEST(LevelWindows, TheLevelIsTheMixtureOfItsWindowsSojourns) {

@@ -167,6 +167,15 @@ std::vector<WorkWindow> split_windows(const std::vector<LevelSample>& samples,
   return windows;
 }
 
+LevelInputs window_inputs(const LevelModel& levels, const WorkWindow& window, int workers,
+                          int population) {
+  const LevelInputs cpu = levels.inputs(window.work, workers);
+  if (!window.work.hold_mean)
+    return cpu;
+  const double load = levels.closed ? population : window.rate();
+  return levels.matched_to_hold(cpu, load, *window.work.hold_mean);
+}
+
 WindowedPrediction predict_windows(const LevelModel& levels, const std::vector<WorkWindow>& windows,
                                    int workers, int population) {
   // Open loop: one queue across the windows, its backlog carried from one to the next.
@@ -186,9 +195,7 @@ WindowedPrediction predict_windows(const LevelModel& levels, const std::vector<W
   bool stable = true;
   for (const WorkWindow& window : windows) {
     const LevelInputs cpu = levels.inputs(window.work, workers);
-    const LevelInputs inputs = window.work.hold_mean
-                                   ? levels.matched_to_hold(cpu, population, *window.work.hold_mean)
-                                   : cpu;
+    const LevelInputs inputs = window_inputs(levels, window, workers, population);
     WindowResult result;
     result.start = window.start;
     result.duration = window.duration;

@@ -169,10 +169,7 @@ WindowedPrediction predict_fluid(const LevelModel& levels, const std::vector<Wor
   bool complete = true;
   for (const WorkWindow& window : windows) {
     const LevelInputs cpu = levels.inputs(window.work, workers);
-    // The hold a window measured is matched at the rate its jobs were served at (what they saw).
-    const LevelInputs inputs =
-        window.work.hold_mean ? levels.matched_to_hold(cpu, window.rate(), *window.work.hold_mean)
-                              : cpu;
+    const LevelInputs inputs = window_inputs(levels, window, workers);
     curves.push_back(curve_of(levels, inputs, window.arrival_rate()));
     WindowResult result;
     result.start = window.start;

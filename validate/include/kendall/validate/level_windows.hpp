@@ -52,6 +52,11 @@ std::vector<WorkWindow> split_windows(const std::vector<LevelSample>& samples,
                                       const LevelWork& level_work, double shortest,
                                       double fewest_jobs = 50);
 
+/// The model's inputs for one window: its CPU work's, with the hold it measured matched at the
+/// rate its jobs were served at (open, what they saw) or at the level's `population` (closed).
+LevelInputs window_inputs(const LevelModel& levels, const WorkWindow& window, int workers,
+                          int population = 0);
+
 /// The model at every window (each one's WindowResult) and, mixed by the jobs each served, the
 /// mean and percentiles of the level. `population` is the level's users when closed (open: each
 /// window's own rate). `mixed` is empty when a window is unstable or there is only one.

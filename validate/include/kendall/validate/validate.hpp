@@ -69,7 +69,9 @@ struct ValidationOptions {
   int connections = 256;  ///< open loop: enough that no request waits for a connection
   std::uint64_t seed = 1;
   CalibrationOptions calibration;
-  std::uint64_t simulated_requests = 200'000;  ///< per replication
+  /// The simulator's requests per replication, and replications. A level replayed window by
+  /// window (window_replay.hpp) takes passes of the level holding as many requests in all.
+  std::uint64_t simulated_requests = 200'000;
   int simulated_replications = 5;
 };
 

@@ -1,0 +1,35 @@
+#pragma once
+// Windows of a level for the window tests: one exponential worker, and windows by rate and hold.
+
+#include "kendall/validate/calibrate.hpp"
+#include "kendall/validate/level_model.hpp"
+#include "kendall/validate/level_windows.hpp"
+
+namespace kendall::validation::testing {
+
+/// One exponential worker of 1 ms, no overhead: each window is M/M/1, whose sojourn is
+/// exponential with rate μ − λ.
+inline LevelModel one_exponential_worker() {
+  Calibration calibration;
+  calibration.service = "login";
+  calibration.service_mean = 0.001;
+  calibration.service_scv = 1;
+  calibration.overhead = 0;
+  LevelModel levels;
+  levels.base = calibrated_system(calibration, 1, 1);
+  return levels;
+}
+
+/// A window from `start` of `duration` seconds that served `rate` jobs a second, held `hold`
+/// each (exponential: SCV 1).
+inline WorkWindow window_of(double start, double rate, double hold, double duration = 5) {
+  WorkWindow window;
+  window.start = start;
+  window.duration = duration;
+  window.jobs = rate * duration;
+  window.work.hold_mean = hold;
+  window.work.hold_scv = 1;
+  return window;
+}
+
+}  // namespace kendall::validation::testing

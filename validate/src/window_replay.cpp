@@ -1,0 +1,65 @@
+#include "kendall/validate/window_replay.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "level_prediction.hpp"
+
+namespace kendall::validation {
+
+namespace {
+
+// A queue at 0.9 of saturation settles in a fraction of a second.
+constexpr double kWarmup = 5;
+// Passes of a short level, at most.
+constexpr double kMostPasses = 200;
+
+}  // namespace
+
+std::optional<WindowReplay> replay_windows(const LevelModel& levels,
+                                           const std::vector<WorkWindow>& windows, int workers,
+                                           int population) {
+  if (windows.size() < 2)
+    return std::nullopt;
+  const auto system_of = [&](const WorkWindow& window) {
+    const double load = levels.closed ? population : window.arrival_rate();
+    return levels.at(load, window_inputs(levels, window, workers, population));
+  };
+  WindowReplay replay;
+  replay.system = system_of(windows.front());
+  for (std::size_t w = 0; w < windows.size(); ++w) {
+    const model::System system = w == 0 ? replay.system : system_of(windows[w]);
+    sim::Phase phase;
+    phase.duration = windows[w].duration;
+    if (!levels.closed)
+      phase.rates = {windows[w].arrival_rate()};
+    for (std::size_t k = 0; k < system.services.size(); ++k) {
+      const double first = replay.system.services[k].service_time.mean;
+      phase.slowness.push_back(first > 0 ? system.services[k].service_time.mean / first : 1);
+    }
+    replay.duration += windows[w].duration;
+    replay.jobs += windows[w].jobs;
+    replay.phases.push_back(std::move(phase));
+  }
+  if (predict(replay.system)) {
+    replay.warmup = kWarmup;
+    replay.phases.front().duration += kWarmup;
+  }
+  return replay;
+}
+
+sim::SimulationResult simulate_replay(const WindowReplay& replay, std::uint64_t requests,
+                                      int fewest_replications, std::uint64_t seed) {
+  sim::SimulationOptions options;
+  options.duration = replay.duration;
+  options.warmup_duration = replay.warmup;
+  options.schedule = replay.phases;
+  const double passes = std::ceil(static_cast<double>(requests) / std::max(1.0, replay.jobs));
+  options.replications =
+      static_cast<int>(std::clamp(passes, static_cast<double>(fewest_replications), kMostPasses));
+  options.seed = seed;
+  options.threads = 1;  // the machine's cores belong to the measurement while it runs
+  return sim::simulate(replay.system, options);
+}
+
+}  // namespace kendall::validation
