@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "level_prediction.hpp"
+#include "kendall/model/system_model.hpp"
 
 namespace kendall::validation {
 
@@ -41,7 +41,9 @@ std::optional<WindowReplay> replay_windows(const LevelModel& levels,
     replay.jobs += windows[w].jobs;
     replay.phases.push_back(std::move(phase));
   }
-  if (predict(replay.system)) {
+  model::AnalysisOptions stability;
+  stability.percentiles = false;
+  if (model::analyze(replay.system, stability).stable) {
     replay.warmup = kWarmup;
     replay.phases.front().duration += kWarmup;
   }
