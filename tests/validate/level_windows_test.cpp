@@ -77,6 +77,35 @@ TEST(LevelWindows, EachWindowsOfferedRateIsTheRequestsAskedForInIt) {
   EXPECT_DOUBLE_EQ(partly[0].arrival_rate(), 200);
 }
 
+// Each window's server time is its requests' own mean (every route: the service's requests and
+// the scrapes): 1000 logins of 1.5 ms and 5 scrapes of 0.1 ms in the first, 2.5005 s over 1005.
+TEST(LevelWindows, EachWindowHasTheServersOwnMeanOverIt) {
+  std::vector<LevelSample> samples{sample_at(0, 100, 0.1, 0.11, 1.0, 10.0),
+                                   sample_at(5, 1100, 1.1, 1.31, 1.9, 12.0),
+                                   sample_at(10, 3100, 4.1, 4.51, 4.9, 16.0)};
+  const auto requests = [](LevelSample& sample, double logins, double login_seconds, double scrapes,
+                           double scrape_seconds) {
+    Samples& m = *sample.metrics;
+    m["kendall_http_request_duration_seconds_count{route=\"login\"}"] = logins;
+    m["kendall_http_request_duration_seconds_sum{route=\"login\"}"] = login_seconds;
+    m["kendall_http_request_duration_seconds_count{route=\"metrics\"}"] = scrapes;
+    m["kendall_http_request_duration_seconds_sum{route=\"metrics\"}"] = scrape_seconds;
+  };
+  requests(samples[0], 100, 0.2, 1, 0.0001);
+  requests(samples[1], 1100, 1.7, 6, 0.0006);
+  requests(samples[2], 3100, 6.7, 11, 0.0011);
+  const std::vector<WorkWindow> windows = split_windows(samples, LevelWork{}, 2.5);
+  ASSERT_EQ(windows.size(), 2u);
+  ASSERT_TRUE(windows[0].server_mean && windows[1].server_mean);
+  EXPECT_NEAR(*windows[0].server_mean, (1.5 + 0.0005) / 1005, 1e-12);
+  EXPECT_NEAR(*windows[1].server_mean, (5.0 + 0.0005) / 2005, 1e-12);
+  // Without the server's histogram: none.
+  EXPECT_FALSE(split_windows({sample_at(0, 100, 0.1, 0.11, 1.0, 10.0),
+                              sample_at(5, 1100, 1.1, 1.31, 1.9, 12.0)},
+                             LevelWork{}, 2.5)[0]
+                   .server_mean);
+}
+
 // A window's mean is a sample of its jobs: 1000 exponential holds (SCV 1) stray by a relative
 // variance 1/1000 by chance. Windows at 1.0 and 1.1 ms are ±0.05/1.05 around the level's
 // 1.05 ms, a relative variance of 0.0022676 of which 0.001 is chance: the drift V is 0.0012676
@@ -261,7 +290,7 @@ TEST(LevelWindows, TheNextWindowsRateIsTheFractionOfTheLastWindowsSaturation) {
   WorkWindow quiet = window_of(0, 500, 0.00125);
   quiet.jobs = 20;  // too few to place a rate on
   EXPECT_FALSE(rate_for_fraction(levels, quiet, 1, 0.9));
-  EXPECT_FALSE(rate_for_fraction(levels, WorkWindow{0, 5, 2500, LevelWork{}, {}}, 1, 0.9));
+  EXPECT_FALSE(rate_for_fraction(levels, WorkWindow{0, 5, 2500, LevelWork{}, {}, {}}, 1, 0.9));
 }
 
 // The rate is placed from the latest samples that measure the hold to 1%: SCV / jobs ≤ 1e-4.

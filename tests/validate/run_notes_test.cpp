@@ -1,5 +1,6 @@
 // The notes a validation run adds beside its figures (kendall/validate/run_notes.hpp): when
 // each is said, and the figures it names.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -148,6 +149,42 @@ TEST(RunNotes, NameTheHostsSpeedMovingBetweenWindows) {
   EXPECT_TRUE(names(level_notes(3, level, {}, 0.2, true, false),
                     "(2 windows at utilization 0.82 to 1.04, a backlog grew in the ones at 1 or "
                     "more); the model mixes the windows"));
+}
+
+// A window that measured over twice the model's mean and 1 ms more is a stall's backlog; the
+// worst is the one furthest above the model, and the server's own time there (half the
+// client's or more) puts the stall in the service, else before a request is read.
+TEST(RunNotes, NameWindowsThatMeasuredTwiceTheModel) {
+  const auto window = [](double start, double model, double measured,
+                         std::optional<double> server) {
+    WindowResult w;
+    w.start = start;
+    w.duration = 1;
+    w.mean = model;
+    w.measured_mean = measured;
+    w.measured_server_mean = server;
+    return w;
+  };
+  LevelResult level;
+  level.windows = {window(0, 0.010, 0.019, 0.018),   // under twice
+                   window(1, 0.0004, 0.0012, {}),    // 3×, but 0.8 ms beyond: noise
+                   window(2, 0.010, 0.030, 0.028),   // 20 ms beyond
+                   window(3, 0.011, 0.058, 0.052)};  // 47 ms beyond: the worst
+  const auto notes = level_notes(4, level, {}, 0.2, true, false);
+  EXPECT_TRUE(names(notes,
+                    "level 4: 2 of 4 windows measured over twice the model's mean, the worst at "
+                    "3 s: 58 ms against 11 ms; the server's own time there was 52 ms, so the "
+                    "stall was in the service or the host"))
+      << (notes.empty() ? "" : notes.back());
+
+  level.windows[3].measured_server_mean = 0.012;
+  EXPECT_TRUE(names(level_notes(4, level, {}, 0.2, true, false),
+                    "the server's own time there was 12 ms, so the stall was before a request "
+                    "is read"));
+
+  level.windows.pop_back();
+  level.windows.pop_back();
+  EXPECT_FALSE(names(level_notes(4, level, {}, 0.2, true, false), "twice the model"));
 }
 
 // A stop of 50 ms or more is named with the meter's figures; shorter ones are not.

@@ -13,6 +13,7 @@ namespace kendall::validation {
 namespace {
 
 constexpr const char* kServed = "kendall_service_time_seconds";
+constexpr const char* kRequests = "kendall_http_request_duration_seconds";
 
 // The level's work with the means of the span from `a` to `b`, whose jobs' time in service
 // (kendall_service_time_seconds) is `served`.
@@ -133,9 +134,16 @@ std::vector<WorkWindow> split_windows(const std::vector<LevelSample>& samples,
     const LevelSample& a = samples[start];
     const LevelSample& b = samples[end];
     const PromHistogram between = served[end].since(served[start]);
-    if (between.count > 0)
+    if (between.count > 0) {
+      const auto requests_before = total_histogram(*a.metrics, kRequests);
+      const auto requests_after = total_histogram(*b.metrics, kRequests);
+      const bool requested =
+          requests_before && requests_after && requests_after->count > requests_before->count;
       windows.push_back({a.seconds, b.seconds - a.seconds, between.count,
-                         work_between(a, b, between, level_work), offered_between(a, b)});
+                         work_between(a, b, between, level_work), offered_between(a, b),
+                         requested ? std::optional(requests_after->since(*requests_before).mean())
+                                   : std::nullopt});
+    }
     start = end;
   }
   // The windows carry the drift of the host's speed between them; the runs within a window are
@@ -200,6 +208,7 @@ WindowedPrediction predict_windows(const LevelModel& levels, const std::vector<W
     result.start = window.start;
     result.duration = window.duration;
     result.jobs = window.jobs;
+    result.measured_server_mean = window.server_mean;
     result.utilization = predicted_utilization(levels.work_only().at(population, cpu));
     result.service_time = inputs.service_mean;
     const model::SystemResult solved = model::analyze(levels.at(population, inputs));

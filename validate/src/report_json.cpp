@@ -131,7 +131,8 @@ Json to_json(const ValidationReport& report) {
                          {"utilization", w.utilization},
                          {"service_time", w.service_time},
                          {"predicted_mean", optional_number(w.mean)},
-                         {"measured_mean", optional_number(w.measured_mean)}});
+                         {"measured_mean", optional_number(w.measured_mean)},
+                         {"measured_server_mean", optional_number(w.measured_server_mean)}});
     level["windows"] = windows;
     level["predicted_from_calibration"] =
         l.predicted_from_calibration ? stats_json(*l.predicted_from_calibration) : Json(nullptr);

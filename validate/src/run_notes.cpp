@@ -63,6 +63,38 @@ std::optional<std::string> moving_speed_note(std::size_t i, const LevelResult& l
   return text + "the model takes the level's average inputs";
 }
 
+// Windows that measured over twice the model's mean, and 1 ms more: the drain of a backlog from
+// a stall shorter than a window, which the window's inputs average away. The server's own time
+// in the worst says where the stall was.
+std::optional<std::string> stalled_windows_note(std::size_t i, const LevelResult& level) {
+  const WindowResult* worst = nullptr;
+  std::size_t count = 0;
+  for (const WindowResult& w : level.windows) {
+    if (!w.mean || !w.measured_mean || !(*w.measured_mean > 2 * *w.mean) ||
+        *w.measured_mean - *w.mean < 1e-3)
+      continue;
+    ++count;
+    if (!worst || *w.measured_mean - *w.mean > *worst->measured_mean - *worst->mean)
+      worst = &w;
+  }
+  if (!worst)
+    return std::nullopt;
+  std::string where;
+  if (worst->measured_server_mean) {
+    const bool inside = *worst->measured_server_mean >= 0.5 * *worst->measured_mean;
+    where = fmt::format(
+        "; the server's own time there was {}, so the stall was {}",
+        format_duration(*worst->measured_server_mean),
+        inside ? "in the service or the host"
+               : "before a request is read (the network, the I/O thread, the load generator)");
+  }
+  return fmt::format(
+      "level {}: {} of {} windows measured over twice the model's mean, the worst at {:.0f} s: "
+      "{} against {}{}: a stall shorter than a window leaves a backlog its inputs average away",
+      i, count, level.windows.size(), worst->start, format_duration(*worst->measured_mean),
+      format_duration(*worst->mean), where);
+}
+
 }  // namespace
 
 std::optional<std::string> stalled_overhead_round_note(const Calibration& c) {
@@ -139,6 +171,8 @@ std::vector<std::string> level_notes(std::size_t i, const LevelResult& level,
   if (auto note = uneven_cores_note(i, level.server_cores); note && cores_modelled)
     notes.push_back(*std::move(note));
   if (auto note = moving_speed_note(i, level))
+    notes.push_back(*std::move(note));
+  if (auto note = stalled_windows_note(i, level))
     notes.push_back(*std::move(note));
   if (level.measured_utilization && std::abs(*level.measured_utilization - level.utilization) > 0.1)
     notes.push_back(fmt::format(

@@ -176,6 +176,7 @@ WindowedPrediction predict_fluid(const LevelModel& levels, const std::vector<Wor
     result.duration = window.duration;
     result.jobs = window.jobs;
     result.offered_rate = window.offered;
+    result.measured_server_mean = window.server_mean;
     result.utilization = predicted_utilization(levels.work_only().at(window.arrival_rate(), cpu));
     result.service_time = inputs.service_mean;
     out.windows.push_back(result);

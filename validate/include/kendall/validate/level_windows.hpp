@@ -39,6 +39,9 @@ struct WorkWindow {
   /// The arrivals are Poisson at it: their count differs from it by chance, which the model's
   /// arrival variability already holds, and the jobs finished differ by the queue's change too.
   std::optional<double> offered;
+  /// The server's own mean time per request over the window, from a request read to its answer
+  /// (kendall_http_request_duration_seconds, every route); empty without it.
+  std::optional<double> server_mean;
 
   double rate() const { return duration > 0 ? jobs / duration : 0; }
   /// The rate the window's arrivals came at: the offered one, else the jobs it finished.

@@ -24,8 +24,9 @@ std::optional<std::string> uneven_cores_note(std::size_t level,
 /// `errors`), a measured mean too uncertain to judge the model, its runs when measured again,
 /// time off the core counted as work, runs of slow jobs the model's wait took in, cores at
 /// uneven speeds (when the model shares `cores_modelled`), the host's speed moving between the
-/// level's windows, a utilization other than the one it
-/// was placed at, and sends that left late (open loop).
+/// level's windows, windows that measured over twice the model's mean (a stall shorter than a
+/// window, and where the server's own time puts it), a utilization other than the one it was
+/// placed at, and sends that left late (open loop).
 std::vector<std::string> level_notes(std::size_t number, const LevelResult& level,
                                      const loadgen::ErrorCounts& errors, double tolerance_mean,
                                      bool cores_modelled, bool closed);

@@ -94,6 +94,9 @@ struct WindowResult {
   std::optional<double> mean;  ///< the model's mean latency; empty: unstable
   /// The load generator's mean over the seconds that ended in the window (by completion).
   std::optional<double> measured_mean;
+  /// The server's own mean over the window, from a request read to its answer (/metrics): what
+  /// of measured_mean the service saw.
+  std::optional<double> measured_server_mean;
 };
 
 struct LevelResult {
