@@ -172,15 +172,16 @@ TEST(RunNotes, NameWindowsThatMeasuredTwiceTheModel) {
                    window(3, 0.011, 0.058, 0.052)};  // 47 ms beyond: the worst
   const auto notes = level_notes(4, level, {}, 0.2, true, false);
   EXPECT_TRUE(names(notes,
-                    "level 4: 2 of 4 windows measured over twice the model's mean, the worst at "
-                    "3 s: 58 ms against 11 ms; the server's own time there was 52 ms, so the "
-                    "stall was in the service or the host"))
+                    "level 4: 2 of 4 windows measured over twice the model's mean, the drain of "
+                    "a stall shorter than a window that its inputs average away; the worst, at "
+                    "3 s: 58 ms against 11 ms (the server's own time 52 ms: the stall was in the "
+                    "service or the host)"))
       << (notes.empty() ? "" : notes.back());
 
   level.windows[3].measured_server_mean = 0.012;
   EXPECT_TRUE(names(level_notes(4, level, {}, 0.2, true, false),
-                    "the server's own time there was 12 ms, so the stall was before a request "
-                    "is read"));
+                    "(the server's own time 12 ms: the stall came before a request is read: the "
+                    "network, the I/O thread, the load generator)"));
 
   level.windows.pop_back();
   level.windows.pop_back();

@@ -82,15 +82,16 @@ std::optional<std::string> stalled_windows_note(std::size_t i, const LevelResult
   std::string where;
   if (worst->measured_server_mean) {
     const bool inside = *worst->measured_server_mean >= 0.5 * *worst->measured_mean;
-    where = fmt::format(
-        "; the server's own time there was {}, so the stall was {}",
-        format_duration(*worst->measured_server_mean),
-        inside ? "in the service or the host"
-               : "before a request is read (the network, the I/O thread, the load generator)");
+    where = fmt::format(" (the server's own time {}: {})",
+                        format_duration(*worst->measured_server_mean),
+                        inside ? "the stall was in the service or the host"
+                               : "the stall came before a request is read: the network, the I/O "
+                                 "thread, the load generator");
   }
   return fmt::format(
-      "level {}: {} of {} windows measured over twice the model's mean, the worst at {:.0f} s: "
-      "{} against {}{}: a stall shorter than a window leaves a backlog its inputs average away",
+      "level {}: {} of {} windows measured over twice the model's mean, the drain of a stall "
+      "shorter than a window that its inputs average away; the worst, at {:.0f} s: {} against "
+      "{}{}",
       i, count, level.windows.size(), worst->start, format_duration(*worst->measured_mean),
       format_duration(*worst->mean), where);
 }
