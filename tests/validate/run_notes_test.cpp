@@ -171,11 +171,12 @@ TEST(RunNotes, NameWindowsThatMeasuredTwiceTheModel) {
                    window(2, 0.010, 0.030, 0.028),   // 20 ms beyond
                    window(3, 0.011, 0.058, 0.052)};  // 47 ms beyond: the worst
   const auto notes = level_notes(4, level, {}, 0.2, true, false);
-  EXPECT_TRUE(names(notes,
-                    "level 4: 2 of 4 windows measured over twice the model's mean, the drain of "
-                    "a stall shorter than a window that its inputs average away; the worst, at "
-                    "3 s: 58 ms against 11 ms (the server's own time 52 ms: the stall was in the "
-                    "service or the host)"))
+  EXPECT_TRUE(
+      names(notes,
+            "level 4: 2 of 4 windows measured over twice the model's mean, likely the drain of "
+            "a stall shorter than a window that its inputs average away; the worst, at "
+            "3 s: 58 ms against 11 ms (the server's own time 52 ms: the stall was in the "
+            "service or the host)"))
       << (notes.empty() ? "" : notes.back());
 
   level.windows[3].measured_server_mean = 0.012;

@@ -89,9 +89,9 @@ std::optional<std::string> stalled_windows_note(std::size_t i, const LevelResult
                                  "thread, the load generator");
   }
   return fmt::format(
-      "level {}: {} of {} windows measured over twice the model's mean, the drain of a stall "
-      "shorter than a window that its inputs average away; the worst, at {:.0f} s: {} against "
-      "{}{}",
+      "level {}: {} of {} windows measured over twice the model's mean, likely the drain of a "
+      "stall shorter than a window that its inputs average away; the worst, at {:.0f} s: {} "
+      "against {}{}",
       i, count, level.windows.size(), worst->start, format_duration(*worst->measured_mean),
       format_duration(*worst->mean), where);
 }
