@@ -13,10 +13,16 @@ namespace {
 
 using namespace testing;
 
+// The replay of `windows` (one worker) with the inputs the model took for them.
+std::optional<WindowReplay> replay_of(const LevelModel& levels,
+                                      const std::vector<WorkWindow>& windows, int population = 0) {
+  return replay_windows(levels, windows, predict_windows(levels, windows, 1, population).inputs,
+                        population);
+}
+
 TEST(WindowReplay, APhasePerWindowAtItsRateAndItsWorksSpeed) {
-  const auto replay =
-      replay_windows(one_exponential_worker(),
-                     {window_of(0, 500, 0.001, 200), window_of(200, 400, 0.0016, 100)}, 1);
+  const auto replay = replay_of(one_exponential_worker(),
+                                {window_of(0, 500, 0.001, 200), window_of(200, 400, 0.0016, 100)});
   ASSERT_TRUE(replay);
   ASSERT_EQ(replay->phases.size(), 2u);
   // The first window settles (ρ = 0.5): 5 s at its load before the level's 300 s.
@@ -39,9 +45,8 @@ TEST(WindowReplay, TheLevelIsSimulatedAsTheMixtureOfItsWindows) {
   // 500/s throughout, the work 1 ms for 200 s and 1.6 ms for the next 200 s: M/M/1 means of
   // 2 ms and 8 ms, equal arrivals, 5 ms mixed. The level's average work (1.3 ms) would say
   // 1 / (1/1.3 ms − 500) = 3.7 ms, which the simulator said before it replayed the windows.
-  const auto replay =
-      replay_windows(one_exponential_worker(),
-                     {window_of(0, 500, 0.001, 200), window_of(200, 500, 0.0016, 200)}, 1);
+  const auto replay = replay_of(one_exponential_worker(),
+                                {window_of(0, 500, 0.001, 200), window_of(200, 500, 0.0016, 200)});
   ASSERT_TRUE(replay);
   const sim::SimulationResult result = simulate_replay(*replay, 1'000'000, 5, 21);
   EXPECT_EQ(result.replications, 5);  // 200,000 requests a pass
@@ -55,8 +60,8 @@ TEST(WindowReplay, TheLevelIsSimulatedAsTheMixtureOfItsWindows) {
 
 TEST(WindowReplay, AFirstWindowBeyondSaturationStartsFromEmpty) {
   // 1100/s against the 1000/s the work allows: no steady state to start from, as in the model.
-  const auto replay = replay_windows(one_exponential_worker(),
-                                     {window_of(0, 1100, 0.001, 2), window_of(2, 500, 0.001)}, 1);
+  const auto replay =
+      replay_of(one_exponential_worker(), {window_of(0, 1100, 0.001, 2), window_of(2, 500, 0.001)});
   ASSERT_TRUE(replay);
   EXPECT_DOUBLE_EQ(replay->warmup, 0);
   EXPECT_DOUBLE_EQ(replay->phases[0].duration, 2);
@@ -69,7 +74,10 @@ TEST(WindowReplay, AFirstWindowBeyondSaturationStartsFromEmpty) {
 }
 
 TEST(WindowReplay, OneWindowIsNotReplayed) {
-  EXPECT_FALSE(replay_windows(one_exponential_worker(), {window_of(0, 500, 0.001)}, 1));
+  EXPECT_FALSE(replay_of(one_exponential_worker(), {window_of(0, 500, 0.001)}));
+  // Inputs that are not one per window: nothing to replay.
+  EXPECT_FALSE(replay_windows(one_exponential_worker(),
+                              {window_of(0, 500, 0.001), window_of(5, 500, 0.001)}, {}));
 }
 
 TEST(WindowReplay, AClosedLevelKeepsItsUsersAndReplaysOnlyTheSpeed) {
@@ -78,7 +86,7 @@ TEST(WindowReplay, AClosedLevelKeepsItsUsersAndReplaysOnlyTheSpeed) {
   levels.base.workload = model::WorkloadType::closed;
   levels.base.classes[0].think_time = Distribution::exponential(0.01);
   const auto replay =
-      replay_windows(levels, {window_of(0, 400, 0.001, 10), window_of(10, 300, 0.0015, 10)}, 1, 5);
+      replay_of(levels, {window_of(0, 400, 0.001, 10), window_of(10, 300, 0.0015, 10)}, 5);
   ASSERT_TRUE(replay);
   EXPECT_EQ(replay->system.classes[0].population, 5);
   EXPECT_TRUE(replay->phases[0].rates.empty());

@@ -38,16 +38,18 @@ std::optional<double> dispersion_factor(const model::System& system,
 std::pair<Stats, std::pair<double, double>> simulate_level(
     const model::System& system, const std::optional<WindowReplay>& replay,
     const ValidationOptions& o, std::uint64_t seed) {
-  sim::SimulationOptions options;
-  options.requests = o.simulated_requests;
-  options.warmup_requests = o.simulated_requests / 10;
-  options.replications = o.simulated_replications;
-  options.seed = seed;
-  options.threads = 1;  // the machine's cores belong to the measurement while it runs
-  const sim::SimulationResult result =
-      replay ? simulate_replay(*replay, o.simulated_requests * o.simulated_replications,
-                               o.simulated_replications, seed)
-             : sim::simulate(system, options);
+  const sim::SimulationResult result = [&] {
+    if (replay)
+      return simulate_replay(*replay, o.simulated_requests * o.simulated_replications,
+                             o.simulated_replications, seed);
+    sim::SimulationOptions options;
+    options.requests = o.simulated_requests;
+    options.warmup_requests = o.simulated_requests / 10;
+    options.replications = o.simulated_replications;
+    options.seed = seed;
+    options.threads = 1;  // the machine's cores belong to the measurement while it runs
+    return sim::simulate(system, options);
+  }();
   const sim::ClassResult& c = result.classes.at(0);
   Stats stats{c.throughput.mean, c.response_time.mean, c.percentiles.p50, c.percentiles.p95,
               c.percentiles.p99};
@@ -118,8 +120,8 @@ void predict_level(const LevelModel& levels, const LevelWork& work,
   level.model_dispersion_factor = dispersion_factor(measured_inputs, level.model_queue_wait);
   level.predicted = predict(measured_inputs);
   level.predicted_stationary = level.predicted;
-  WindowedPrediction windowed =
-      predict_windows(levels, windows, workers, levels.closed ? level.users : 0);
+  const int population = levels.closed ? level.users : 0;
+  WindowedPrediction windowed = predict_windows(levels, windows, workers, population);
   level.windows = std::move(windowed.windows);
   if (windowed.mixed) {
     if (level.predicted)
@@ -129,8 +131,7 @@ void predict_level(const LevelModel& levels, const LevelWork& work,
   }
   level.predicted_from_calibration = predict(levels.at(placed_load));
   std::tie(level.simulated, level.simulated_mean_ci) = simulate_level(
-      measured_inputs, replay_windows(levels, windows, workers, levels.closed ? level.users : 0), o,
-      seed);
+      measured_inputs, replay_windows(levels, windows, windowed.inputs, population), o, seed);
   if (level.predicted && level.measured.mean > 0) {
     level.error_mean = relative_error(level.predicted->mean, level.measured.mean);
     level.error_p95 = relative_error(level.predicted->p95, level.measured.p95);

@@ -223,6 +223,7 @@ WindowedPrediction predict_windows(const LevelModel& levels, const std::vector<W
       stable = false;
     }
     out.windows.push_back(result);
+    out.inputs.push_back(inputs);
   }
   if (!stable || grids.size() < 2 || !(jobs > 0))
     return out;

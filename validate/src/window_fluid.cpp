@@ -180,6 +180,7 @@ WindowedPrediction predict_fluid(const LevelModel& levels, const std::vector<Wor
     result.utilization = predicted_utilization(levels.work_only().at(window.arrival_rate(), cpu));
     result.service_time = inputs.service_mean;
     out.windows.push_back(result);
+    out.inputs.push_back(inputs);
     complete = complete && curves.back().rates.size() >= 2;
   }
   if (!complete || windows.empty())

@@ -17,18 +17,17 @@ constexpr double kMostPasses = 200;
 }  // namespace
 
 std::optional<WindowReplay> replay_windows(const LevelModel& levels,
-                                           const std::vector<WorkWindow>& windows, int workers,
-                                           int population) {
-  if (windows.size() < 2)
+                                           const std::vector<WorkWindow>& windows,
+                                           const std::vector<LevelInputs>& inputs, int population) {
+  if (windows.size() < 2 || inputs.size() != windows.size())
     return std::nullopt;
-  const auto system_of = [&](const WorkWindow& window) {
-    const double load = levels.closed ? population : window.arrival_rate();
-    return levels.at(load, window_inputs(levels, window, workers, population));
+  const auto system_of = [&](std::size_t w) {
+    return levels.at(levels.closed ? population : windows[w].arrival_rate(), inputs[w]);
   };
   WindowReplay replay;
-  replay.system = system_of(windows.front());
+  replay.system = system_of(0);
   for (std::size_t w = 0; w < windows.size(); ++w) {
-    const model::System system = w == 0 ? replay.system : system_of(windows[w]);
+    const model::System system = w == 0 ? replay.system : system_of(w);
     sim::Phase phase;
     phase.duration = windows[w].duration;
     if (!levels.closed)

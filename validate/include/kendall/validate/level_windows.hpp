@@ -65,6 +65,7 @@ LevelInputs window_inputs(const LevelModel& levels, const WorkWindow& window, in
 /// window's own rate). `mixed` is empty when a window is unstable or there is only one.
 struct WindowedPrediction {
   std::vector<WindowResult> windows;
+  std::vector<LevelInputs> inputs;  ///< each window's, as the model took them (window_inputs)
   std::optional<Stats> mixed;
 };
 WindowedPrediction predict_windows(const LevelModel& levels, const std::vector<WorkWindow>& windows,

@@ -27,11 +27,13 @@ struct WindowReplay {
   double jobs = 0;                 ///< the requests the level served
 };
 
-/// The replay of `windows` (`population`: the level's users when closed); empty with fewer
-/// than two. The level starts where its first window settles (the levels run back to back),
-/// after 5 s at its load; a first window beyond saturation grows its backlog from empty.
+/// The replay of `windows` with the inputs the model took for each (WindowedPrediction::inputs;
+/// `population`: the level's users when closed); empty with fewer than two. The level starts
+/// where its first window settles (the levels run back to back), after 5 s at its load; a first
+/// window beyond saturation grows its backlog from empty.
 std::optional<WindowReplay> replay_windows(const LevelModel& levels,
-                                           const std::vector<WorkWindow>& windows, int workers,
+                                           const std::vector<WorkWindow>& windows,
+                                           const std::vector<LevelInputs>& inputs,
                                            int population = 0);
 
 /// Simulates the replay: each replication one pass of the level, as many as hold `requests` in
