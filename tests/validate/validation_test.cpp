@@ -207,11 +207,19 @@ std::string level_trace(const ValidationReport& report, const LevelResult& level
   return out.str();
 }
 
-// A failed accuracy test also prints the run's notes (stalls, remeasures, where levels ran).
+// A failed accuracy test also prints the run's notes (stalls, remeasures, where levels ran) and
+// every level's model inputs as the JSON report has them, so that a failure seen once in CI can
+// be solved again by hand (a CI run's 0.8 level once came out 53% high with the note saying its
+// wait was 2.5x the independent one's and no runs fitted; the inputs were not printed).
 void print_notes_if_failed(const ValidationReport& report) {
-  if (testing::Test::HasFailure())
-    for (const std::string& note : report.notes)
-      std::cout << "note: " << note << "\n";
+  if (!testing::Test::HasFailure())
+    return;
+  for (const std::string& note : report.notes)
+    std::cout << "note: " << note << "\n";
+  const auto json = to_json(report);
+  for (const auto& level : json["levels"])
+    std::cout << "model inputs at " << level["load_fraction"] << ": " << level["model_inputs"]
+              << "\n";
 }
 
 #if defined(__SANITIZE_ADDRESS__) || !defined(NDEBUG)
