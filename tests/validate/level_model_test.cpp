@@ -114,6 +114,26 @@ TEST(LevelModel, OnlyJobsThatFindAWorkerIdlePayTheHandOffInTheirService) {
   EXPECT_NEAR(*predict_mean(levels.at(100)), *predict_mean(without.at(100)), 1e-9);
 }
 
+// Holds measured as independent (every I(m) at the holds' SCV of 1) stay independent once the
+// hand-off lengthens the work: a constant added keeps the sums' variance and third cumulant, so
+// the indices shrink with the SCV, and the wait is the one with no dispersion at all. Left as
+// measured, they sat above the new SCV and the runs fit read the gap as runs (a 4.5x wait in CI).
+TEST(LevelModel, TheHandOffShrinksTheDispersionWithTheScv) {
+  const LevelModel levels = handing_off();
+  const std::vector<model::DispersionPoint> independent_holds = {{2, 1.0, 2.0}, {256, 1.0, 2.0}};
+  const model::System system = levels.at(3600, 0.001, 0, 1.0, independent_holds);
+  const double shrink = 0.001 / (0.001 + 6.0369e-6);
+  const model::Service& service = system.services[0];
+  EXPECT_NEAR(service.service_time.scv, shrink * shrink, 1e-6);
+  for (const model::DispersionPoint& point : service.service_dispersion) {
+    EXPECT_NEAR(point.index, service.service_time.scv, 1e-12);
+    EXPECT_NEAR(*point.skew_index, 2.0 * shrink * shrink * shrink, 1e-6);
+  }
+  const double flat = *model::analyze(system).services[0].waiting_time;
+  const double plain = *model::analyze(levels.at(3600, 0.001, 0, 1.0, {})).services[0].waiting_time;
+  EXPECT_NEAR(flat, plain, plain * 1e-6);
+}
+
 // Closed loads and time-shared cores keep calibration's overhead whole.
 TEST(LevelModel, TheHandOffMovesOnlyForOpenLoadsOnACorePerWorker) {
   LevelModel levels = handing_off();

@@ -191,11 +191,18 @@ model::System LevelModel::at(double load, double service_mean, double background
   system.services[0].service_dispersion = dispersion;
   double scv = service_scv.value_or(base.services[0].service_time.scv);
   if (const double extra = handed_off(load, service_mean); extra > 0) {
-    // The same work with a constant added: its variance and third cumulant stay.
+    // The same work with a constant added: its variance and third cumulant stay, so every
+    // ratio to a power of the mean shrinks, the dispersion indices with the SCV. Left as
+    // measured, I(m) would sit above the SCV and the runs fit would read that gap as runs.
     const double shrink = service_mean / (service_mean + extra);
     scv *= shrink * shrink;
     if (third_ratio)
       *third_ratio *= shrink * shrink * shrink;
+    for (model::DispersionPoint& point : system.services[0].service_dispersion) {
+      point.index *= shrink * shrink;
+      if (point.skew_index)
+        *point.skew_index *= shrink * shrink * shrink;
+    }
     service_mean += extra;
     // The path outside keeps its variance without the hand-off it no longer holds.
     if (system.services.size() > 1 && system.services[1].type == model::ServiceType::delay) {
