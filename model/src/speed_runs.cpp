@@ -251,11 +251,15 @@ SpeedModel fit_speed_runs(std::span<const DispersionPoint> points, double servic
   const double longest = points.empty() ? 1 : points.back().jobs;
   if (longest < 2 || !rises_beyond_noise(points, service_scv))
     return flat.model;
-  // Run lengths on a log grid up to the longest block measured.
+  // Run lengths on a log grid from two jobs up to the longest block measured. A shorter run is
+  // each job's own variability: it adds to I(m) only 2v(L − 1), so a small rise above c_s²
+  // would need a slowness variance near c_s² itself, spread so wide that speeds turn negative,
+  // and the wait of such a server came out many times the independent one's.
   constexpr int per_decade = 12;
   const double step = std::log(10.0) / per_decade;
+  const double shortest = std::log(kShortestRunJobs);
   std::vector<double> grid;
-  for (double log_length = step; log_length <= std::log(longest); log_length += step)
+  for (double log_length = shortest; log_length <= std::log(longest) + 1e-12; log_length += step)
     grid.push_back(std::exp(log_length));
   const auto fit_lengths = [&](std::initializer_list<double> lengths) {
     return fit_fixed_lengths(points, service_scv, std::vector<double>(lengths));
@@ -274,7 +278,7 @@ SpeedModel fit_speed_runs(std::span<const DispersionPoint> points, double servic
   // Refine the one-scale length between its grid neighbours (golden sections in log length).
   if (one.model.runs.size() == 1) {
     const double centre = std::log(one.model.runs[0].jobs);
-    double lo = centre - step, hi = std::min(centre + step, std::log(longest));
+    double lo = std::max(centre - step, shortest), hi = std::min(centre + step, std::log(longest));
     const auto residual_at = [&](double log_length) {
       const auto fit = fit_lengths({std::exp(log_length)});
       return fit ? fit->residual : std::numeric_limits<double>::infinity();
@@ -390,9 +394,12 @@ SpeedRunsWait speed_runs_wait(double utilization, double arrival_scv, double erl
   for (const SpeedRuns& r : speed.runs) {
     const std::vector<double> unit = unit_points(points_for(r, speed.runs), r.skewness);
     const std::size_t before = slowness.size(), count = unit.size(), after = before * count;
-    // This scale redraws its slowness at rate λ / jobs = ρ / jobs: a rank-one generator
-    // γ(1πᵀ − I). Independent scales combine as a Kronecker sum.
-    const double rate = rho / r.jobs;
+    // This scale redraws its slowness at rate ρ / (jobs − 1): a rank-one generator γ(1πᵀ − I).
+    // Independent scales combine as a Kronecker sum. Not ρ / jobs: the slownesses of jobs k apart
+    // are correlated as φ^k, summing to jobs − 1, and a state held for an exponential time
+    // correlates the work for as many jobs as its mean length, so ρ / jobs put 2v too much in the
+    // work's variance per job: runs of 2 jobs waited 16% longer than the recursion's path.
+    const double rate = rho / std::max(r.jobs - 1, 1e-3);
     std::vector<double> next_slowness(after), next_weights(after), next_generator(after * after);
     for (std::size_t s = 0; s < before; ++s)
       for (std::size_t u = 0; u < count; ++u) {
@@ -409,9 +416,17 @@ SpeedRunsWait speed_runs_wait(double utilization, double arrival_scv, double erl
     weights = std::move(next_weights);
     generator = std::move(next_generator);
   }
+  // A speed cannot turn negative: a wide spread's slowest points are held at 5% of the mean
+  // time, and all rescaled so the slowness still averages 1. Unscaled, the raised points moved
+  // the mean load up (0.97 became 1.006 for ±77% runs) and the queue read as unstable.
+  double mean_slowness = 0;
+  for (std::size_t s = 0; s < slowness.size(); ++s) {
+    slowness[s] = std::max(slowness[s], 0.05);
+    mean_slowness += weights[s] * slowness[s];
+  }
   std::vector<double> drifts, variances;
   for (double& e : slowness) {
-    e = std::max(e, 0.05);  // a speed cannot turn negative; only far tails reach this
+    e /= mean_slowness;
     drifts.push_back(rho * e - 1);
     variances.push_back(rho * e * e * (arrival_scv + speed.job_scv));
   }

@@ -146,7 +146,7 @@ TEST(SharedCpu, ClosedPopulationsWaitForAWorkerAndShareTheCoresAsTheSimulatorDoe
 // Argon2id 4 MiB), at the utilizations its "0.8" and "0.9" levels ran at. The simulator draws each
 // job's speed in the runs fitted to the same points, then shares the cores; the analytic wait
 // beyond the workers takes the runs' factor for a 2-server queue. The runs lengthen the mean by
-// 1% and 41% here (the model without them is far outside these bounds at 0.9). Mean within 5%.
+// 1% and 40% here (the model without them is far outside these bounds at 0.9). Mean within 5%.
 TEST(SharedCpu, TheTimeSharedModelWithSpeedRunsAgreesWithTheSimulator) {
   struct Case {
     double rate, work;

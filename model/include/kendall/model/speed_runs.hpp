@@ -33,9 +33,13 @@ struct SpeedModel {
 /// c_s² = job_scv (1 + v) + v is the service times' own SCV (v = Σ v_i).
 double dispersion_of(const SpeedModel& model, double jobs);
 
+/// The shortest run fitted, in jobs: a run of fewer is each job's own variability.
+inline constexpr double kShortestRunJobs = 2;
+
 /// The SpeedModel whose dispersion fits the measured points best (least squares on relative
-/// error, with the service times' own SCV held at service_scv), with no run longer than the last
-/// measured block: beyond what was measured nothing is assumed. A flat curve gives no runs.
+/// error, with the service times' own SCV held at service_scv), with no run shorter than
+/// kShortestRunJobs or longer than the last measured block: beyond what was measured nothing is
+/// assumed. A flat curve gives no runs.
 /// Where the points carry skew indices, each scale's skewness is then fitted to them (least
 /// squares weighted by their sampling error, kept only when it earns its parameter).
 SpeedModel fit_speed_runs(std::span<const DispersionPoint> points, double service_scv);
