@@ -217,9 +217,13 @@ void print_notes_if_failed(const ValidationReport& report) {
   for (const std::string& note : report.notes)
     std::cout << "note: " << note << "\n";
   const auto json = to_json(report);
-  for (const auto& level : json["levels"])
+  for (const auto& level : json["levels"]) {
     std::cout << "model inputs at " << level["load_fraction"] << ": " << level["model_inputs"]
               << "\n";
+    // The model mixes the windows' own inputs, which the level's average does not show.
+    if (level.contains("windows") && !level["windows"].empty())
+      std::cout << "windows at " << level["load_fraction"] << ": " << level["windows"] << "\n";
+  }
 }
 
 #if defined(__SANITIZE_ADDRESS__) || !defined(NDEBUG)
