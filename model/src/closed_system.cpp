@@ -164,7 +164,9 @@ SystemResult analyze_closed(const System& system, const AnalysisOptions& options
             shared_cores_split(service, first, visits_per_second / copies, work_scv, population);
         out.waiting_time = split.mean_wait;
         waits[s] = split.wait;
-        stretches[s] = split.stretch;
+        stretches[s] = service.hold_scv
+                           ? widened_stretch(split.stretch, work_scv, *service.hold_scv)
+                           : split.stretch;
         out.method = fmt::format(
             "{} workers time-sharing {} cores: the network's occupancy (processor sharing), "
             "split into the wait for a worker and the stretched work{}",

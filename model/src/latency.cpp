@@ -238,6 +238,29 @@ double mean_factor(const std::vector<Stretch>& stretch) {
   return mean;
 }
 
+std::vector<Stretch> widened_stretch(const std::vector<Stretch>& stretch, double work_scv,
+                                     double hold_scv) {
+  const std::vector<Stretch> base = stretch.empty() ? std::vector<Stretch>{{1, 1}} : stretch;
+  const double mean = mean_factor(base);
+  double square = 0;
+  for (const Stretch& share : base)
+    square += share.weight * share.factor * share.factor;
+  const double stretch_scv = square / (mean * mean) - 1;
+  // (1 + c_hold²) = (1 + c_work²)(1 + c_stretch²)(1 + δ²) for independent factors.
+  const double spread = (1 + hold_scv) / ((1 + work_scv) * (1 + stretch_scv)) - 1;
+  if (!(spread > 1e-6))
+    return stretch;
+  const double delta = std::min(0.5, std::sqrt(spread));
+  // Φ⁻¹((k + 1/2)/5) for k = 0..4, over their root mean square: mean 0, variance 1.
+  constexpr double kQuantiles[] = {-1.2815516, -0.5244005, 0.0, 0.5244005, 1.2815516};
+  constexpr double kRootMeanSquare = 0.8757557;
+  std::vector<Stretch> widened;
+  for (const Stretch& share : base)
+    for (const double z : kQuantiles)
+      widened.push_back({share.weight / 5, share.factor * (1 + delta * z / kRootMeanSquare)});
+  return widened;
+}
+
 void LatencySum::add_sojourn(const WaitingTimeDistribution& waiting, const Distribution& service,
                              double count, const std::vector<Stretch>& stretch) {
   if (!(count >= 0) || !std::isfinite(count)) {

@@ -81,6 +81,8 @@ ServiceSolution solve_service(const Service& service, double rate, const Distrib
   if (time_shared(service)) {
     input.service_dispersion = service.service_dispersion;
     TimeSharedSolution shared = solve_time_shared(input, service.workers);
+    if (service.hold_scv)
+      shared.stretch = widened_stretch(shared.stretch, time.scv, *service.hold_scv);
     shared.station.method = fmt::format("{} per replica × {} ({})", shared.station.method, copies,
                                         to_string(service.balancer));
     return {shared.station, copies, shared.stretch};

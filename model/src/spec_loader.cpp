@@ -93,10 +93,10 @@ std::vector<DispersionPoint> read_dispersion(const SpecReader& reader, const YAM
 }
 
 Service read_service(const SpecReader& reader, const YAML::Node& node, const std::string& path) {
-  reader.expect_map(
-      node, path,
-      {"name", "replicas", "workers", "service_time", "type", "balancer", "queue_limit", "cost",
-       "resources", "min_replicas", "max_replicas", "port", "cores", "service_dispersion"});
+  reader.expect_map(node, path,
+                    {"name", "replicas", "workers", "service_time", "type", "balancer",
+                     "queue_limit", "cost", "resources", "min_replicas", "max_replicas", "port",
+                     "cores", "service_dispersion", "hold_scv"});
   Service s;
   s.location = reader.where(node);
   s.name = reader.string(reader.required(node, "name", path), path + ".name");
@@ -169,6 +169,14 @@ Service read_service(const SpecReader& reader, const YAML::Node& node, const std
   s.service_time = reader.distribution(time, path + ".service_time");
   if (const auto dispersion = node["service_dispersion"])
     s.service_dispersion = read_dispersion(reader, dispersion, path + ".service_dispersion");
+  if (const auto hold = node["hold_scv"]) {
+    s.hold_scv = reader.number(hold, path + ".hold_scv");
+    if (!(*s.hold_scv >= 0) || !std::isfinite(*s.hold_scv))
+      reader.fail(hold, path + ".hold_scv",
+                  fmt::format("must be a finite number >= 0 (the SCV of the time a request "
+                              "holds a worker), found {}",
+                              *s.hold_scv));
+  }
   return s;
 }
 

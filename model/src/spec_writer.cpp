@@ -159,6 +159,8 @@ class Writer {
                     f("service_time.distribution"), f("service_time.mean"), f("service_time.scv"));
     if (!s.service_dispersion.empty())
       out += fmt::format("    service_dispersion: {}\n", dispersion_text(s.service_dispersion));
+    if (s.hold_scv)
+      out += fmt::format("    hold_scv: {}\n", number_text(*s.hold_scv));
     const Service defaults;
     out += optional_line(i, "balancer", s.balancer == defaults.balancer);
     out += optional_line(i, "queue_limit", !s.queue_limit);

@@ -86,6 +86,33 @@ namespace {
 
 // An equal mixture of Exp(1) and Exp(1/2) (means 1 and 2) has P(X > t) = (e^{-t} + e^{-t/2})/2;
 // at t = 2 ln 10 that is (0.01 + 0.1)/2 = 0.055, so the 0.945 quantile is 2 ln 10.
+// The M/M/2 stretch of 4 workers on 2 cores at ρ 0.5 (time_shared_test.cpp): E[F] = 1.25,
+// c_F² = 0.09333. Widened for constant work to holds of SCV 0.25, by hand: the mean stays 1.25
+// and c_F'² = 0.25, each factor spread by δ = √(1.25 / 1.09333 − 1) = 0.3785, the lowest of
+// them 1 − 0.3785 × 1.2816 / 0.8758 = 0.446.
+TEST(Stretch, WidenedToAHoldScvKeepsItsMean) {
+  const std::vector<Stretch> shared{{2.0 / 3, 1.0}, {1.0 / 6, 1.5}, {1.0 / 6, 2.0}};
+  const std::vector<Stretch> widened = widened_stretch(shared, 0.0, 0.25);
+  ASSERT_EQ(widened.size(), 15u);
+  double weight = 0, mean = 0, square = 0;
+  for (const Stretch& share : widened) {
+    weight += share.weight;
+    mean += share.weight * share.factor;
+    square += share.weight * share.factor * share.factor;
+    EXPECT_GT(share.factor, 0.446);
+  }
+  EXPECT_NEAR(weight, 1, 1e-12);
+  EXPECT_NEAR(mean, 1.25, 1e-9);
+  EXPECT_NEAR(square / (mean * mean) - 1, 0.25, 1e-6);
+  EXPECT_NEAR(widened.front().factor, 1 - 0.3785 * 1.2815516 / 0.8757557, 1e-4);
+  // Already as spread (1.05 × 1.09333 = 1.148 > 1.10): unchanged. No stretch at all (a worker
+  // per core): the work's own, spread by δ = 0.2 for holds of SCV 0.04.
+  EXPECT_EQ(widened_stretch(shared, 0.05, 0.10).size(), 3u);
+  const std::vector<Stretch> alone = widened_stretch({}, 0.0, 0.04);
+  ASSERT_EQ(alone.size(), 5u);
+  EXPECT_NEAR(alone.back().factor - 1, 0.2 * 1.2815516 / 0.8757557, 1e-6);
+}
+
 TEST(LatencyGrid, MixtureQuantileInvertsTheMixedCdf) {
   LatencySum fast;
   fast.add_service(Distribution::exponential(1.0));

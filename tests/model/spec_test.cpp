@@ -180,6 +180,18 @@ TEST(SpecLoader, ReadsAServiceTimeDispersion) {
               ::testing::Not(HasSubstr("speed wanders")));
 }
 
+// The holds' SCV (model.md, "Time-shared cores"): read as written; a negative one is named.
+TEST(SpecLoader, ReadsTheHoldScv) {
+  const System system = parse_system(
+      replace(kMinimal, "service_time: 20ms", "service_time: 20ms\n    hold_scv: 0.15"),
+      "spec.yaml");
+  EXPECT_EQ(system.services[0].hold_scv, 0.15);
+  EXPECT_FALSE(parse_system(kMinimal, "spec.yaml").services[0].hold_scv);
+  EXPECT_THAT(
+      error_of(replace(kMinimal, "service_time: 20ms", "service_time: 20ms\n    hold_scv: -1")),
+      HasSubstr("services[0].hold_scv: must be a finite number >= 0"));
+}
+
 TEST(SpecLoader, MissingFileSaysSo) {
   try {
     load_system("/nonexistent/spec.yaml");

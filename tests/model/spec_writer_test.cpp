@@ -40,6 +40,7 @@ TEST(SpecWriter, EveryFieldAwayFromItsDefaultReadsBackEqual) {
   login.queue_limit = 0;
   login.service_time = Distribution::from_moments(0.0021, 0.07);
   login.service_dispersion = {{2, 0.07, 0.01}, {64, 1.42, std::nullopt, 180}};
+  login.hold_scv = 0.146;
   Service overhead;
   overhead.name = "network";
   overhead.type = ServiceType::delay;

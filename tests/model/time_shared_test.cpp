@@ -66,6 +66,30 @@ TEST(TimeShared, NearConstantWorkOnTwoCoresAndFourWorkersByHand) {
   EXPECT_GT(percentiles.p95, 2 * 0.0028);
 }
 
+// The same station with the holds measured at SCV 0.25: processor sharing spreads the time in
+// a worker to (1 + 0.05)(1 + c_F²) − 1 = 0.148 (the stretch above: E[F] = 1.25, E[F²] =
+// 2/3 + 2.25/6 + 4/6 = 1.70833, c_F² = 0.09333), so the stretch is widened by δ² = 1.25 / 1.148
+// − 1 = 0.089. The mean and the wait for a worker stay (Little's law and the cores' work do
+// not change); the slowest requests take longer.
+TEST(TimeShared, AMeasuredHoldSpreadWidensTheTimeInAWorkerNotItsMean) {
+  const double rate = 1 / 0.0028;
+  System system = time_shared(Distribution::from_moments(0.0028, 0.05), 4, 2, rate);
+  const SystemResult processor_sharing = analyze(system);
+  system.services[0].hold_scv = 0.25;
+  const SystemResult widened = analyze(system);
+  EXPECT_NEAR(*widened.classes[0].mean_response_time,
+              *processor_sharing.classes[0].mean_response_time, 1e-12);
+  EXPECT_NEAR(*widened.services[0].waiting_time, *processor_sharing.services[0].waiting_time,
+              1e-15);
+  const auto& before = *processor_sharing.classes[0].response_time_percentiles;
+  const auto& after = *widened.classes[0].response_time_percentiles;
+  EXPECT_GT(after.p95, 1.02 * before.p95);
+  EXPECT_GT(after.p99, 1.02 * before.p99);
+  // Holds no more spread than processor sharing makes them leave the station as it was.
+  system.services[0].hold_scv = 0.10;
+  EXPECT_DOUBLE_EQ(analyze(system).classes[0].response_time_percentiles->p95, before.p95);
+}
+
 TEST(TimeShared, AtLowLoadARequestRunsAlone) {
   const System system = time_shared(Distribution::deterministic(0.010), 4, 2, 0.01);
   EXPECT_NEAR(mean_of(system), 0.010, 1e-6);

@@ -198,6 +198,18 @@ TEST(LevelInputs, WorkersBeyondTheCoresTakeTheCpuWorkAndTheMachinesRestAsBackgro
   EXPECT_TRUE(in.dispersion.empty());
 }
 
+// The holds' spread is the time in a worker's: time-shared levels widen the model's stretch to
+// it (the cores go in slices); with a core per worker the hold is the work, and nothing widens.
+TEST(LevelInputs, WorkersBeyondTheCoresTakeTheHoldsSpreadAsTheTimeInAWorkers) {
+  const LevelModel levels = on_two_cores();
+  const LevelInputs shared = levels.inputs(cpu_bound_work(), 4);
+  EXPECT_EQ(shared.hold_scv, 0.03);
+  EXPECT_EQ(levels.at(500, shared).services[0].hold_scv, 0.03);
+  const LevelInputs own_cores = levels.inputs(cpu_bound_work(), 2);
+  EXPECT_FALSE(own_cores.hold_scv);
+  EXPECT_FALSE(levels.at(500, own_cores).services[0].hold_scv);
+}
+
 TEST(LevelInputs, WorkersBeyondTheCoresTakeTheSpreadAndRunsOfTheJobsOwnCpuTimes) {
   // Where the service counts each job's CPU time, its SCV and its runs (the machine's speed) are
   // the work's, never the holds'; closed levels take the SCV but not the runs.

@@ -107,6 +107,7 @@ void predict_level(const LevelModel& levels, const LevelWork& work,
   level.model_service_time = inputs.service_mean;
   level.model_background_cpu = inputs.background_cpu;
   level.model_service_scv = inputs.service_scv;
+  level.model_hold_scv = inputs.hold_scv;
   level.model_arrival_scv = inputs.arrival_scv;
   level.model_service_dispersion = inputs.dispersion;
   level.model_service_third_ratio = inputs.service_third_ratio;

@@ -107,6 +107,7 @@ Json to_json(const ValidationReport& report) {
         {"service_scv",
          l.model_service_scv ? *l.model_service_scv : report.system.services[0].service_time.scv},
         {"service_third_ratio", optional_number(l.model_service_third_ratio)},
+        {"hold_scv", optional_number(l.model_hold_scv)},
         {"service_shape", l.model_service_minimum ? "shifted gamma" : "two moments"},
         {"service_minimum", optional_number(l.model_service_minimum)},
         {"background_cpu", l.model_background_cpu},

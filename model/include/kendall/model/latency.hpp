@@ -45,6 +45,13 @@ struct Stretch {
 /// Mean of the stretch factor (1 when there is none).
 double mean_factor(const std::vector<Stretch>& stretch);
 
+/// The stretch widened so that work of SCV `work_scv` stretched by it has SCV `hold_scv`, its
+/// mean kept: every factor f becomes five equally likely factors f(1 + δz), z a standard
+/// normal's quantile midpoints scaled to variance 1. Unchanged where the stretch already
+/// spreads the work as far; δ at most 0.5, so no factor comes near 0.
+std::vector<Stretch> widened_stretch(const std::vector<Stretch>& stretch, double work_scv,
+                                     double hold_scv);
+
 /// A sum of independent random latencies. Add parts, then ask for quantiles.
 class LatencySum {
  public:

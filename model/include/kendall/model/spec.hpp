@@ -58,6 +58,12 @@ struct Service {
   /// wait (dispersion.hpp).
   std::vector<DispersionPoint> service_dispersion;
 
+  /// The SCV of the time a request holds a worker, when measured (`hold_scv`). Workers
+  /// time-sharing fewer cores: the scheduler hands out the cores in slices, not evenly at every
+  /// instant, and the time in a worker spreads beyond processor sharing's; the model widens the
+  /// stretch to it, keeping its mean (never narrows it). Other services ignore it.
+  std::optional<double> hold_scv;
+
   /// Requests one replica serves at once at full speed: workers, or the cores if fewer.
   int servers_per_replica() const { return cores ? std::min(workers, *cores) : workers; }
   /// Servers seen by a request: replicas × servers per replica.

@@ -42,6 +42,9 @@ struct LevelInputs {
   bool time_shared = false;
   /// Seconds per job off its core beyond what time-sharing the cores explains (matched_to_hold).
   double off_core = 0;
+  /// Time-shared: the holds' SCV, which the model's time in a worker is widened to (the
+  /// scheduler's slices spread it beyond processor sharing's); empty: not widened.
+  std::optional<double> hold_scv;
 };
 
 struct LevelModel {

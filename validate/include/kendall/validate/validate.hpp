@@ -160,6 +160,8 @@ struct LevelResult {
   /// (LevelModel::handed_off), not in model_service_time; 0: none.
   double model_handoff = 0;
   std::optional<double> model_service_scv;  ///< the holds' SCV; empty: calibration's
+  /// Time-shared: the holds' SCV the time in a worker was widened to; empty: not widened.
+  std::optional<double> model_hold_scv;
   /// The arrivals' SCV the model took (the sends'); empty: Poisson.
   std::optional<double> model_arrival_scv;
   /// One hold's κ₃ / mean³ (the pairs' skew index) and, when the work is more skewed than a
