@@ -49,8 +49,7 @@ LevelResult quiet_level() {
   level.requests = 10'000;
   level.measured.mean = 0.002;
   level.measured_mean_ci = {0.00195, 0.00205};  // ±2.5%
-  level.run_means = {0.002};
-  level.run_uncertainties = {0.025};
+  level.runs = {{0.002, 0.004, 0.025, {}, Stats{500, 0.00206, 0.0017, 0.0041, 0.006}}};
   level.utilization = 0.8;
   level.measured_utilization = 0.78;
   level.model_service_time = 0.00125;
@@ -73,8 +72,8 @@ TEST(RunNotes, NameWhatALevelMeasuredBesideTheModel) {
   level.measured_mean_ci = {0.0016, 0.0024};
   level.error_mean = -0.15;
   level.mean_ok = false;
-  level.run_means = {0.0026, 0.002};
-  level.run_uncertainties = {0.25, 0.20};
+  level.runs = {{0.0026, 0.006, 0.25, {}, Stats{500, 0.0020, 0.0016, 0.0045, 0.006}},
+                {0.002, 0.004, 0.20, {}, Stats{500, 0.0017, 0.0014, 0.0036, 0.005}}};
   level.kept_run = 1;
   level.measured_utilization = 0.65;  // placed at 0.8
   level.placement_service_time = 0.0015;
@@ -85,7 +84,12 @@ TEST(RunNotes, NameWhatALevelMeasuredBesideTheModel) {
                     "level 3: 5 of 10000 requests failed (connect 0, timeout 3, io 0, 4xx "
                     "0, 5xx 2)"));
   EXPECT_TRUE(names(notes, "level 3: the measured mean is itself uncertain by ±20% (95%"));
-  EXPECT_TRUE(names(notes, "the runs' means: 2.6 ms ±25%, 2 ms ±20% (kept)"));
+  // Each run with the model's errors on it; the first, not kept, missed by −23% / −25%.
+  EXPECT_TRUE(names(notes,
+                    "the runs' means, each modelled from its own inputs: 2.6 ms ±25% (model "
+                    "-23.1% / p95 -25.0%), 2 ms ±20% (kept; model -15.0% / p95 -10.0%); the level "
+                    "is judged on the kept run, and the model missed a run not kept by more than "
+                    "±10%"));
   EXPECT_TRUE(names(notes,
                     "ran at utilization 0.65, not the 0.80 it was placed at: the service "
                     "took 1.25 ms per request here against 1.5 ms at level 2"));
@@ -200,6 +204,23 @@ TEST(RunNotes, NameTheMachineStandingStill) {
                     "level 4: the machine stood still 4 times for 10 ms or more (410 ms "
                     "in all, the longest 310 ms)"))
       << notes.front();
+}
+
+// A run not kept that the model met, or one it called unstable, each said as it is.
+TEST(RunNotes, NameTheModelsErrorOnEveryRunOfALevelMeasuredAgain) {
+  LevelResult level = quiet_level();
+  level.runs = {{0.004, 0.009, 0.30, {}, Stats{500, 0.0037, 0.003, 0.0081, 0.012}},
+                {0.002, 0.004, 0.05, {}, Stats{500, 0.0021, 0.0017, 0.0042, 0.006}}};
+  level.kept_run = 1;
+  auto notes = level_notes(2, level, {}, 0.10, true, false);
+  EXPECT_TRUE(names(notes,
+                    "4 ms ±30% (model -7.5% / p95 -10.0%), 2 ms ±5% (kept; model +5.0% / "
+                    "p95 +5.0%); the level is judged on the kept run"));
+  EXPECT_FALSE(names(notes, "missed a run not kept"));
+  level.runs[0].predicted.reset();
+  notes = level_notes(2, level, {}, 0.10, true, false);
+  EXPECT_TRUE(names(notes, "4 ms ±30% (model unstable), 2 ms ±5% (kept; model +5.0%"));
+  EXPECT_TRUE(names(notes, "missed a run not kept by more than ±10%"));
 }
 
 }  // namespace

@@ -166,18 +166,24 @@ TEST(Validation, ALevelTooUncertainToJudgeIsMeasuredAgainAndTheMorePreciseRunKep
   options.remeasure = 1;
   const ValidationReport strict = run_validation(options);
   const LevelResult& level = strict.levels.at(0);
-  ASSERT_EQ(level.run_means.size(), 2u);
-  ASSERT_EQ(level.run_uncertainties.size(), 2u);
-  EXPECT_EQ(level.run_pauses.size(), 2u);
-  const int other = 1 - level.kept_run;
-  EXPECT_LE(level.run_uncertainties[level.kept_run], level.run_uncertainties[other]);
+  ASSERT_EQ(level.runs.size(), 2u);
+  const LevelRunResult& kept = level.runs[level.kept_run];
+  const LevelRunResult& other = level.runs[1 - level.kept_run];
+  EXPECT_LE(kept.uncertainty, other.uncertainty);
   // What the level reports is the kept run's.
-  EXPECT_DOUBLE_EQ(level.measured.mean, level.run_means[level.kept_run]);
+  EXPECT_DOUBLE_EQ(level.measured.mean, kept.mean);
+  EXPECT_DOUBLE_EQ(level.measured.p95, kept.p95);
   const auto [low, high] = level.measured_mean_ci;
   ASSERT_GT(high, 0.0) << "7 s give five full one-second batches";
-  EXPECT_NEAR((high - low) / 2 / level.measured.mean, level.run_uncertainties[level.kept_run],
-              1e-9);
-  EXPECT_GT(level.run_uncertainties[level.kept_run], 0.0);
+  EXPECT_NEAR((high - low) / 2 / level.measured.mean, kept.uncertainty, 1e-9);
+  EXPECT_GT(kept.uncertainty, 0.0);
+  // Each run is modelled from its own inputs: the kept one's is the level's prediction, the
+  // other's its own, near what that run measured at 0.3 of exponential work.
+  ASSERT_TRUE(kept.predicted && level.predicted);
+  EXPECT_DOUBLE_EQ(kept.predicted->mean, level.predicted->mean);
+  ASSERT_TRUE(other.predicted);
+  EXPECT_NE(other.predicted->mean, kept.predicted->mean);
+  EXPECT_NEAR(other.predicted->mean, other.mean, 0.25 * other.mean);
   bool noted = false;
   for (const auto& note : strict.notes)
     noted = noted || note.find("measured 2 times") != std::string::npos;
@@ -185,9 +191,12 @@ TEST(Validation, ALevelTooUncertainToJudgeIsMeasuredAgainAndTheMorePreciseRunKep
   const auto json = to_json(strict);
   EXPECT_EQ(json["levels"][0]["measured"]["runs"].size(), 2u);
   EXPECT_EQ(json["levels"][0]["measured"]["runs"][level.kept_run]["kept"], true);
+  const auto& other_json = json["levels"][0]["measured"]["runs"][1 - level.kept_run];
+  EXPECT_DOUBLE_EQ(other_json["error"]["mean"].get<double>(),
+                   (other.predicted->mean - other.mean) / other.mean);
 
   options.tolerance_mean = 10;
-  EXPECT_EQ(run_validation(options).levels.at(0).run_means.size(), 1u);
+  EXPECT_EQ(run_validation(options).levels.at(0).runs.size(), 1u);
 }
 
 // What a failed accuracy check needs to be read: the level's measurement against the model, the

@@ -90,10 +90,14 @@ double predicted_utilization(const model::System& system) {
   return busiest;
 }
 
-void predict_level(const LevelModel& levels, const LevelWork& work,
-                   const std::vector<WorkWindow>& windows, int workers, double offered,
-                   double placed_load, const ValidationOptions& o, std::uint64_t seed,
-                   LevelResult& level) {
+namespace {
+
+// The model's half of predict_level; returns what the simulator takes: the level's average
+// inputs and its windows' replay.
+std::pair<model::System, std::optional<WindowReplay>> model_level(
+    const LevelModel& levels, const LevelWork& work, const std::vector<WorkWindow>& windows,
+    int workers, double offered, double placed_load, const ValidationOptions& o,
+    LevelResult& level) {
   // The model's inputs measured over this level, as operational analysis does (Lazowska et
   // al., Quantitative System Performance, 1984, §2.5): a 1% error in the service time moves the
   // wait at 90% utilization by about 10%, more than any queueing formula's own error.
@@ -131,8 +135,6 @@ void predict_level(const LevelModel& levels, const LevelWork& work,
     level.predicted_from_windows = true;
   }
   level.predicted_from_calibration = predict(levels.at(placed_load));
-  std::tie(level.simulated, level.simulated_mean_ci) = simulate_level(
-      measured_inputs, replay_windows(levels, windows, windowed.inputs, population), o, seed);
   if (level.predicted && level.measured.mean > 0) {
     level.error_mean = relative_error(level.predicted->mean, level.measured.mean);
     level.error_p95 = relative_error(level.predicted->p95, level.measured.p95);
@@ -145,6 +147,26 @@ void predict_level(const LevelModel& levels, const LevelWork& work,
     level.error_p95_from_calibration =
         relative_error(level.predicted_from_calibration->p95, level.measured.p95);
   }
+  return {measured_inputs, replay_windows(levels, windows, windowed.inputs, population)};
+}
+
+}  // namespace
+
+void predict_level(const LevelModel& levels, const LevelWork& work,
+                   const std::vector<WorkWindow>& windows, int workers, double offered,
+                   double placed_load, const ValidationOptions& o, std::uint64_t seed,
+                   LevelResult& level) {
+  const auto [average_inputs, replay] =
+      model_level(levels, work, windows, workers, offered, placed_load, o, level);
+  std::tie(level.simulated, level.simulated_mean_ci) =
+      simulate_level(average_inputs, replay, o, seed);
+}
+
+std::optional<Stats> model_only(const LevelModel& levels, const LevelWork& work,
+                                const std::vector<WorkWindow>& windows, int workers, double offered,
+                                const ValidationOptions& o, LevelResult level) {
+  model_level(levels, work, windows, workers, offered, offered, o, level);
+  return level.predicted;
 }
 
 }  // namespace kendall::validation

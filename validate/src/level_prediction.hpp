@@ -26,4 +26,10 @@ void predict_level(const LevelModel& levels, const LevelWork& work,
                    double placed_load, const ValidationOptions& options, std::uint64_t seed,
                    LevelResult& level);
 
+/// The model alone (no simulator) for another run of a level: `level` holds what that run
+/// measured (record_measurement), `work` and `windows` are its own.
+std::optional<Stats> model_only(const LevelModel& levels, const LevelWork& work,
+                                const std::vector<WorkWindow>& windows, int workers, double offered,
+                                const ValidationOptions& options, LevelResult level);
+
 }  // namespace kendall::validation

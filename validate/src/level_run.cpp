@@ -182,30 +182,32 @@ LevelRun run_level(const loadgen::Scenario& scenario, const loadgen::Endpoint& m
   return level;
 }
 
-LevelRun run_until_precise(const loadgen::Scenario& scenario, const loadgen::Endpoint& metrics,
-                           std::optional<int> service_pid, loadgen::LoadOptions load, double window,
-                           const SampleHook& sampled, int remeasure, double tolerance,
-                           LevelResult& level,
-                           const std::function<void(double uncertainty)>& again) {
-  LevelRun run = run_level(scenario, metrics, service_pid, load, window, sampled);
-  level.run_means = {run.step.latency.mean()};
-  level.run_uncertainties = {run.uncertainty()};
-  level.run_pauses = {run.pauses};
+std::vector<LevelRun> run_until_precise(const loadgen::Scenario& scenario,
+                                        const loadgen::Endpoint& metrics,
+                                        std::optional<int> service_pid, loadgen::LoadOptions load,
+                                        double window, const SampleHook& sampled, int remeasure,
+                                        double tolerance, LevelResult& level,
+                                        const std::function<void(double uncertainty)>& again) {
+  std::vector<LevelRun> runs;
+  level.runs.clear();
   level.kept_run = 0;
-  for (int round = 0; round < remeasure && run.uncertainty() > tolerance; ++round) {
+  const auto measure = [&] {
+    runs.push_back(run_level(scenario, metrics, service_pid, load, window, sampled));
+    const LevelRun& run = runs.back();
+    level.runs.push_back({run.step.latency.mean(), run.step.latency.quantile(0.95),
+                          run.uncertainty(), run.pauses, std::nullopt});
+  };
+  measure();
+  for (int round = 0; round < remeasure && runs[level.kept_run].uncertainty() > tolerance;
+       ++round) {
     if (again)
-      again(run.uncertainty());
+      again(runs[level.kept_run].uncertainty());
     load.seed += 1000;
-    LevelRun next = run_level(scenario, metrics, service_pid, load, window, sampled);
-    level.run_means.push_back(next.step.latency.mean());
-    level.run_uncertainties.push_back(next.uncertainty());
-    level.run_pauses.push_back(next.pauses);
-    if (next.uncertainty() < run.uncertainty()) {
-      run = std::move(next);
-      level.kept_run = static_cast<int>(level.run_means.size()) - 1;
-    }
+    measure();
+    if (runs.back().uncertainty() < runs[level.kept_run].uncertainty())
+      level.kept_run = static_cast<int>(runs.size()) - 1;
   }
-  return run;
+  return runs;
 }
 
 void record_measurement(const LevelRun& run, bool closed, LevelResult& level) {

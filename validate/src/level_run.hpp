@@ -48,15 +48,16 @@ LevelRun run_level(const loadgen::Scenario& scenario, const loadgen::Endpoint& m
                    std::optional<int> service_pid, const loadgen::LoadOptions& load, double window,
                    const SampleHook& sampled = {});
 
-/// Runs `load` once, and again up to `remeasure` times while the run's mean is uncertain by
-/// more than `tolerance` (a stall of the host): the most precise run is returned, and every
-/// run's mean and uncertainty recorded in `level` (run_means, run_uncertainties, kept_run).
-/// `again` hears of each new run with the uncertainty that called for it.
-LevelRun run_until_precise(const loadgen::Scenario& scenario, const loadgen::Endpoint& metrics,
-                           std::optional<int> service_pid, loadgen::LoadOptions load, double window,
-                           const SampleHook& sampled, int remeasure, double tolerance,
-                           LevelResult& level,
-                           const std::function<void(double uncertainty)>& again);
+/// Runs `load` once, and again up to `remeasure` times while the most precise run's mean is
+/// uncertain by more than `tolerance` (a stall of the host). Returns every run; `level.runs`
+/// gets what each measured and `level.kept_run` the most precise one. `again` hears of each new
+/// run with the uncertainty that called for it.
+std::vector<LevelRun> run_until_precise(const loadgen::Scenario& scenario,
+                                        const loadgen::Endpoint& metrics,
+                                        std::optional<int> service_pid, loadgen::LoadOptions load,
+                                        double window, const SampleHook& sampled, int remeasure,
+                                        double tolerance, LevelResult& level,
+                                        const std::function<void(double uncertainty)>& again);
 
 /// Fills what `level` measured from `run`: the client's figures, and the service's from the
 /// difference of its /metrics around the load.

@@ -79,12 +79,20 @@ Json to_json(const ValidationReport& report) {
                                {"total", l.host_pauses.total},
                                {"longest", l.host_pauses.longest}};
     Json runs = Json::array();
-    for (std::size_t r = 0; r < l.run_means.size(); ++r)
-      runs.push_back(
-          {{"mean", l.run_means[r]},
-           {"uncertainty", l.run_uncertainties[r]},
-           {"host_pauses", r < l.run_pauses.size() ? Json(l.run_pauses[r].count) : Json(nullptr)},
-           {"kept", static_cast<int>(r) == l.kept_run}});
+    for (std::size_t r = 0; r < l.runs.size(); ++r) {
+      const LevelRunResult& run = l.runs[r];
+      Json error = {{"mean", nullptr}, {"p95", nullptr}};
+      if (run.predicted && run.mean > 0 && run.p95 > 0)
+        error = {{"mean", (run.predicted->mean - run.mean) / run.mean},
+                 {"p95", (run.predicted->p95 - run.p95) / run.p95}};
+      runs.push_back({{"mean", run.mean},
+                      {"p95", run.p95},
+                      {"uncertainty", run.uncertainty},
+                      {"host_pauses", run.pauses.count},
+                      {"predicted", run.predicted ? stats_json(*run.predicted) : Json(nullptr)},
+                      {"error", error},
+                      {"kept", static_cast<int>(r) == l.kept_run}});
+    }
     measured["runs"] = runs;
     measured["send_gap_scv"] = optional_number(l.send_gap_scv);
     measured["server_service_time"] = optional_number(l.server_service_mean);

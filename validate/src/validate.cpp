@@ -258,14 +258,29 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
   // The levels run back to back and are modelled after the sweep: the host's speed moved by a
   // fifth between one level's last window and the next one's first (2.51 against 2.06 ms per
   // hash, 2026-12-03 07:20), so nothing but the load should stand between them.
-  struct Measured {
-    LevelResult level;
+  // One run of a level as the model takes it.
+  struct RunInputs {
     LevelWork work;
     std::vector<WorkWindow> windows;
     double offered = 0;
+  };
+  struct Measured {
+    LevelResult level;
+    RunInputs inputs;
     double placed_load = 0;
     loadgen::ErrorCounts errors;
     std::vector<loadgen::SecondStats> series;
+    /// The runs not kept (measured again): what each measured, and its inputs.
+    std::vector<std::pair<LevelResult, RunInputs>> others;
+  };
+  const auto run_inputs = [&](const LevelRun& run, const LevelResult& level) {
+    RunInputs in;
+    // Open loop: the arrival rate the run really offered (a Poisson count differs from the
+    // target by chance), as the utilization law wants it.
+    in.offered = o.closed ? level.users : run.step.sent > 0 ? run.step.achieved_rate() : level.rate;
+    in.work = measured_work(run, level);
+    in.windows = split_windows(run.samples, in.work, o.window / 2);
+    return in;
   };
   std::vector<Measured> sweep;
   LevelModel placement = levels;
@@ -315,30 +330,35 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     // is kept, and every run is reported.
     const std::optional<int> service_pid =
         bundled ? std::optional<int>(bundled->login_pid()) : std::nullopt;
-    const LevelRun run = run_until_precise(
+    const std::vector<LevelRun> runs = run_until_precise(
         target.scenario, target.metrics, service_pid, load, o.window, hold_fraction, o.remeasure,
         o.tolerance_mean, level, [&](double uncertainty) {
           say(fmt::format("level {}/{}: its mean is uncertain by ±{:.0f}%; measuring it again",
                           i + 1, o.levels.size(), 100 * uncertainty));
         });
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+      if (static_cast<int>(r) == level.kept_run)
+        continue;
+      LevelResult other = level;
+      record_measurement(runs[r], o.closed, other);
+      RunInputs inputs = run_inputs(runs[r], other);
+      m.others.emplace_back(std::move(other), std::move(inputs));
+    }
+    const LevelRun& run = runs[level.kept_run];
     record_measurement(run, o.closed, level);
-
-    // Open loop: the arrival rate the level really offered (a Poisson count differs from the
-    // target by chance), as the utilization law wants it.
-    const loadgen::StepResult& step = run.step;
-    m.offered = o.closed ? level.users : step.sent > 0 ? step.achieved_rate() : level.rate;
-    m.work = measured_work(run, level);
-    m.windows = split_windows(run.samples, m.work, o.window / 2);
-    m.errors = step.errors;
-    m.series = step.series;
+    m.inputs = run_inputs(run, level);
+    m.errors = run.step.errors;
+    m.series = run.step.series;
     // The next level is placed from this one's last window, the host's speed nearest to it.
-    const bool from_last = m.windows.size() > 1;
-    const LevelInputs last = levels.inputs(from_last ? m.windows.back().work : m.work, workers);
+    const std::vector<WorkWindow>& windows = m.inputs.windows;
+    const bool from_last = windows.size() > 1;
+    const LevelInputs last =
+        levels.inputs(from_last ? windows.back().work : m.inputs.work, workers);
     if (last.from_level) {
       placement =
-          levels.with_work(last, from_last && !o.closed ? m.windows.back().rate() : m.offered);
+          levels.with_work(last, from_last && !o.closed ? windows.back().rate() : m.inputs.offered);
       placed_from = from_last
-                        ? fmt::format("level {}'s last {:.0f} s", i + 1, m.windows.back().duration)
+                        ? fmt::format("level {}'s last {:.0f} s", i + 1, windows.back().duration)
                         : fmt::format("level {}", i + 1);
     }
     sweep.push_back(std::move(m));
@@ -348,8 +368,16 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
   for (std::size_t i = 0; i < sweep.size(); ++i) {
     Measured& m = sweep[i];
     say(fmt::format("modelling level {}/{}", i + 1, sweep.size()));
-    predict_level(levels, m.work, m.windows, workers, m.offered, m.placed_load, o, o.seed + i,
-                  m.level);
+    predict_level(levels, m.inputs.work, m.inputs.windows, workers, m.inputs.offered, m.placed_load,
+                  o, o.seed + i, m.level);
+    // Each run not kept, from its own inputs: the model's error there is reported too.
+    m.level.runs[m.level.kept_run].predicted = m.level.predicted;
+    for (std::size_t r = 0, other = 0; r < m.level.runs.size(); ++r)
+      if (static_cast<int>(r) != m.level.kept_run) {
+        const auto& [measured, in] = m.others[other++];
+        m.level.runs[r].predicted =
+            model_only(levels, in.work, in.windows, workers, in.offered, o, measured);
+      }
     add_measured_means(m.level.windows, m.series);
     for (std::string& note : level_notes(i + 1, m.level, m.errors, o.tolerance_mean,
                                          system.services[0].cores.has_value(), o.closed))

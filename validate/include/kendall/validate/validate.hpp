@@ -99,6 +99,19 @@ struct WindowResult {
   std::optional<double> measured_server_mean;
 };
 
+/// One run of a level: a level is measured again while its mean is too uncertain to judge the
+/// model (`--remeasure`), and every run is modelled from its own inputs and windows, so that the
+/// model's error on the runs not kept is reported too.
+struct LevelRunResult {
+  double mean = 0;
+  double p95 = 0;
+  double uncertainty = 0;  ///< the mean's 95% interval's half width over the mean; 0: none
+  HostPauses pauses;
+  /// The model from this run's own inputs (the kept run's is the level's `predicted`); empty
+  /// when it says the run was unstable.
+  std::optional<Stats> predicted;
+};
+
 struct LevelResult {
   double load_fraction = 0;
   double rate = 0;  ///< open: offered requests per second
@@ -117,11 +130,9 @@ struct LevelResult {
 
   Stats measured;
   std::pair<double, double> measured_mean_ci{0, 0};  ///< 95%, batch means over 1 s batches
-  /// Every run of the level (more than one when a run was too uncertain): its mean latency and
-  /// its interval's half width over that mean; `kept_run` is the one measured.
-  std::vector<double> run_means;
-  std::vector<double> run_uncertainties;
-  std::vector<HostPauses> run_pauses;
+  /// Every run of the level (more than one when a run was too uncertain); `kept_run` is the
+  /// one `measured` reports and the level is judged on.
+  std::vector<LevelRunResult> runs;
   int kept_run = 0;
   std::uint64_t requests = 0;
   std::uint64_t errors = 0;
