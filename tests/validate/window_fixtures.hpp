@@ -32,4 +32,34 @@ inline WorkWindow window_of(double start, double rate, double hold, double durat
   return window;
 }
 
+/// Four workers time-sharing two cores, 2 ms of CPU-bound work (SCV 0.01) and 0.4 ms of the
+/// machine's other CPU per request.
+inline LevelModel four_workers_on_two_cores() {
+  Calibration calibration;
+  calibration.service = "login";
+  calibration.service_mean = 0.002;
+  calibration.service_scv = 0.01;
+  calibration.overhead = 0.0005;
+  LevelModel levels;
+  levels.base = calibrated_system(calibration, 4, 1);
+  levels.base.services[0].cores = 2;
+  levels.cores = 2;
+  levels.io_cpu = 0.0001;
+  levels.background_cpu = 0.0004;
+  return levels;
+}
+
+/// A window of CPU-bound work offered `rate` a second, `cpu` seconds of the service's CPU per job.
+inline WorkWindow cpu_window(double start, double rate, double cpu, double duration = 1) {
+  WorkWindow window;
+  window.start = start;
+  window.duration = duration;
+  window.jobs = rate * duration;
+  window.offered = rate;
+  window.work.service_cpu = cpu;
+  window.work.machine_cpu = cpu + 0.0004;
+  window.work.cpu_scv = 0.01;
+  return window;
+}
+
 }  // namespace kendall::validation::testing
