@@ -38,7 +38,7 @@ struct ValidateCommandOptions {
   std::string services_dir;
   std::string levels;
   std::string step_duration;
-  std::string window = "1s";
+  std::string window = "auto";
   bool fixed_rate = false;
   bool closed = false;
   std::string think_time = "10ms";
@@ -114,11 +114,15 @@ validation::ValidationOptions to_options(const ValidateCommandOptions& o) {
     options.levels = split_numbers(o.levels, "--levels");
   if (!o.step_duration.empty())
     options.step_durations = split_durations(o.step_duration);
-  options.window = o.window == "0" ? 0.0 : parse_duration(o.window);
-  if (options.window != 0 && options.window < 1)
+  if (o.window == "0")
+    options.window = 0.0;
+  else if (o.window != "auto")
+    options.window = parse_duration(o.window);
+  if (options.window && *options.window != 0 &&
+      *options.window < validation::kShortestWindow - 1e-9)
     throw InputError(fmt::format(
-        "--window: {} is shorter than 1 s, too short to measure the work in; give e.g. 1s, or 0 "
-        "to model each level whole",
+        "--window: {} is shorter than 0.2 s, too short to measure the work in (the rate is "
+        "placed every 0.2 s); give e.g. 1s, auto, or 0 to model each level whole",
         o.window));
   options.hold_utilization = !o.fixed_rate;
   options.closed = o.closed;
@@ -295,7 +299,8 @@ void add_validate_command(CLI::App& app, Action& action) {
                       "Model each level window by window, as the host's speed wanders: one queue "
                       "whose rate and work change at every window, its backlog carried from "
                       "one to the next; the next level is placed from the last window (default "
-                      "1s; 0: each level whole)");
+                      "auto: 0.2s when the workers time-share the cores, open loop, else 1s; at "
+                      "least 0.2s; 0: each level whole)");
   command->add_flag("--fixed-rate", o->fixed_rate,
                     "Open loop: keep each level's rate for the whole level (default: the rate "
                     "is placed again every 0.2 s from the work the latest samples measured, so "

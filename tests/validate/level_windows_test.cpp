@@ -342,5 +342,37 @@ TEST(LevelWindows, EachWindowMeasuresTheSecondsThatEndedInIt) {
   EXPECT_FALSE(windows.back().measured_mean);
 }
 
+// Inside a backlog all four workers are busy, so a job holds its worker over twice its CPU (4
+// workers on 2 cores). Matched at the rate the window served, near the cores' capacity, that
+// hold raises the work until the model is at saturation there (790/s against 780/s) and a
+// backlog hardly drains. With the level's time off the cores (matched over the whole level) the
+// window's work is its CPU raised by that share, by hand.
+TEST(LevelWindows, AWindowInsideABacklogTakesTheLevelsTimeOffTheCores) {
+  const LevelModel levels = four_workers_on_two_cores();
+  WorkWindow backlog = cpu_window(0, 780, 0.002, 0.2);
+  backlog.work.hold_mean = 2.5 * 0.002;
+  const LevelInputs cpu = levels.inputs(backlog.work, 4);
+  ASSERT_TRUE(cpu.time_shared);
+  const LevelInputs matched = window_inputs(levels, backlog, 4);
+  const LevelInputs shared = window_inputs(levels, backlog, 4, 0, 0.03);
+  EXPECT_NEAR(shared.service_mean, cpu.service_mean * 1.03, 1e-12);
+  EXPECT_NEAR(shared.off_core, cpu.service_mean * 0.03, 1e-12);
+  // The hold matched at the rate served leaves that rate almost no room below the capacity, so
+  // a backlog would not drain; the level's share leaves it the room the level had.
+  const auto capacity_at = [&](double work) {
+    WorkWindow w = backlog;
+    w.work.service_cpu = work + (0.002 - cpu.service_mean);  // the I/O thread's, taken off again
+    w.work.machine_cpu = *w.work.service_cpu + 0.0004;
+    return rate_for_fraction(levels, w, 4, 1.0).value_or(0);
+  };
+  EXPECT_LT(capacity_at(matched.service_mean), 1.02 * 780);
+  EXPECT_GT(capacity_at(shared.service_mean), 1.05 * 780);
+  // Closed loop matches the hold as before: a population cannot grow a backlog.
+  LevelModel closed = levels;
+  closed.closed = true;
+  EXPECT_NEAR(window_inputs(closed, backlog, 4, 4, 0.03).service_mean,
+              window_inputs(closed, backlog, 4, 4).service_mean, 1e-15);
+}
+
 }  // namespace
 }  // namespace kendall::validation

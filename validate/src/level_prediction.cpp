@@ -126,7 +126,12 @@ std::pair<model::System, std::optional<WindowReplay>> model_level(
   level.predicted = predict(measured_inputs);
   level.predicted_stationary = level.predicted;
   const int population = levels.closed ? level.users : 0;
-  WindowedPrediction windowed = predict_windows(levels, windows, workers, population);
+  // Time-shared, open loop: every window takes the level's time off the cores, matched here.
+  std::optional<double> off_core_share;
+  if (inputs.time_shared && !levels.closed && cpu_inputs.service_mean > 0)
+    off_core_share = inputs.off_core / cpu_inputs.service_mean;
+  WindowedPrediction windowed =
+      predict_windows(levels, windows, workers, population, off_core_share);
   level.windows = std::move(windowed.windows);
   if (windowed.mixed) {
     if (level.predicted)

@@ -176,8 +176,14 @@ std::vector<WorkWindow> split_windows(const std::vector<LevelSample>& samples,
 }
 
 LevelInputs window_inputs(const LevelModel& levels, const WorkWindow& window, int workers,
-                          int population) {
+                          int population, std::optional<double> off_core_share) {
   const LevelInputs cpu = levels.inputs(window.work, workers);
+  if (off_core_share && cpu.time_shared && !levels.closed) {
+    LevelInputs raised = cpu;
+    raised.off_core = cpu.service_mean * *off_core_share;
+    raised.service_mean += raised.off_core;
+    return raised;
+  }
   if (!window.work.hold_mean)
     return cpu;
   const double load = levels.closed ? population : window.rate();
@@ -185,10 +191,11 @@ LevelInputs window_inputs(const LevelModel& levels, const WorkWindow& window, in
 }
 
 WindowedPrediction predict_windows(const LevelModel& levels, const std::vector<WorkWindow>& windows,
-                                   int workers, int population) {
+                                   int workers, int population,
+                                   std::optional<double> off_core_share) {
   // Open loop: one queue across the windows, its backlog carried from one to the next.
   if (!levels.closed) {
-    WindowedPrediction out = detail::predict_fluid(levels, windows, workers);
+    WindowedPrediction out = detail::predict_fluid(levels, windows, workers, off_core_share);
     if (windows.size() < 2)
       out.mixed.reset();
     return out;

@@ -37,6 +37,7 @@ Json to_json(const ValidationReport& report) {
   json["configuration"] = report.configuration;
   json["mode"] = report.mode;
   json["cores"] = report.cores;
+  json["window"] = report.window;
   json["calibration"] = {{"service", c.service},
                          {"target", c.target},
                          {"source", c.source},

@@ -224,6 +224,9 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
         format_duration(c.server_cpu_per_request.value_or(c.service_mean)),
         format_duration(c.service_mean), workers, cores, format_duration(levels.background_cpu)));
   }
+  const bool time_shared = levels.cores > 0 && workers > levels.cores && !o.closed;
+  const double window = o.window.value_or(time_shared ? kAutoWindowTimeShared : kAutoWindow);
+  report.window = window;
   if (o.spec && spec_service) {
     for (const model::Slo& slo : o.spec->slos) {
       const auto& visits = o.spec->classes[slo.workload_class].visits;
@@ -279,7 +282,7 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     // target by chance), as the utilization law wants it.
     in.offered = o.closed ? level.users : run.step.sent > 0 ? run.step.achieved_rate() : level.rate;
     in.work = measured_work(run, level);
-    in.windows = split_windows(run.samples, in.work, o.window / 2);
+    in.windows = split_windows(run.samples, in.work, window / 2);
     return in;
   };
   std::vector<Measured> sweep;
@@ -310,7 +313,7 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     // "0.9" to 1.0); every window is Poisson at its own rate, and modelled so.
     std::atomic<double> scale{1.0};
     SampleHook hold_fraction;
-    if (!o.closed && o.hold_utilization && o.window > 0) {
+    if (!o.closed && o.hold_utilization && window > 0) {
       load.rate_scale = &scale;
       hold_fraction = [&, recent = std::deque<LevelSample>{}](const LevelSample& from,
                                                               const LevelSample& to) mutable {
@@ -331,7 +334,7 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     const std::optional<int> service_pid =
         bundled ? std::optional<int>(bundled->login_pid()) : std::nullopt;
     const std::vector<LevelRun> runs = run_until_precise(
-        target.scenario, target.metrics, service_pid, load, o.window, hold_fraction, o.remeasure,
+        target.scenario, target.metrics, service_pid, load, window, hold_fraction, o.remeasure,
         o.tolerance_mean, level, [&](double uncertainty) {
           say(fmt::format("level {}/{}: its mean is uncertain by ±{:.0f}%; measuring it again",
                           i + 1, o.levels.size(), 100 * uncertainty));

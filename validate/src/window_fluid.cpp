@@ -227,13 +227,13 @@ double bin_delay(int bin) {
 }  // namespace
 
 WindowedPrediction predict_fluid(const LevelModel& levels, const std::vector<WorkWindow>& windows,
-                                 int workers) {
+                                 int workers, std::optional<double> off_core_share) {
   WindowedPrediction out;
   std::vector<Curve> curves;
   bool complete = true;
   for (const WorkWindow& window : windows) {
     const LevelInputs cpu = levels.inputs(window.work, workers);
-    const LevelInputs inputs = window_inputs(levels, window, workers);
+    const LevelInputs inputs = window_inputs(levels, window, workers, 0, off_core_share);
     curves.push_back(curve_of(levels, inputs, window.arrival_rate()));
     WindowResult result;
     result.start = window.start;

@@ -3,6 +3,7 @@
 // level's windows into its figures.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "kendall/model/latency.hpp"
@@ -15,7 +16,7 @@ namespace kendall::validation::detail {
 /// Each window's mean and, mixed over the level's arrivals, its mean and percentiles; `mixed`
 /// is empty when some window's model has no stable load at all.
 WindowedPrediction predict_fluid(const LevelModel& levels, const std::vector<WorkWindow>& windows,
-                                 int workers);
+                                 int workers, std::optional<double> off_core_share = std::nullopt);
 
 /// A level mixed from its windows: the jobs they served over their span, `mean`, and the
 /// percentiles of `parts` mixed by `weights` (summing to 1), each part later by its delay.

@@ -57,8 +57,13 @@ std::vector<WorkWindow> split_windows(const std::vector<LevelSample>& samples,
 
 /// The model's inputs for one window: its CPU work's, with the hold it measured matched at the
 /// rate its jobs were served at (open, what they saw) or at the level's `population` (closed).
+/// With `off_core_share` (open loop, workers time-sharing the cores) the window's CPU work is
+/// raised by that share of it instead, the level's time off the cores matched over the whole
+/// level: inside a backlog every worker is busy, and matching a short window's hold at the rate
+/// it served raises its work until the model saturates there, so the backlog never drains (a
+/// 0.2 s window held 870 ms where 12.4 ms was measured, 2026-12-03).
 LevelInputs window_inputs(const LevelModel& levels, const WorkWindow& window, int workers,
-                          int population = 0);
+                          int population = 0, std::optional<double> off_core_share = std::nullopt);
 
 /// The model at every window (each one's WindowResult) and, mixed by the jobs each served, the
 /// mean and percentiles of the level. `population` is the level's users when closed (open: each
@@ -68,8 +73,10 @@ struct WindowedPrediction {
   std::vector<LevelInputs> inputs;  ///< each window's, as the model took them (window_inputs)
   std::optional<Stats> mixed;
 };
+/// `off_core_share`: as window_inputs takes it (open loop only).
 WindowedPrediction predict_windows(const LevelModel& levels, const std::vector<WorkWindow>& windows,
-                                   int workers, int population = 0);
+                                   int workers, int population = 0,
+                                   std::optional<double> off_core_share = std::nullopt);
 
 /// Open loop: the rate that puts the level at `fraction` of saturation with the work `window`
 /// measured (the next window's rate while the host's speed moves); empty when the window served

@@ -49,7 +49,9 @@ struct ValidationOptions {
   std::vector<double> step_durations{10.0};
   /// Seconds per window: each level is modelled window by window, as the host's speed wanders
   /// (level_windows.hpp), and the next level placed from the last window; 0: the whole level.
-  double window = 1.0;
+  /// Empty: kAutoWindowTimeShared when the workers time-share the cores (open loop), else
+  /// kAutoWindow.
+  std::optional<double> window;
   /// Open loop: place each window's rate from the work the latest windows measured (enough jobs
   /// to know their mean to 1%, at most 5 s: level_windows.hpp's placement_span), so that a
   /// level stays at its fraction while the host's speed moves; false: one rate per level.
@@ -74,6 +76,15 @@ struct ValidationOptions {
   std::uint64_t simulated_requests = 200'000;
   int simulated_replications = 5;
 };
+
+/// The default windows (ValidationOptions::window). Workers time-sharing the cores take 0.2 s:
+/// the host's slow spells are shorter than a second, and a 1 s window averages away the backlog
+/// they grow (docs/validate.md, "Windows").
+inline constexpr double kAutoWindow = 1.0;
+inline constexpr double kAutoWindowTimeShared = 0.2;
+/// Shorter windows than this hold too few jobs to measure the work in, and the rate is placed
+/// every 0.2 s.
+inline constexpr double kShortestWindow = 0.2;
 
 struct Stats {
   double throughput = 0;
@@ -225,7 +236,8 @@ struct ValidationReport {
   double saturation = 0;  ///< open: requests/s; closed: users at the knee
   double tolerance_mean = 0;
   double tolerance_p95 = 0;
-  int cores = 0;  ///< of this machine, shared by the service and the load generator
+  int cores = 0;      ///< of this machine, shared by the service and the load generator
+  double window = 0;  ///< seconds per window the levels were modelled in (0: each whole)
   std::optional<model::Slo> slo;
   std::vector<LevelResult> levels;
   std::vector<CurvePoint> curve;
