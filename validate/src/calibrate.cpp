@@ -94,7 +94,10 @@ double median_of(std::vector<double> values) {
 // it out, so one 80 ms stall in a 3 s phase at 360/s lifts the whole phase's mean by ~1.2 ms,
 // five times the path itself. That overhead is then added to every level's prediction (a CI run
 // on 2026-12-02 predicted every level ~1.5 ms high). A stall lands in one round and the median
-// leaves it out; a host slow throughout moves every round and the median with them.
+// leaves it out; a host slow throughout moves every round and the median with them. A spell of
+// stalls over three rounds of five (CI, 2026-12-04: 0.43, 1.29 and 1.15 ms against 0.14 and
+// 0.22 ms; the level then measured 0.15-0.21 ms outside the server, and its mean came out 10%
+// high) would set the median, so the phase goes on until the stalled rounds are a minority.
 std::optional<OpenLoopPhase> open_loop_phase(const CalibrationTarget& target,
                                              const CalibrationOptions& options, double rate,
                                              std::vector<double>& outside_rounds) {
@@ -103,7 +106,8 @@ std::optional<OpenLoopPhase> open_loop_phase(const CalibrationTarget& target,
       std::min(options.open_loop_requests, static_cast<std::uint64_t>(rate * 3));
   const std::uint64_t per_round = std::max<std::uint64_t>(10, total / kOverheadRounds);
   std::vector<double> outside, queued, variance;
-  for (std::uint64_t round = 0; round < kOverheadRounds; ++round) {
+  for (std::uint64_t round = 0; round < kMostOverheadRounds && !overhead_rounds_settled(outside);
+       ++round) {
     const auto phase = open_loop_round(target, options, rate, per_round, round);
     if (!phase)
       return std::nullopt;
@@ -116,6 +120,19 @@ std::optional<OpenLoopPhase> open_loop_phase(const CalibrationTarget& target,
 }
 
 }  // namespace
+
+std::size_t stalled_overhead_rounds(const std::vector<double>& rounds) {
+  if (rounds.empty())
+    return 0;
+  const double lowest = std::max(0.0, *std::min_element(rounds.begin(), rounds.end()));
+  return static_cast<std::size_t>(std::count_if(rounds.begin(), rounds.end(), [&](double round) {
+    return round > 2 * lowest && round - lowest > 100e-6;
+  }));
+}
+
+bool overhead_rounds_settled(const std::vector<double>& rounds) {
+  return rounds.size() >= kOverheadRounds && 2 * stalled_overhead_rounds(rounds) < rounds.size();
+}
 
 // utime + stime of a process, in seconds (fields 14 and 15 of /proc/PID/stat).
 std::optional<double> process_cpu_seconds(int pid) {

@@ -129,15 +129,24 @@ std::string remeasured_note(std::size_t i, const LevelResult& level, double tole
 }  // namespace
 
 std::optional<std::string> stalled_overhead_round_note(const Calibration& c) {
-  if (c.overhead_rounds.empty())
+  const std::size_t stalled = stalled_overhead_rounds(c.overhead_rounds);
+  if (stalled == 0)
     return std::nullopt;
-  const double highest = *std::max_element(c.overhead_rounds.begin(), c.overhead_rounds.end());
-  if (!(highest > 2 * c.overhead && highest - c.overhead > 100e-6))
-    return std::nullopt;
+  const auto [lowest, highest] =
+      std::minmax_element(c.overhead_rounds.begin(), c.overhead_rounds.end());
+  const std::size_t rounds = c.overhead_rounds.size();
+  const bool settled = overhead_rounds_settled(c.overhead_rounds);
   return fmt::format(
-      "calibration: one round of the overhead phase measured {} outside the server against the "
-      "rounds' median {} (a stall of the host); the median is the model's overhead",
-      format_duration(highest), format_duration(c.overhead));
+      "calibration: {} of {} rounds of the overhead phase measured over twice the lowest round "
+      "outside the server (up to {}, against {}: stalls of the host){}; the model's overhead, "
+      "{}, is from the rounds' median{}",
+      stalled, rounds, format_duration(*highest), format_duration(*lowest),
+      rounds > kOverheadRounds && settled ? ", so the phase ran until they were a minority" : "",
+      format_duration(c.overhead),
+      settled ? ""
+              : fmt::format(", which the stalls set: they were not a minority after {} rounds, "
+                            "and every level's prediction is high by what they added",
+                            rounds));
 }
 
 std::optional<std::string> uneven_cores_note(std::size_t level,

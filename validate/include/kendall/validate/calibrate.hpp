@@ -31,6 +31,16 @@ struct CalibrationTarget {
 /// Rounds of calibration's open-loop phase: the overhead is their median, so a stall of the host
 /// in one round does not become part of every prediction.
 inline constexpr std::uint64_t kOverheadRounds = 5;
+/// While stalled rounds are not a minority the phase runs more rounds, up to this many: a spell
+/// of stalls spanning three of five rounds put the median itself in a stall.
+inline constexpr std::uint64_t kMostOverheadRounds = 15;
+
+/// Rounds of the overhead phase that measured more than twice the lowest round outside the
+/// server, and 0.1 ms more: stalls of the host, which the path itself never grows by.
+std::size_t stalled_overhead_rounds(const std::vector<double>& rounds);
+/// Whether the rounds' median is a round the host did not stall: at least kOverheadRounds
+/// rounds, and the stalled ones a minority.
+bool overhead_rounds_settled(const std::vector<double>& rounds);
 
 struct CalibrationOptions {
   std::uint64_t requests = 2000;  ///< measured requests (the SCV of a skewed time needs many)
@@ -41,7 +51,8 @@ struct CalibrationOptions {
   /// measured too (/proc), which tells CPU-bound work from waiting.
   std::optional<int> service_pid{};
   /// Then Poisson requests at a tenth of the estimated capacity (at most 1000/s, for about
-  /// three seconds, in kOverheadRounds rounds whose median is taken) measure the overhead, the
+  /// three seconds, in kOverheadRounds rounds whose median is taken, more while stalled rounds
+  /// are not a minority: overhead_rounds_settled) measure the overhead, the
   /// hand-off to a worker and the variability as open-loop load sees them; 0 skips this phase.
   std::uint64_t open_loop_requests = 2000;
   /// Scheduler slice of the load generator's threads (loadgen::LoadOptions::thread_slice).

@@ -11,8 +11,8 @@
 
 namespace kendall::validation {
 
-/// When one round of calibration's overhead phase measured more than twice the median (and
-/// 0.1 ms more): a stall of the host, left out of the model's overhead.
+/// When rounds of calibration's overhead phase were stalled (stalled_overhead_rounds): how
+/// many, whether the phase ran on for them, and whether they set the model's overhead.
 std::optional<std::string> stalled_overhead_round_note(const Calibration& calibration);
 
 /// When the cores ran level `level`'s work 15% or more apart (core_speed_ratio): beyond what a
