@@ -182,6 +182,20 @@ std::string Metrics::render(const Gauges& gauges) const {
       "kendall_worker_core_cpu_seconds_total",
       "CPU time those jobs used (s), by the CPU they ended on: the cores' speeds for this work.",
       [](const CoreWork& core) { return core.cpu_seconds; });
+  const auto per_busy = [&](std::string_view name, std::string_view help, auto value_of) {
+    line(fmt::format("# HELP {} {}", name, help));
+    line(fmt::format("# TYPE {} counter", name));
+    for (std::size_t busy = 0; busy < gauges.by_busy.size(); ++busy)
+      fmt::format_to(std::back_inserter(out), "{}{{busy=\"{}\"}} {}\n", name, busy,
+                     value_of(gauges.by_busy[busy]));
+  };
+  per_busy("kendall_workers_busy_seconds_total",
+           "Seconds the pool spent with this many workers busy.",
+           [](const BusySpan& span) { return span.seconds; });
+  per_busy("kendall_worker_jobs_finished_by_busy_total",
+           "Jobs that finished with this many workers busy, themselves included: over the "
+           "seconds above, the rate the workers finish work at with that many busy.",
+           [](const BusySpan& span) { return span.finished; });
   counter("kendall_queue_arrival_gaps_total",
           "Gaps between consecutive jobs accepted into the worker queue (with the two counters "
           "below: the arrivals' SCV as the queue sees them).",

@@ -69,7 +69,8 @@ struct Server::State {
             usage.holds,
             usage.cpu,
             usage.arrival_gaps,
-            usage.cores};
+            usage.cores,
+            usage.by_busy};
   }
 
   void begin_shutdown() {

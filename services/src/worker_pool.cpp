@@ -13,6 +13,7 @@ namespace kendall::services {
 WorkerPool::WorkerPool(std::size_t workers, std::size_t queue_limit, int nice)
     : nice_(nice), queue_limit_(queue_limit) {
   workers = std::max<std::size_t>(1, workers);
+  usage_.by_busy.resize(workers + 1);
   threads_.reserve(workers);
   for (std::size_t i = 0; i < workers; ++i) {
     threads_.emplace_back([this] { run(); });
@@ -68,7 +69,15 @@ std::size_t WorkerPool::busy() const {
 
 WorkerPool::Usage WorkerPool::usage() const {
   std::lock_guard lock(mutex_);
-  return usage_;
+  Usage usage = usage_;
+  usage.by_busy[busy_].seconds +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - busy_since_).count();
+  return usage;
+}
+
+void WorkerPool::close_busy_span(std::chrono::steady_clock::time_point now) {
+  usage_.by_busy[busy_].seconds += std::chrono::duration<double>(now - busy_since_).count();
+  busy_since_ = now;
 }
 
 namespace {
@@ -98,8 +107,9 @@ void WorkerPool::run() {
       }
       entry = std::move(queue_.front());
       queue_.pop_front();
-      ++busy_;
       taken_at = std::chrono::steady_clock::now();
+      close_busy_span(taken_at);
+      ++busy_;
     }
     const double cpu_before = thread_cpu_seconds();
     entry.job(taken_at - entry.queued_at);
@@ -109,6 +119,8 @@ void WorkerPool::run() {
     const double cpu = thread_cpu_seconds() - cpu_before;
     const int core = ::sched_getcpu();  // where the job ended; it may have run elsewhere too
     std::lock_guard lock(mutex_);
+    close_busy_span(std::chrono::steady_clock::now());
+    ++usage_.by_busy[busy_].finished;
     --busy_;
     usage_.holds.add(held);
     usage_.cpu.add(cpu);

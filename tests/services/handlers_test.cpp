@@ -28,9 +28,17 @@ class HandlersTest : public ::testing::Test {
               ValueSeries holds{5, 0.25, 0.0125, {}};
               holds.blocks.add(0.1);  // 0.1 s and 0.15 s: one block of two, 0.25² s²
               holds.blocks.add(0.15);
-              // Jobs ended on CPUs 0 and 2, none on 1 (left out, not written as 0).
-              return Gauges{
-                  1, 2, 3, 4, holds, {}, {6, 0.5, 0.0625, {}}, {{3, 0.006}, {0, 0}, {2, 0.005}}};
+              // Jobs ended on CPUs 0 and 2, none on 1 (left out, not written as 0). Every
+              // number busy is written, with none finished too.
+              return Gauges{1,
+                            2,
+                            3,
+                            4,
+                            holds,
+                            {},
+                            {6, 0.5, 0.0625, {}},
+                            {{3, 0.006}, {0, 0}, {2, 0.005}},
+                            {{1.5, 0}, {0.75, 2}, {0.25, 3}}};
             }),
         login_(ServiceKind::login, *store_, hasher_, &signer_, metrics_, [] { return Gauges{}; }) {}
 
@@ -248,7 +256,12 @@ TEST_F(HandlersTest, MetricsArePrometheusTextWithTheGauges) {
         "kendall_worker_core_jobs_total{cpu=\"0\"} 3\n",
         "kendall_worker_core_cpu_seconds_total{cpu=\"0\"} 0.006\n",
         "kendall_worker_core_jobs_total{cpu=\"2\"} 2\n",
-        "kendall_worker_core_cpu_seconds_total{cpu=\"2\"} 0.005\n"}) {
+        "kendall_worker_core_cpu_seconds_total{cpu=\"2\"} 0.005\n",
+        "kendall_workers_busy_seconds_total{busy=\"0\"} 1.5\n",
+        "kendall_workers_busy_seconds_total{busy=\"2\"} 0.25\n",
+        "kendall_worker_jobs_finished_by_busy_total{busy=\"0\"} 0\n",
+        "kendall_worker_jobs_finished_by_busy_total{busy=\"1\"} 2\n",
+        "kendall_worker_jobs_finished_by_busy_total{busy=\"2\"} 3\n"}) {
     EXPECT_NE(text.find(line), std::string::npos) << line;
   }
   EXPECT_EQ(text.find("{cpu=\"1\"}"), std::string::npos);

@@ -77,6 +77,40 @@ TEST(WorkerPool, UsageCountsTheWholeHoldOfEachJob) {
   EXPECT_LE(usage.holds.sum_squares, usage.holds.sum * usage.holds.sum);
 }
 
+// Two jobs on two workers, taken together: one holds its worker 40 ms, the other 120 ms. So the
+// pool has both busy for at least 40 ms (the first finishes there, with 2 busy), then one for at
+// least 80 ms (the second finishes with 1 busy), and the spans add up to the pool's whole life.
+TEST(WorkerPool, UsageCountsTheTimeAndTheJobsFinishedAtEachNumberBusy) {
+  const auto born = std::chrono::steady_clock::now();
+  WorkerPool pool(2, 4);
+  std::promise<void> go;
+  std::shared_future<void> started = go.get_future().share();
+  ASSERT_TRUE(pool.try_submit([started](auto) {
+    started.wait();
+    std::this_thread::sleep_for(std::chrono::milliseconds(40));
+  }));
+  ASSERT_TRUE(pool.try_submit([started](auto) {
+    started.wait();
+    std::this_thread::sleep_for(std::chrono::milliseconds(120));
+  }));
+  while (pool.busy() < 2)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  go.set_value();
+  pool.shutdown();
+  const WorkerPool::Usage usage = pool.usage();
+  const double lived = std::chrono::duration<double>(std::chrono::steady_clock::now() - born).count();
+  ASSERT_EQ(usage.by_busy.size(), 3u);  // 0, 1 and 2 busy
+  EXPECT_EQ(usage.by_busy[2].finished, 1u);
+  EXPECT_EQ(usage.by_busy[1].finished, 1u);
+  EXPECT_EQ(usage.by_busy[0].finished, 0u);
+  EXPECT_GE(usage.by_busy[2].seconds, 0.040);
+  EXPECT_GE(usage.by_busy[1].seconds, 0.080);
+  const double total =
+      usage.by_busy[0].seconds + usage.by_busy[1].seconds + usage.by_busy[2].seconds;
+  EXPECT_LE(total, lived);
+  EXPECT_GT(total, lived - 0.01);
+}
+
 // Holds of at least 10 ms and 30 ms (sleeps on one worker; they only ever overshoot): the squares
 // sum to at least 0.01² + 0.03² = 0.001 s², and fall short of the holds' sum squared by exactly
 // 2·h1·h2 ≥ 2 × 0.01 × 0.03 = 0.0006 s², however late the sleeps wake.

@@ -44,6 +44,15 @@ struct CoreWork {
   double cpu_seconds = 0;
 };
 
+/// Time the pool spent with a number of workers busy, and the jobs that finished then: the
+/// rate the workers finish work at with that many busy. With more workers than cores each busy
+/// worker time-shares them, and the cores' speed itself can depend on how many share them (4
+/// hashing threads on 2 cores finish fewer hashes than 2: docs/PERFORMANCE.md).
+struct BusySpan {
+  double seconds = 0;
+  std::uint64_t finished = 0;  ///< jobs that finished with this many busy (themselves included)
+};
+
 /// What the caller samples when /metrics is rendered.
 struct Gauges {
   std::size_t in_flight = 0;     ///< requests read and not yet answered
@@ -54,6 +63,7 @@ struct Gauges {
   ValueSeries worker_cpu;          ///< counters: the jobs' own CPU times
   ValueSeries queue_arrival_gaps;  ///< counters: gaps between jobs accepted into the queue
   std::vector<CoreWork> cores;     ///< counters: by the CPU each job finished on
+  std::vector<BusySpan> by_busy;   ///< counters: by the number of workers busy (index)
 };
 
 /// Thread-safe and lock-free: counters are atomics indexed by route and status code.

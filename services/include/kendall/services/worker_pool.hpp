@@ -63,6 +63,9 @@ class WorkerPool {
     ValueSeries arrival_gaps;
     /// Jobs and their CPU time by the CPU each job ended on (index: the CPU's number).
     std::vector<CoreWork> cores;
+    /// Time with n workers busy and the jobs finished then (index n, 0 to the workers), up to
+    /// the moment usage() was called.
+    std::vector<BusySpan> by_busy;
   };
   Usage usage() const;
 
@@ -72,6 +75,9 @@ class WorkerPool {
     std::chrono::steady_clock::time_point queued_at;
   };
   void run();
+  /// Counts the time since busy_ last changed to its present value; call under the mutex before
+  /// changing it.
+  void close_busy_span(std::chrono::steady_clock::time_point now);
 
   int nice_ = 0;
   std::size_t queue_limit_;
@@ -79,6 +85,7 @@ class WorkerPool {
   std::condition_variable ready_;
   std::deque<Entry> queue_;
   std::size_t busy_ = 0;
+  std::chrono::steady_clock::time_point busy_since_ = std::chrono::steady_clock::now();
   Usage usage_;
   std::chrono::steady_clock::time_point last_arrival_{};  ///< of the last accepted job
   bool stopping_ = false;
