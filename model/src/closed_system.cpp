@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "kendall/base/error.hpp"
 #include "kendall/model/latency.hpp"
 #include "occupancy_split.hpp"
 #include "system_model_detail.hpp"
@@ -93,6 +94,12 @@ OccupancySplit shared_cores_split(const Service& service, const ClosedStationRes
 }  // namespace
 
 SystemResult analyze_closed(const System& system, const AnalysisOptions& options) {
+  for (std::size_t s = 0; s < system.services.size(); ++s)
+    if (!system.services[s].sharing_speed.empty())
+      throw InputError(fmt::format(
+          "services[{}].sharing_speed: a speed that depends on the number busy is modelled for "
+          "open classes (rate) only; remove it to model \"{}\" with closed classes at one speed",
+          s, system.services[s].name));
   StationMap map;
   const ClosedModel model = build_closed_model(system, options, map);
   const ClosedResult solved = solve_closed(model);

@@ -96,7 +96,7 @@ Service read_service(const SpecReader& reader, const YAML::Node& node, const std
   reader.expect_map(node, path,
                     {"name", "replicas", "workers", "service_time", "type", "balancer",
                      "queue_limit", "cost", "resources", "min_replicas", "max_replicas", "port",
-                     "cores", "service_dispersion", "hold_scv"});
+                     "cores", "service_dispersion", "hold_scv", "sharing_speed"});
   Service s;
   s.location = reader.where(node);
   s.name = reader.string(reader.required(node, "name", path), path + ".name");
@@ -176,6 +176,33 @@ Service read_service(const SpecReader& reader, const YAML::Node& node, const std
                   fmt::format("must be a finite number >= 0 (the SCV of the time a request "
                               "holds a worker), found {}",
                               *s.hold_scv));
+  }
+  if (const auto sharing = node["sharing_speed"]) {
+    const std::string at = path + ".sharing_speed";
+    reader.expect_sequence(sharing, at);
+    const int beyond = s.cores ? s.workers - *s.cores : 0;
+    if (beyond <= 0)
+      reader.fail(sharing, at,
+                  fmt::format("needs cores below workers (workers time-sharing cores); \"{}\" has "
+                              "{} workers and {}",
+                              s.name, s.workers,
+                              s.cores ? fmt::format("{} cores", *s.cores) : "no cores"));
+    if (sharing.size() != static_cast<std::size_t>(beyond))
+      reader.fail(sharing, at,
+                  fmt::format("has {} speeds; {} workers on {} cores need {}: the cores' speed "
+                              "with {} to {} busy, relative to {} busy (e.g. [0.95, 0.9])",
+                              sharing.size(), s.workers, *s.cores, beyond, *s.cores + 1,
+                              s.workers, *s.cores));
+    for (std::size_t k = 0; k < sharing.size(); ++k) {
+      const std::string item = fmt::format("{}[{}]", at, k);
+      const double speed = reader.number(sharing[k], item);
+      if (!(speed > 0 && speed <= 1))
+        reader.fail(sharing[k], item,
+                    fmt::format("must be in (0, 1] (the cores' speed with {} busy relative to "
+                                "{} busy; sharing never adds cores), found {}",
+                                *s.cores + 1 + static_cast<int>(k), *s.cores, speed));
+      s.sharing_speed.push_back(speed);
+    }
   }
   return s;
 }

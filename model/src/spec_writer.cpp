@@ -161,6 +161,12 @@ class Writer {
       out += fmt::format("    service_dispersion: {}\n", dispersion_text(s.service_dispersion));
     if (s.hold_scv)
       out += fmt::format("    hold_scv: {}\n", number_text(*s.hold_scv));
+    if (!s.sharing_speed.empty()) {
+      std::vector<std::string> speeds;
+      for (const double speed : s.sharing_speed)
+        speeds.push_back(number_text(speed));
+      out += fmt::format("    sharing_speed: [{}]\n", fmt::join(speeds, ", "));
+    }
     const Service defaults;
     out += optional_line(i, "balancer", s.balancer == defaults.balancer);
     out += optional_line(i, "queue_limit", !s.queue_limit);

@@ -17,16 +17,111 @@
 // (tests/sim/shared_cpu_test.cpp; hand-derived cases in tests/model/time_shared_test.cpp).
 #include "time_shared.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include "kendall/base/error.hpp"
 #include "kendall/model/speed_runs.hpp"
 #include "station_detail.hpp"
 
 namespace kendall::model::detail {
 
+namespace {
+
+// With a speed that depends on the number busy (StationInput::sharing_speed) the occupancy is
+// the birth–death chain with those rates instead of M/M/c's: the cores finish work at
+// min(n, c) s(n) / S with n in the station (s(n) = 1 up to c, s(K) beyond K), so
+// π_n = π_{n−1} λ S / (min(n, c) s(n)) up to K and geometric beyond at ρ_K = λ S / (c s(K)).
+// An arrival that finds n others shares with m = min(n + 1, K) and takes m / (min(m, c) s(m))
+// times the work; by λπ_n = μ_{n+1}π_{n+1} its mean is L_pool / λ again (Little's law). The
+// wait for a worker is the chain's queue beyond K, scaled for the variability as below.
+TimeSharedSolution solve_load_dependent(const StationInput& input, int workers) {
+  const int c = input.servers;
+  const double work = input.service.mean;
+  const double lambda = input.arrival_rate;
+  auto speed = [&](int n) {
+    return n <= c ? 1.0 : input.sharing_speed.at(static_cast<std::size_t>(n - c - 1));
+  };
+  TimeSharedSolution out;
+  StationMetrics& m = out.station;
+  m.model = QueueModel::mmc;
+  m.method = fmt::format(
+      "{} workers time-sharing {} cores at speeds by the number busy ({}): a birth–death chain "
+      "(processor sharing), the wait for a worker scaled as a c-server queue's by "
+      "(c_a² + c_s²)/2 and any speed runs: approximate, exact for exponential work",
+      workers, c, fmt::join(input.sharing_speed, ", "));
+  m.offered_load = lambda * work;
+  m.throughput = lambda;
+  const double capacity = c * speed(workers) / work;
+  if (!(lambda < capacity)) {
+    m.stable = false;
+    m.utilization = lambda / capacity;
+    m.throughput = capacity;
+    m.saturation = fmt::format(
+        "arrival rate {}/s {} capacity {}/s with all {} workers sharing {} cores at speed {} "
+        "(utilization {})",
+        format_number(lambda), lambda > capacity ? "exceeds" : "equals", format_number(capacity),
+        workers, c, format_number(speed(workers)), format_number(lambda / capacity));
+    return out;
+  }
+  m.stable = true;
+  const double rho_full = lambda / capacity;
+  std::vector<double> pi(static_cast<std::size_t>(workers) + 1, 1.0);
+  for (int n = 1; n <= workers; ++n)
+    pi[n] = pi[n - 1] * lambda * work / (std::min(n, c) * speed(n));
+  // Σ_{n≥K} π_n = π_K / (1 − ρ_K)
+  double total = pi[workers] / (1 - rho_full);
+  for (int n = 0; n < workers; ++n)
+    total += pi[n];
+  for (double& p : pi)
+    p /= total;
+  const double waiting_probability = pi[workers] / (1 - rho_full);
+  const double markovian_queue = pi[workers] * rho_full / ((1 - rho_full) * (1 - rho_full));
+  double busy_cores = c * waiting_probability;
+  for (int n = 1; n < workers; ++n)
+    busy_cores += std::min(n, c) * pi[n];
+  m.utilization = busy_cores / c;
+  auto factor = [&](int m_sharing) {
+    return m_sharing / (std::min(m_sharing, c) * speed(m_sharing));
+  };
+  for (int n = 0; n < workers - 1; ++n)
+    out.stretch.push_back(Stretch{pi[n], factor(n + 1)});
+  out.stretch.push_back(Stretch{pi[workers - 1] + waiting_probability, factor(workers)});
+
+  double at_least_c = waiting_probability;  // P(n >= c)
+  for (int n = c; n < workers; ++n)
+    at_least_c += pi[n];
+  SpeedRunsWait variability{(input.scv_arrival + input.service.scv) / 2, 1.0};
+  if (!input.service_dispersion.empty())
+    variability = speed_runs_wait(rho_full, input.scv_arrival, at_least_c,
+                                  fit_speed_runs(input.service_dispersion, input.service.scv));
+  const double queue = markovian_queue * variability.factor;
+  const double mean_wait = queue / lambda;
+  const double in_worker = work * mean_factor(out.stretch);
+  m.mean_waiting_time = mean_wait;
+  m.mean_response_time = mean_wait + in_worker;
+  m.mean_queue_length = queue;
+  m.mean_number_in_system = lambda * (mean_wait + in_worker);
+  m.probability_of_waiting = waiting_probability;
+  m.waiting_time = shaped_wait(waiting_probability, mean_wait, variability);
+  return out;
+}
+
+}  // namespace
+
 TimeSharedSolution solve_time_shared(const StationInput& input, int workers) {
+  if (!input.sharing_speed.empty() &&
+      input.sharing_speed.size() != static_cast<std::size_t>(workers - input.servers))
+    throw InputError(fmt::format("sharing_speed has {} speeds; {} workers on {} cores need {} (one "
+                                 "for each number busy beyond the cores)",
+                                 input.sharing_speed.size(), workers, input.servers,
+                                 workers - input.servers));
+  if (!input.sharing_speed.empty())
+    return solve_load_dependent(input, workers);
   const int c = input.servers;
   const double mean_work = input.service.mean;
   StationInput markovian = input;

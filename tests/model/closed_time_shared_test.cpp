@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "closed_test_support.hpp"
+#include "kendall/base/error.hpp"
 #include "kendall/model/closed_network.hpp"
 #include "kendall/model/system_model.hpp"
 #include "model/single_service.hpp"
@@ -101,6 +102,22 @@ TEST(ClosedTimeShared, SeveralClassesPutTheApproximationsErrorInTheWaitNotInTheW
   EXPECT_NEAR(*two.response_time - *two.waiting_time, in_worker, 0.03 * in_worker);
   EXPECT_NEAR(*two.waiting_time - *one.waiting_time, *two.response_time - *one.response_time,
               0.03 * in_worker);
+}
+
+
+// A speed by the number busy is modelled for open classes; closed ones say so rather than drop it.
+TEST(ClosedTimeShared, ASharingSpeedIsRefusedWithTheServiceNamed) {
+  System system = one_station(6, 4, 2, Distribution::exponential(1.0));
+  system.services[0].sharing_speed = {0.95, 0.9};
+  try {
+    analyze(system);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& error) {
+    EXPECT_NE(std::string(error.what()).find("services[0].sharing_speed: a speed that depends on "
+                                             "the number busy is modelled for open classes"),
+              std::string::npos)
+        << error.what();
+  }
 }
 
 }  // namespace

@@ -192,6 +192,29 @@ TEST(SpecLoader, ReadsTheHoldScv) {
       HasSubstr("services[0].hold_scv: must be a finite number >= 0"));
 }
 
+// The cores' speed by the number busy beyond them (model.md, "Time-shared cores"): one speed
+// for each of cores + 1 … workers, each in (0, 1], and only where workers time-share cores.
+TEST(SpecLoader, ReadsTheSharingSpeedsAndNamesWhatIsWrongWithThem) {
+  const auto with = [](const std::string& lines) {
+    return replace(kMinimal, "service_time: 20ms", "service_time: 20ms\n" + lines);
+  };
+  const System system =
+      parse_system(with("    cores: 2\n    sharing_speed: [0.95, 0.9]"), "spec.yaml");
+  EXPECT_EQ(system.services[0].sharing_speed, (std::vector<double>{0.95, 0.9}));
+  EXPECT_TRUE(parse_system(kMinimal, "spec.yaml").services[0].sharing_speed.empty());
+  EXPECT_THAT(error_of(with("    cores: 2\n    sharing_speed: [0.9]")),
+              HasSubstr("services[0].sharing_speed: has 1 speeds; 4 workers on 2 cores need 2: "
+                        "the cores' speed with 3 to 4 busy, relative to 2 busy"));
+  EXPECT_THAT(error_of(with("    cores: 2\n    sharing_speed: [0.95, 1.2]")),
+              HasSubstr("services[0].sharing_speed[1]: must be in (0, 1] (the cores' speed with "
+                        "4 busy relative to 2 busy; sharing never adds cores), found 1.2"));
+  EXPECT_THAT(error_of(with("    sharing_speed: [0.9]")),
+              HasSubstr("services[0].sharing_speed: needs cores below workers (workers "
+                        "time-sharing cores); \"api\" has 4 workers and no cores"));
+  EXPECT_THAT(error_of(with("    cores: 2\n    sharing_speed: 0.9")),
+              HasSubstr("services[0].sharing_speed"));
+}
+
 TEST(SpecLoader, MissingFileSaysSo) {
   try {
     load_system("/nonexistent/spec.yaml");

@@ -41,6 +41,8 @@ TEST(SpecWriter, EveryFieldAwayFromItsDefaultReadsBackEqual) {
   login.service_time = Distribution::from_moments(0.0021, 0.07);
   login.service_dispersion = {{2, 0.07, 0.01}, {64, 1.42, std::nullopt, 180}};
   login.hold_scv = 0.146;
+  login.workers = 4;
+  login.sharing_speed = {0.953, 0.912};
   Service overhead;
   overhead.name = "network";
   overhead.type = ServiceType::delay;

@@ -95,5 +95,70 @@ TEST(TimeShared, AtLowLoadARequestRunsAlone) {
   EXPECT_NEAR(mean_of(system), 0.010, 1e-6);
 }
 
+
+System sharing_at(std::vector<double> speeds, const Distribution& work, int workers, int cores,
+                  double rate) {
+  System system = testing::open_load(testing::single_service(work, workers, cores), rate);
+  system.services[0].sharing_speed = std::move(speeds);
+  return system;
+}
+
+// One core, two workers, exponential work of 1 s at one busy and half that speed with two, at
+// λ = 0.2/s. The chain: μ₁ = 1, μ₂ = μ₃ = … = 0.5, so π₀ : π₁ : π₂ = 1 : 0.2 : 0.08 and beyond
+// geometric at ρ₂ = 0.4; normalised π₀ = 0.75, π₁ = 0.15, P(n ≥ 2) = 0.1. An arrival waits for a
+// worker with P(n ≥ 2) = 0.1; the queue beyond two is π₂ ρ₂ / (1 − ρ₂)² = 0.06 × 0.4 / 0.36 =
+// 1/15, so the wait is 1/3 s. In a worker: alone (0.75) × 1, with the other (0.25) × 2 / 0.5 =
+// 4, a mean of 1.75 s. R = 2.0833 s, which is also the chain's L = 0.41667 over λ.
+TEST(TimeShared, ASpeedThatDependsOnTheNumberBusyIsTheBirthDeathChainByHand) {
+  const SystemResult result = analyze(sharing_at({0.5}, Distribution::exponential(1.0), 2, 1, 0.2));
+  ASSERT_TRUE(result.stable);
+  ASSERT_TRUE(result.classes[0].mean_response_time);
+  EXPECT_NEAR(*result.classes[0].mean_response_time, 1.75 + 1.0 / 3, 1e-9);
+  ASSERT_TRUE(result.services[0].waiting_time);
+  EXPECT_NEAR(*result.services[0].waiting_time, 1.0 / 3, 1e-9);
+  ASSERT_TRUE(result.services[0].mean_number_in_system);
+  EXPECT_NEAR(*result.services[0].mean_number_in_system, 0.15 + 2 * 0.1 + 1.0 / 15, 1e-9);
+  // The same without the slowdown is M/M/1: R = 1 / (1 − 0.2) = 1.25 s.
+  EXPECT_NEAR(mean_of(time_shared(Distribution::exponential(1.0), 2, 1, 0.2)), 1.25, 1e-9);
+}
+
+// Speeds of 1 are the one-speed model, for any work and load.
+TEST(TimeShared, SharingSpeedsOfOneAreTheOneSpeedModel) {
+  for (const double rho : {0.3, 0.7, 0.95}) {
+    const Distribution work = Distribution::from_moments(0.0028, 0.05);
+    const double rate = rho * 2 / 0.0028;
+    const SystemResult one = analyze(time_shared(work, 4, 2, rate));
+    const SystemResult chain = analyze(sharing_at({1.0, 1.0}, work, 4, 2, rate));
+    ASSERT_TRUE(one.stable && chain.stable);
+    EXPECT_NEAR(*chain.classes[0].mean_response_time, *one.classes[0].mean_response_time,
+                1e-9 * *one.classes[0].mean_response_time)
+        << rho;
+    EXPECT_NEAR(chain.classes[0].response_time_percentiles->p95,
+                one.classes[0].response_time_percentiles->p95,
+                1e-6 * one.classes[0].response_time_percentiles->p95)
+        << rho;
+  }
+}
+
+// All four busy at 0.9 of the speed with two: the capacity is 2 × 0.9 / S, so at λ S = 1.85
+// (0.925 of the one-speed capacity) the queue has no steady state, and says why.
+TEST(TimeShared, ASlowerSpeedWithEveryWorkerBusyLowersTheCapacity) {
+  const Distribution work = Distribution::exponential(0.002);
+  const double rate = 1.85 / 0.002;
+  EXPECT_TRUE(analyze(time_shared(work, 4, 2, rate)).stable);
+  const SystemResult slowed = analyze(sharing_at({0.95, 0.9}, work, 4, 2, rate));
+  EXPECT_FALSE(slowed.stable);
+  EXPECT_NE(slowed.saturation.find("900/s with all 4 workers sharing 2 cores at speed 0.9"),
+            std::string::npos)
+      << slowed.saturation;
+  // The saturation rate is the slowed capacity's.
+  ASSERT_TRUE(slowed.saturation_rate);
+  EXPECT_NEAR(*slowed.saturation_rate, 900, 1e-9);
+  // Below it, slower sharing means longer latency than one speed.
+  const double below = 1.6 / 0.002;
+  EXPECT_GT(mean_of(sharing_at({0.95, 0.9}, work, 4, 2, below)),
+            1.05 * mean_of(time_shared(work, 4, 2, below)));
+}
+
 }  // namespace
 }  // namespace kendall::model

@@ -52,6 +52,8 @@ Simulator::Simulator(const model::System& system, const RunPlan& plan, Rng rng)
     station.workers = static_cast<std::uint32_t>(service.workers);
     station.cores = static_cast<std::uint32_t>(service.servers_per_replica());
     station.shared_cpu = !station.delay && station.cores < station.workers;
+    if (station.shared_cpu)
+      station.sharing_speed = service.sharing_speed;
     station.replicas = station.delay ? 1 : static_cast<std::uint32_t>(service.replicas);
     if (service.queue_limit)
       station.queue_limit = static_cast<std::uint32_t>(*service.queue_limit);
@@ -230,14 +232,25 @@ void Simulator::start_service(std::uint32_t q) {
   schedule_cpu_completion(request.replica);
 }
 
-// Every request in service at a shared-CPU replica progresses at min(1, cores / n).
+// Every request in service at a shared-CPU replica progresses at min(1, cores / n), times the
+// cores' speed with n busy beyond the cores.
+double Simulator::cpu_rate(std::uint32_t r) const {
+  const Replica& replica = replicas_[r];
+  const Station& station = stations_[replica.station];
+  const std::size_t n = replica.serving.size();
+  if (n <= station.cores)
+    return 1.0;
+  const double share = static_cast<double>(station.cores) / static_cast<double>(n);
+  const std::size_t beyond = n - station.cores - 1;
+  return station.sharing_speed.empty()
+             ? share
+             : share * station.sharing_speed[std::min(beyond, station.sharing_speed.size() - 1)];
+}
+
 void Simulator::advance_cpu(std::uint32_t r) {
   Replica& replica = replicas_[r];
-  const auto n = static_cast<double>(replica.serving.size());
-  if (n > 0) {
-    const double cores = stations_[replica.station].cores;
-    replica.virtual_time += (now_ - replica.virtual_updated) * std::min(1.0, cores / n);
-  }
+  if (!replica.serving.empty())
+    replica.virtual_time += (now_ - replica.virtual_updated) * cpu_rate(r);
   replica.virtual_updated = now_;
 }
 
@@ -246,9 +259,7 @@ void Simulator::schedule_cpu_completion(std::uint32_t r) {
   if (replica.serving.empty())
     return;
   const auto first = std::min_element(replica.serving.begin(), replica.serving.end());
-  const auto n = static_cast<double>(replica.serving.size());
-  const double cores = stations_[replica.station].cores;
-  const double rate = std::min(1.0, cores / n);
+  const double rate = cpu_rate(r);
   replica.next_completion = now_ + std::max(0.0, first->first - replica.virtual_time) / rate;
   schedule(replica.next_completion, EventKind::cpu_departure, r);
 }

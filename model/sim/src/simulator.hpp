@@ -70,6 +70,9 @@ class Simulator {
     // each progressing at min(1, cores / in service).
     std::uint32_t cores = 1;
     bool shared_cpu = false;
+    // The cores' speed with cores + 1 … workers in service (model::Service::sharing_speed):
+    // each request then progresses at cores / n × that speed. Empty: 1.
+    std::vector<double> sharing_speed;
     // Services with a service_dispersion: their index into speeds_ (the jobs' speed wanders in
     // runs, shared by the station's servers as in the analytic model).
     std::int32_t speed = -1;
@@ -141,6 +144,8 @@ class Simulator {
   void end_request(std::uint32_t request);
   void start_service(std::uint32_t request);
   void advance_cpu(std::uint32_t replica);
+  // What each of a shared-CPU replica's requests in service progresses at.
+  double cpu_rate(std::uint32_t replica) const;
   void schedule_cpu_completion(std::uint32_t replica);
   void cpu_depart(std::uint32_t replica, double time);
   std::uint32_t pick_replica(Station& station);

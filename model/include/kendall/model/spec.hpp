@@ -64,6 +64,13 @@ struct Service {
   /// stretch to it, keeping its mean (never narrows it). Other services ignore it.
   std::optional<double> hold_scv;
 
+  /// Workers time-sharing fewer cores: the cores' speed with cores + 1, …, workers busy,
+  /// relative to their speed with `cores` busy (`sharing_speed`, each in (0, 1]; empty: one
+  /// speed whatever the number busy). Below 1 when sharing costs capacity: each slice brings
+  /// another job's memory back into the caches (4 threads hashing 4 MiB on 2 cores finish 6–13%
+  /// fewer hashes than 2). The service time is the work at `cores` busy. Open classes only.
+  std::vector<double> sharing_speed;
+
   /// Requests one replica serves at once at full speed: workers, or the cores if fewer.
   int servers_per_replica() const { return cores ? std::min(workers, *cores) : workers; }
   /// Servers seen by a request: replicas × servers per replica.

@@ -44,6 +44,10 @@ struct StationInput {
   /// G/G/c only: the service times' index of dispersion I_s(m) when they are correlated over
   /// time (see dispersion.hpp); empty means independent (I_s = c_s² at every m).
   std::vector<DispersionPoint> service_dispersion;
+  /// Workers time-sharing the servers (cores) only: the cores' speed with c + 1, …, K workers
+  /// busy, relative to their speed with c busy, `service` being the work at that speed (empty:
+  /// one speed). See Service::sharing_speed.
+  std::vector<double> sharing_speed;
 };
 
 struct ResponsePercentiles {
