@@ -142,15 +142,19 @@ TEST(Calibrate, AStallOfTheServiceDuringTheOverheadPhaseDoesNotSetTheOverhead) {
   EXPECT_EQ(c.errors, 0u);
 }
 
-// A spell of stalls over the first three rounds (one each, a round apart) would be the median of
-// five; the phase runs on until the stalled rounds are a minority, and the overhead stays the
+// A spell of stalls over most of the first five rounds (200 ms every 60 jobs, six times: a
+// round is ~109 jobs here, ~66 in the sanitizer build, whose service is slower) would be their
+// median; the phase runs on until the stalled rounds are a minority, and the overhead stays the
 // size of the path.
 TEST(Calibrate, ASpellOfStallsOverMostRoundsRunsTheOverheadPhaseOn) {
-  const auto [c, stalled] = calibrate_with_stalls({20, 129, 238});
+  const auto [c, stalled] = calibrate_with_stalls({20, 80, 140, 200, 260, 320});
   ASSERT_TRUE(stalled) << "the open-loop phase never began";
   SCOPED_TRACE(rounds_text(c));
-  ASSERT_EQ(rounds_over(c, 0.010), 3u) << "each stall must land in its own round";
-  EXPECT_GE(c.overhead_rounds.size(), kOverheadRounds + 2);
+  ASSERT_GE(c.overhead_rounds.size(), kOverheadRounds);
+  const std::vector<double> first_five(c.overhead_rounds.begin(),
+                                       c.overhead_rounds.begin() + kOverheadRounds);
+  ASSERT_GE(stalled_overhead_rounds(first_five), 3u) << "the spell must stall most of them";
+  EXPECT_GT(c.overhead_rounds.size(), kOverheadRounds);
   EXPECT_TRUE(overhead_rounds_settled(c.overhead_rounds));
   EXPECT_GT(c.overhead, 0.0);
   EXPECT_LT(c.overhead, 0.002);
