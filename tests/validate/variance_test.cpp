@@ -268,5 +268,58 @@ TEST(CoreSpeeds, TheRatioSkipsCoresWithFewJobsAndNeedsTwo) {
   EXPECT_FALSE(core_speed_ratio({}));
 }
 
+// Between the scrapes the pool spent 2 s with 2 workers busy and finished 1,700 jobs then
+// (850/s), and 1 s with all 4 busy, finishing 780 (780/s); 0.4 s idle; 3 busy appears only in
+// the second scrape (its counters start at 0), 1 busy had no time in between and is left out.
+TEST(BusySpeeds, AreThePoolsRateAtEachNumberBusyBetweenScrapes) {
+  const Samples before = parse_prometheus(
+      "kendall_workers_busy_seconds_total{busy=\"0\"} 10\n"
+      "kendall_worker_jobs_finished_by_busy_total{busy=\"0\"} 0\n"
+      "kendall_workers_busy_seconds_total{busy=\"1\"} 3\n"
+      "kendall_worker_jobs_finished_by_busy_total{busy=\"1\"} 900\n"
+      "kendall_workers_busy_seconds_total{busy=\"2\"} 5\n"
+      "kendall_worker_jobs_finished_by_busy_total{busy=\"2\"} 4000\n"
+      "kendall_workers_busy_seconds_total{busy=\"4\"} 1\n"
+      "kendall_worker_jobs_finished_by_busy_total{busy=\"4\"} 800\n",
+      "before");
+  const Samples after = parse_prometheus(
+      "kendall_workers_busy_seconds_total{busy=\"0\"} 10.4\n"
+      "kendall_worker_jobs_finished_by_busy_total{busy=\"0\"} 0\n"
+      "kendall_workers_busy_seconds_total{busy=\"1\"} 3\n"
+      "kendall_worker_jobs_finished_by_busy_total{busy=\"1\"} 900\n"
+      "kendall_workers_busy_seconds_total{busy=\"2\"} 7\n"
+      "kendall_worker_jobs_finished_by_busy_total{busy=\"2\"} 5700\n"
+      "kendall_workers_busy_seconds_total{busy=\"3\"} 0.6\n"
+      "kendall_worker_jobs_finished_by_busy_total{busy=\"3\"} 490\n"
+      "kendall_workers_busy_seconds_total{busy=\"4\"} 2\n"
+      "kendall_worker_jobs_finished_by_busy_total{busy=\"4\"} 1580\n",
+      "after");
+  const std::vector<BusySpeed> speeds = busy_speeds(before, after);
+  ASSERT_EQ(speeds.size(), 4u);
+  EXPECT_EQ(speeds[0].busy, 0);
+  EXPECT_NEAR(speeds[0].seconds, 0.4, 1e-9);
+  EXPECT_EQ(speeds[0].rate(), 0);
+  EXPECT_EQ(speeds[1].busy, 2);
+  EXPECT_NEAR(speeds[1].rate(), 850, 1e-9);
+  EXPECT_EQ(speeds[2].busy, 3);
+  EXPECT_NEAR(speeds[2].jobs, 490, 1e-9);
+  EXPECT_EQ(speeds[3].busy, 4);
+  EXPECT_NEAR(speeds[3].rate(), 780, 1e-9);
+  // 4 workers on 2 cores: 780 / 850 = 0.918.
+  EXPECT_NEAR(*sharing_speed(speeds, 2, 4), 780.0 / 850, 1e-12);
+  // Not time-shared, or not modelled on cores: nothing to say.
+  EXPECT_FALSE(sharing_speed(speeds, 4, 4));
+  EXPECT_FALSE(sharing_speed(speeds, 0, 4));
+  // 3 workers busy: 0.6 s is long enough, but with 3 workers it needs the state with 3.
+  EXPECT_NEAR(*sharing_speed(speeds, 2, 3), (490 / 0.6) / 850, 1e-9);
+  // A span under half a second, or under 50 jobs, says nothing.
+  std::vector<BusySpeed> short_spans = speeds;
+  short_spans[3].seconds = 0.4;
+  EXPECT_FALSE(sharing_speed(short_spans, 2, 4));
+  short_spans[3] = {4, 1, 49};
+  EXPECT_FALSE(sharing_speed(short_spans, 2, 4));
+  EXPECT_TRUE(busy_speeds(before, parse_prometheus("kendall_workers 2\n", "old")).empty());
+}
+
 }  // namespace
 }  // namespace kendall::validation

@@ -319,6 +319,43 @@ std::vector<CoreSpeed> core_speeds(const Samples& before, const Samples& after) 
   return cores;
 }
 
+std::vector<BusySpeed> busy_speeds(const Samples& before, const Samples& after) {
+  constexpr std::string_view seconds_prefix = "kendall_workers_busy_seconds_total{busy=\"";
+  std::vector<BusySpeed> speeds;
+  for (auto it = after.lower_bound(std::string(seconds_prefix));
+       it != after.end() && it->first.starts_with(seconds_prefix); ++it) {
+    const std::string label = it->first.substr(it->first.find('{'));
+    const std::string jobs_name = "kendall_worker_jobs_finished_by_busy_total" + label;
+    const auto jobs_after = find_sample(after, jobs_name);
+    const double seconds = it->second - find_sample(before, it->first).value_or(0);
+    if (!jobs_after || !(seconds > 0))
+      continue;
+    const double jobs = *jobs_after - find_sample(before, jobs_name).value_or(0);
+    speeds.push_back({std::stoi(label.substr(7)), seconds, jobs});
+  }
+  std::sort(speeds.begin(), speeds.end(),
+            [](const BusySpeed& a, const BusySpeed& b) { return a.busy < b.busy; });
+  return speeds;
+}
+
+std::optional<double> sharing_speed(const std::vector<BusySpeed>& speeds, int cores,
+                                    int workers) {
+  constexpr double kShortest = 0.5;  // seconds
+  constexpr double kFewest = 50;     // jobs
+  if (cores <= 0 || workers <= cores)
+    return std::nullopt;
+  auto long_enough = [&](int busy) -> const BusySpeed* {
+    const auto it = std::find_if(speeds.begin(), speeds.end(),
+                                 [&](const BusySpeed& s) { return s.busy == busy; });
+    return it != speeds.end() && it->seconds >= kShortest && it->jobs >= kFewest ? &*it : nullptr;
+  };
+  const BusySpeed* all = long_enough(workers);
+  const BusySpeed* at_cores = long_enough(cores);
+  if (!all || !at_cores)
+    return std::nullopt;
+  return all->rate() / at_cores->rate();
+}
+
 std::optional<double> core_speed_ratio(const std::vector<CoreSpeed>& cores) {
   double jobs = 0;
   for (const CoreSpeed& core : cores)

@@ -245,6 +245,7 @@ void record_measurement(const LevelRun& run, bool closed, LevelResult& level) {
   level.server_cpu_scv = worker_cpu_scv(before, after);
   level.server_cpu_dispersion = worker_cpu_dispersion(before, after);
   level.server_cores = core_speeds(before, after);
+  level.server_busy = busy_speeds(before, after);
 }
 
 LevelWork measured_work(const LevelRun& run, const LevelResult& level) {

@@ -109,6 +109,14 @@ Json to_json(const ValidationReport& report) {
     for (const CoreSpeed& core : l.server_cores)
       cores.push_back({{"cpu", core.cpu}, {"jobs", core.jobs}, {"cpu_per_job", core.cpu_per_job}});
     measured["server_cores"] = cores;
+    Json busy = Json::array();
+    for (const BusySpeed& span : l.server_busy)
+      busy.push_back({{"busy", span.busy},
+                      {"seconds", span.seconds},
+                      {"jobs", span.jobs},
+                      {"rate", span.rate()}});
+    measured["server_busy"] = busy;
+    measured["server_sharing_speed"] = optional_number(l.server_sharing_speed);
     level["measured"] = measured;
     level["model_inputs"] = {
         {"from", l.model_inputs},

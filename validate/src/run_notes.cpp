@@ -160,6 +160,29 @@ std::optional<std::string> uneven_cores_note(std::size_t level,
       level, *ratio, describe_cores(cores));
 }
 
+std::optional<std::string> sharing_speed_note(std::size_t i, const LevelResult& level, int cores,
+                                              int workers) {
+  constexpr double kApart = 0.05;
+  if (!level.server_sharing_speed || std::abs(*level.server_sharing_speed - 1) < kApart)
+    return std::nullopt;
+  const double ratio = *level.server_sharing_speed;
+  auto rate_at = [&](int busy) {
+    for (const BusySpeed& span : level.server_busy)
+      if (span.busy == busy)
+        return span.rate();
+    return 0.0;
+  };
+  return fmt::format(
+      "level {}: with all {} workers busy the service finished {:.0f} jobs/s, {:.0f}% {} than the "
+      "{:.0f}/s with {} busy ({}); the model's {} cores run the work at one speed whatever the "
+      "number busy",
+      i, workers, rate_at(workers), 100 * std::abs(1 - ratio), ratio < 1 ? "fewer" : "more",
+      rate_at(cores), cores,
+      ratio < 1 ? "time-sharing the cores cost capacity"
+                : "with fewer busy, the workers' time off their cores left the cores idle",
+      cores);
+}
+
 std::vector<std::string> level_notes(std::size_t i, const LevelResult& level,
                                      const loadgen::ErrorCounts& errors, double tolerance_mean,
                                      bool cores_modelled, bool closed) {

@@ -382,9 +382,13 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
             model_only(levels, in.work, in.windows, workers, in.offered, o, measured);
       }
     add_measured_means(m.level.windows, m.series);
+    const int cores = static_cast<int>(levels.cores);
+    m.level.server_sharing_speed = sharing_speed(m.level.server_busy, cores, workers);
     for (std::string& note : level_notes(i + 1, m.level, m.errors, o.tolerance_mean,
                                          system.services[0].cores.has_value(), o.closed))
       report.notes.push_back(std::move(note));
+    if (auto note = sharing_speed_note(i + 1, m.level, cores, workers))
+      report.notes.push_back(*std::move(note));
     report.levels.push_back(std::move(m.level));
   }
 

@@ -46,8 +46,8 @@ struct CoreWork {
 
 /// Time the pool spent with a number of workers busy, and the jobs that finished then: the
 /// rate the workers finish work at with that many busy. With more workers than cores each busy
-/// worker time-shares them, and the cores' speed itself can depend on how many share them (4
-/// hashing threads on 2 cores finish fewer hashes than 2: docs/PERFORMANCE.md).
+/// worker time-shares them; that rate then holds the cores' speed (4 hashing threads on 2 cores
+/// finish fewer hashes than 2: docs/PERFORMANCE.md) and the workers' time off their cores.
 struct BusySpan {
   double seconds = 0;
   std::uint64_t finished = 0;  ///< jobs that finished with this many busy (themselves included)

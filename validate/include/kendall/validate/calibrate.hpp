@@ -155,6 +155,27 @@ std::vector<CoreSpeed> core_speeds(const Samples& before, const Samples& after);
 /// least a tenth of the jobs; nothing with fewer than two such cores.
 std::optional<double> core_speed_ratio(const std::vector<CoreSpeed>& cores);
 
+/// The time a service's pool spent with `busy` workers busy between two scrapes and the jobs
+/// that finished then (kendall_workers_busy_seconds_total and
+/// kendall_worker_jobs_finished_by_busy_total {busy="N"}).
+struct BusySpeed {
+  int busy = 0;
+  double seconds = 0;
+  double jobs = 0;
+  /// Jobs finished a second with that many busy: the pool's speed there.
+  double rate() const { return seconds > 0 ? jobs / seconds : 0; }
+};
+
+/// Every number busy with time spent between the scrapes (ascending); empty for services
+/// without those counters.
+std::vector<BusySpeed> busy_speeds(const Samples& before, const Samples& after);
+
+/// With more `workers` than `cores`: the pool's rate with every worker busy over its rate with
+/// as many busy as cores, when both spans are long enough to say (half a second and 50 jobs
+/// each). Below 1 when sharing the cores costs capacity.
+std::optional<double> sharing_speed(const std::vector<BusySpeed>& speeds, int cores,
+                                    int workers);
+
 /// The SCV of the jobs' CPU times between two scrapes (kendall_worker_cpu_seconds_total and its
 /// squares over kendall_worker_jobs_total); nothing without them or with fewer than two jobs.
 std::optional<double> worker_cpu_scv(const Samples& before, const Samples& after);

@@ -20,6 +20,11 @@ std::optional<std::string> stalled_overhead_round_note(const Calibration& calibr
 std::optional<std::string> uneven_cores_note(std::size_t level,
                                              const std::vector<CoreSpeed>& cores);
 
+/// When the pool finished jobs 5% or more slower or faster with all `workers` busy than with as
+/// many busy as `cores` (LevelResult::server_sharing_speed): the model's cores have one speed.
+std::optional<std::string> sharing_speed_note(std::size_t level, const LevelResult& result,
+                                              int cores, int workers);
+
 /// What level `number` needs said beside its figures: failed requests (by kind, from
 /// `errors`), a measured mean too uncertain to judge the model, its runs when measured again,
 /// time off the core counted as work, runs of slow jobs the model's wait took in, cores at

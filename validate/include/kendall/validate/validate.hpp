@@ -167,6 +167,11 @@ struct LevelResult {
   std::optional<double> server_cpu_scv;  ///< the SCV of the jobs' own CPU times
   std::vector<model::DispersionPoint> server_cpu_dispersion;  ///< of the jobs' CPU times
   std::vector<CoreSpeed> server_cores;  ///< the jobs' CPU time by the CPU they ended on
+  /// The pool's time and jobs finished by the number of workers busy during the step.
+  std::vector<BusySpeed> server_busy;
+  /// More workers than cores: the pool's rate with every worker busy over its rate with as many
+  /// busy as cores (sharing_speed); empty otherwise or when too short to say.
+  std::optional<double> server_sharing_speed;
   /// The holds' index of dispersion I(m) at block sizes m during the step: c_s² at every m when
   /// holds are independent, more when slow holds come in runs (a machine slower for a while).
   std::vector<model::DispersionPoint> server_hold_dispersion;
