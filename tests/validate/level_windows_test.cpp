@@ -202,6 +202,26 @@ TEST(LevelWindows, TheLevelIsTheMixtureOfItsWindowsSojourns) {
   EXPECT_GT(windowed.mixed->mean, 1.3 * (1 / (1 / 0.0013 - 500)));
 }
 
+// The level's first window measured slow, at 0.995 of its capacity, the other twenty at 0.5 (one
+// 1 ms exponential worker, 0.2 s windows). Its steady state holds 199 requests (mean 200 ms),
+// which a queue coming from a lower load does not reach in 0.2 s (M/M/1's relaxation time at
+// 0.995 is (1 + √ρ)² / (μ(1 − √ρ)²) ≈ 0.64 s alone): the level starts at its typical load's
+// steady state, so the first window's mean is well below 200 ms, and the level's near the 2 ms
+// of the rest.
+TEST(LevelWindows, ALevelStartsAtItsTypicalLoadNotAtASlowFirstWindowsSteadyState) {
+  std::vector<WorkWindow> windows = {window_of(0, 995, 0.001, 0.2)};
+  for (int k = 1; k <= 20; ++k)
+    windows.push_back(window_of(0.2 * k, 500, 0.001, 0.2));
+  const WindowedPrediction windowed = predict_windows(one_exponential_worker(), windows, 1);
+  ASSERT_TRUE(windowed.windows[0].mean);
+  EXPECT_LT(*windowed.windows[0].mean, 0.1);
+  EXPECT_GT(*windowed.windows[0].mean, 0.002);
+  ASSERT_TRUE(windowed.mixed);
+  // The first window's 199 arrivals are under a tenth of the level's 2,199.
+  EXPECT_LT(windowed.mixed->mean, 0.002 + 0.1 * 0.1);
+  EXPECT_NEAR(*windowed.windows[20].mean, 0.002, 2e-4);
+}
+
 TEST(LevelWindows, WindowsWeighByTheJobsTheyServed) {
   // 200/s at 1 ms (mean 1.25 ms) for 5 s, 800/s at 1 ms (mean 5 ms) for 5 s: 1000 and 4000 jobs.
   const WindowedPrediction windowed =

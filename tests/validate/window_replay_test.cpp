@@ -28,21 +28,39 @@ TEST(WindowReplay, APhasePerWindowAtItsRateAndItsWorksSpeed) {
   const auto replay = replay_of(one_exponential_worker(),
                                 {window_of(0, 500, 0.001, 200), window_of(200, 400, 0.0016, 100)});
   ASSERT_TRUE(replay);
-  ASSERT_EQ(replay->phases.size(), 2u);
-  // The first window settles (ρ = 0.5): 5 s at its load before the level's 300 s.
+  ASSERT_EQ(replay->phases.size(), 3u);
+  // 5 s at the typical window's load before the level's 300 s: the median offered work, here
+  // the second window's (400/s × 1.6 ms = 0.64 against 0.5; of two, the upper).
   EXPECT_DOUBLE_EQ(replay->warmup, 5);
   EXPECT_DOUBLE_EQ(replay->duration, 300);
   EXPECT_DOUBLE_EQ(replay->jobs, 500 * 200 + 400 * 100);
-  EXPECT_DOUBLE_EQ(replay->phases[0].duration, 205);
-  EXPECT_DOUBLE_EQ(replay->phases[1].duration, 100);
-  EXPECT_EQ(replay->phases[0].rates, std::vector<double>{500});
-  EXPECT_EQ(replay->phases[1].rates, std::vector<double>{400});
+  EXPECT_DOUBLE_EQ(replay->phases[0].duration, 5);
+  EXPECT_EQ(replay->phases[0].rates, std::vector<double>{400});
+  EXPECT_NEAR(replay->phases[0].slowness[0], 1.6, 1e-9);
+  EXPECT_DOUBLE_EQ(replay->phases[1].duration, 200);
+  EXPECT_DOUBLE_EQ(replay->phases[2].duration, 100);
+  EXPECT_EQ(replay->phases[1].rates, std::vector<double>{500});
+  EXPECT_EQ(replay->phases[2].rates, std::vector<double>{400});
   // The system is the first window's: 1 ms of work; the second window's is 1.6 ms.
   EXPECT_NEAR(replay->system.services[0].service_time.mean, 0.001, 1e-12);
-  EXPECT_NEAR(replay->phases[0].slowness[0], 1, 1e-12);
-  EXPECT_NEAR(replay->phases[1].slowness[0], 1.6, 1e-9);
+  EXPECT_NEAR(replay->phases[1].slowness[0], 1, 1e-12);
+  EXPECT_NEAR(replay->phases[2].slowness[0], 1.6, 1e-9);
   for (std::size_t k = 1; k < replay->system.services.size(); ++k)
-    EXPECT_NEAR(replay->phases[1].slowness[k], 1, 1e-12) << "the path outside kept its time";
+    EXPECT_NEAR(replay->phases[2].slowness[k], 1, 1e-12) << "the path outside kept its time";
+}
+
+// A first window measured slow, near saturation, does not warm the simulated queue up: the
+// warm-up is at the typical window's load, as the model's queue starts (window_fluid.cpp).
+TEST(WindowReplay, TheWarmUpIsAtTheTypicalWindowNotASlowFirstOne) {
+  std::vector<WorkWindow> windows = {window_of(0, 995, 0.001, 0.2)};
+  for (int k = 1; k <= 20; ++k)
+    windows.push_back(window_of(0.2 * k, 500, 0.001, 0.2));
+  const auto replay = replay_of(one_exponential_worker(), windows);
+  ASSERT_TRUE(replay);
+  ASSERT_EQ(replay->phases.size(), 22u);
+  EXPECT_DOUBLE_EQ(replay->warmup, 5);
+  EXPECT_EQ(replay->phases[0].rates, std::vector<double>{500});
+  EXPECT_EQ(replay->phases[1].rates, std::vector<double>{995});
 }
 
 TEST(WindowReplay, TheLevelIsSimulatedAsTheMixtureOfItsWindows) {
@@ -93,9 +111,12 @@ TEST(WindowReplay, AClosedLevelKeepsItsUsersAndReplaysOnlyTheSpeed) {
       replay_of(levels, {window_of(0, 400, 0.001, 10), window_of(10, 300, 0.0015, 10)}, 5);
   ASSERT_TRUE(replay);
   EXPECT_EQ(replay->system.classes[0].population, 5);
-  EXPECT_TRUE(replay->phases[0].rates.empty());
-  EXPECT_TRUE(replay->phases[1].rates.empty());
-  EXPECT_NEAR(replay->phases[1].slowness[0], 1.5, 1e-9);
+  // The warm-up, then the two windows: no rates, only the work's speed.
+  ASSERT_EQ(replay->phases.size(), 3u);
+  for (const sim::Phase& phase : replay->phases)
+    EXPECT_TRUE(phase.rates.empty());
+  EXPECT_NEAR(replay->phases[1].slowness[0], 1, 1e-12);
+  EXPECT_NEAR(replay->phases[2].slowness[0], 1.5, 1e-9);
 }
 
 // Six spells, each 9 windows of 1 s at `base` then one of `spell_seconds` with `spell`.

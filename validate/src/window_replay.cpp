@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "kendall/model/system_model.hpp"
 
@@ -40,11 +42,22 @@ std::optional<WindowReplay> replay_windows(const LevelModel& levels,
     replay.jobs += windows[w].jobs;
     replay.phases.push_back(std::move(phase));
   }
+  // The warm-up runs at the level's typical window (the median offered work), as the model's
+  // queue starts at its typical load: a first window measured slow and near saturation would
+  // otherwise fill the queue for the whole warm-up (window_fluid.cpp).
+  std::vector<std::pair<double, std::size_t>> offered;
+  for (std::size_t w = 0; w < windows.size(); ++w)
+    offered.emplace_back(windows[w].arrival_rate() * replay.phases[w].slowness.at(0), w);
+  std::nth_element(offered.begin(), offered.begin() + static_cast<std::ptrdiff_t>(offered.size() / 2),
+                   offered.end());
+  sim::Phase warmup = replay.phases[offered[offered.size() / 2].second];
+  warmup.duration = kWarmup;
   model::AnalysisOptions stability;
   stability.percentiles = false;
-  if (model::analyze(replay.system, stability).stable) {
+  const std::size_t typical = offered[offered.size() / 2].second;
+  if (model::analyze(typical == 0 ? replay.system : system_of(typical), stability).stable) {
     replay.warmup = kWarmup;
-    replay.phases.front().duration += kWarmup;
+    replay.phases.insert(replay.phases.begin(), warmup);
   }
   return replay;
 }
