@@ -299,40 +299,56 @@ std::optional<double> queue_arrival_scv(const Samples& before, const Samples& af
                      "kendall_queue_arrival_gap_seconds_squared_total");
 }
 
-std::vector<CoreSpeed> core_speeds(const Samples& before, const Samples& after) {
-  constexpr std::string_view jobs_prefix = "kendall_worker_core_jobs_total{cpu=\"";
-  std::vector<CoreSpeed> cores;
-  for (auto it = after.lower_bound(std::string(jobs_prefix));
-       it != after.end() && it->first.starts_with(jobs_prefix); ++it) {
-    // A CPU's series appears with its first job: absent before, it was 0.
+namespace {
+
+// One label's growth between two scrapes: of a counter and of its partner with the same label.
+struct LabelledGrowth {
+  int label = 0;  // the label's number
+  double counter = 0;
+  double partner = 0;
+};
+
+// Every series of counter `name` with a numbered label `key` in `after`, with how much it and
+// counter `partner` (same label) grew since `before`; a series appears with its first count, so
+// one absent before was 0. Series whose partner is absent are left out.
+std::vector<LabelledGrowth> labelled_growth(const Samples& before, const Samples& after,
+                                            const std::string& name, const std::string& key,
+                                            const std::string& partner) {
+  const std::string prefix = name + "{" + key + "=\"";
+  std::vector<LabelledGrowth> grown;
+  for (auto it = after.lower_bound(prefix); it != after.end() && it->first.starts_with(prefix);
+       ++it) {
     const std::string label = it->first.substr(it->first.find('{'));
-    const std::string cpu_name = "kendall_worker_core_cpu_seconds_total" + label;
-    const auto cpu_after = find_sample(after, cpu_name);
-    const double jobs = it->second - find_sample(before, it->first).value_or(0);
-    if (!cpu_after || !(jobs > 0))
+    const auto partner_after = find_sample(after, partner + label);
+    if (!partner_after)
       continue;
-    const double cpu = *cpu_after - find_sample(before, cpu_name).value_or(0);
-    cores.push_back({std::stoi(label.substr(6)), jobs, cpu / jobs});
+    grown.push_back({std::stoi(it->first.substr(prefix.size())),
+                     it->second - find_sample(before, it->first).value_or(0),
+                     *partner_after - find_sample(before, partner + label).value_or(0)});
   }
+  return grown;
+}
+
+}  // namespace
+
+std::vector<CoreSpeed> core_speeds(const Samples& before, const Samples& after) {
+  std::vector<CoreSpeed> cores;
+  for (const LabelledGrowth& g : labelled_growth(before, after, "kendall_worker_core_jobs_total",
+                                                 "cpu", "kendall_worker_core_cpu_seconds_total"))
+    if (g.counter > 0)
+      cores.push_back({g.label, g.counter, g.partner / g.counter});
   std::sort(cores.begin(), cores.end(),
             [](const CoreSpeed& a, const CoreSpeed& b) { return a.cpu < b.cpu; });
   return cores;
 }
 
 std::vector<BusySpeed> busy_speeds(const Samples& before, const Samples& after) {
-  constexpr std::string_view seconds_prefix = "kendall_workers_busy_seconds_total{busy=\"";
   std::vector<BusySpeed> speeds;
-  for (auto it = after.lower_bound(std::string(seconds_prefix));
-       it != after.end() && it->first.starts_with(seconds_prefix); ++it) {
-    const std::string label = it->first.substr(it->first.find('{'));
-    const std::string jobs_name = "kendall_worker_jobs_finished_by_busy_total" + label;
-    const auto jobs_after = find_sample(after, jobs_name);
-    const double seconds = it->second - find_sample(before, it->first).value_or(0);
-    if (!jobs_after || !(seconds > 0))
-      continue;
-    const double jobs = *jobs_after - find_sample(before, jobs_name).value_or(0);
-    speeds.push_back({std::stoi(label.substr(7)), seconds, jobs});
-  }
+  for (const LabelledGrowth& g :
+       labelled_growth(before, after, "kendall_workers_busy_seconds_total", "busy",
+                       "kendall_worker_jobs_finished_by_busy_total"))
+    if (g.counter > 0)
+      speeds.push_back({g.label, g.counter, g.partner});
   std::sort(speeds.begin(), speeds.end(),
             [](const BusySpeed& a, const BusySpeed& b) { return a.busy < b.busy; });
   return speeds;
