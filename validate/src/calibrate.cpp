@@ -274,6 +274,14 @@ std::optional<double> worker_hold_per_job(const Samples& before, const Samples& 
   return *busy / *jobs;
 }
 
+std::optional<double> worker_cpu_per_job(const Samples& before, const Samples& after) {
+  const auto jobs = counter_delta(before, after, "kendall_worker_jobs_total");
+  const auto cpu = counter_delta(before, after, "kendall_worker_cpu_seconds_total");
+  if (!jobs || !cpu || !(*jobs > 0))
+    return std::nullopt;
+  return *cpu / *jobs;
+}
+
 std::optional<double> queue_wait_per_job(const Samples& before, const Samples& after) {
   const auto queued_before = find_histogram(before, queue_metric);
   const auto queued_after = find_histogram(after, queue_metric);

@@ -260,6 +260,8 @@ LevelWork measured_work(const LevelRun& run, const LevelResult& level) {
   work.send_gap_scv = level.send_gap_scv;
   if (run.service_cpu)
     work.service_cpu = *run.service_cpu / served;
+  if (run.before && run.after)
+    work.worker_cpu = worker_cpu_per_job(*run.before, *run.after);
   work.machine_cpu = run.machine_cpu / served;
   return work;
 }

@@ -27,6 +27,7 @@ LevelWork work_between(const LevelSample& a, const LevelSample& b, const PromHis
   else
     work.service_cpu.reset();
   work.machine_cpu = (b.machine_cpu - a.machine_cpu) / served.count;
+  work.worker_cpu = worker_cpu_per_job(*a.metrics, *b.metrics);
   return work;
 }
 
@@ -216,6 +217,8 @@ WindowedPrediction predict_windows(const LevelModel& levels, const std::vector<W
     result.duration = window.duration;
     result.jobs = window.jobs;
     result.measured_server_mean = window.server_mean;
+    result.measured_service_cpu = window.work.service_cpu;
+    result.measured_worker_cpu = window.work.worker_cpu;
     result.utilization = predicted_utilization(levels.work_only().at(population, cpu));
     result.service_time = inputs.service_mean;
     const model::SystemResult solved = model::analyze(levels.at(population, inputs));

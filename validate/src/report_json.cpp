@@ -150,7 +150,9 @@ Json to_json(const ValidationReport& report) {
                          {"service_time", w.service_time},
                          {"predicted_mean", optional_number(w.mean)},
                          {"measured_mean", optional_number(w.measured_mean)},
-                         {"measured_server_mean", optional_number(w.measured_server_mean)}});
+                         {"measured_server_mean", optional_number(w.measured_server_mean)},
+                         {"measured_service_cpu", optional_number(w.measured_service_cpu)},
+                         {"measured_worker_cpu", optional_number(w.measured_worker_cpu)}});
     level["windows"] = windows;
     level["predicted_from_calibration"] =
         l.predicted_from_calibration ? stats_json(*l.predicted_from_calibration) : Json(nullptr);

@@ -125,6 +125,11 @@ double histogram_variance(const Histogram& histogram, double clip_quantile = 1.0
 /// queue sees. Nothing when the counters are absent or no job finished in between.
 std::optional<double> worker_hold_per_job(const Samples& before, const Samples& after);
 
+/// The CPU time the workers' own threads used per job between two scrapes
+/// (kendall_worker_cpu_seconds_total over kendall_worker_jobs_total): the work without the I/O
+/// thread's. Nothing without those counters or with no job finished in between.
+std::optional<double> worker_cpu_per_job(const Samples& before, const Samples& after);
+
 /// Mean wait for a worker per job between two scrapes (kendall_queue_wait_seconds): nothing when
 /// the histogram is absent or no job was taken in between.
 std::optional<double> queue_wait_per_job(const Samples& before, const Samples& after);

@@ -21,6 +21,9 @@ struct LevelWork {
   /// Their dispersion over time: the machine's speed, without the waits for a core.
   std::vector<model::DispersionPoint> cpu_dispersion;
   std::optional<double> service_cpu;  ///< the service process's CPU per response
+  /// The workers' own CPU per job (kendall_worker_cpu_seconds_total): service_cpu without the
+  /// I/O thread's, to the nanosecond where /proc counts 10 ms ticks.
+  std::optional<double> worker_cpu;
   /// The SCV of the gaps between the sends as they left the load generator (open loop).
   std::optional<double> send_gap_scv;
   double machine_cpu = 0;  ///< the whole machine's busy CPU per response

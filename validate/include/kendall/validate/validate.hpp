@@ -108,6 +108,10 @@ struct WindowResult {
   /// The server's own mean over the window, from a request read to its answer (/metrics): what
   /// of measured_mean the service saw.
   std::optional<double> measured_server_mean;
+  /// What the window measured of the work per job: the service process's CPU (/proc, the I/O
+  /// thread's included) and the workers' own (their nanosecond counter).
+  std::optional<double> measured_service_cpu;
+  std::optional<double> measured_worker_cpu;
 };
 
 /// One run of a level: a level is measured again while its mean is too uncertain to judge the
