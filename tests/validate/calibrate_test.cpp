@@ -73,7 +73,8 @@ struct StalledCalibration {
   bool stalled = false;
 };
 
-StalledCalibration calibrate_with_stalls(const std::vector<double>& stalls_at) {
+StalledCalibration calibrate_with_stalls(const std::vector<double>& stalls_at,
+                                         std::uint64_t open_loop_requests = 2000) {
   BundledServices config;
   config.workers = 2;
   config.work_model = "fixed:1ms";
@@ -86,6 +87,7 @@ StalledCalibration calibrate_with_stalls(const std::vector<double>& stalls_at) {
   };
   CalibrationOptions options;
   options.requests = 100;
+  options.open_loop_requests = open_loop_requests;
   // The open-loop phase begins after the warm-up and the back-to-back requests.
   const double phase_begins = jobs_done() + static_cast<double>(options.warmup + options.requests);
   StalledCalibration result;
@@ -142,12 +144,13 @@ TEST(Calibrate, AStallOfTheServiceDuringTheOverheadPhaseDoesNotSetTheOverhead) {
   EXPECT_EQ(c.errors, 0u);
 }
 
-// A spell of stalls over most of the first five rounds (200 ms every 60 jobs, six times: a
-// round is ~109 jobs here, ~66 in the sanitizer build, whose service is slower) would be their
-// median; the phase runs on until the stalled rounds are a minority, and the overhead stays the
-// size of the path.
+// A spell of stalls over the first three rounds of five would be their median; the phase runs
+// on until the stalled rounds are a minority, and the overhead stays the size of the path. With
+// 250 open-loop requests (three seconds at the phase's rate, ~180/s here and over 100/s in the
+// sanitizer build, is more) each round is exactly 50 jobs, so a stall at the 20th job of rounds
+// 0, 1 and 2 lands in each, whatever the build.
 TEST(Calibrate, ASpellOfStallsOverMostRoundsRunsTheOverheadPhaseOn) {
-  const auto [c, stalled] = calibrate_with_stalls({20, 80, 140, 200, 260, 320});
+  const auto [c, stalled] = calibrate_with_stalls({20, 70, 120}, 250);
   ASSERT_TRUE(stalled) << "the open-loop phase never began";
   SCOPED_TRACE(rounds_text(c));
   ASSERT_GE(c.overhead_rounds.size(), kOverheadRounds);
