@@ -32,6 +32,29 @@ namespace kendall::model::detail {
 
 namespace {
 
+// The wait for a worker and the means, from the occupancy's Markovian queue beyond the workers
+// and P(wait): the queue waits as a c-server queue does for the work's variability,
+// Allen–Cunneen's (c_a² + c_s²)/2, and with a service_dispersion the extra wait of cores whose
+// speed wanders in runs (speed_runs.hpp), which lengthens every wait in the runs' slow spells
+// whoever holds the cores. `utilization` and `at_least_c` (P(n >= c)) place those runs.
+void add_wait(const StationInput& input, double utilization, double at_least_c,
+              double waiting_probability, double markovian_queue, TimeSharedSolution& out) {
+  SpeedRunsWait variability{(input.scv_arrival + input.service.scv) / 2, 1.0};
+  if (!input.service_dispersion.empty())
+    variability = speed_runs_wait(utilization, input.scv_arrival, at_least_c,
+                                  fit_speed_runs(input.service_dispersion, input.service.scv));
+  const double queue = markovian_queue * variability.factor;
+  const double mean_wait = queue / input.arrival_rate;
+  const double in_worker = input.service.mean * mean_factor(out.stretch);
+  StationMetrics& m = out.station;
+  m.mean_waiting_time = mean_wait;
+  m.mean_response_time = mean_wait + in_worker;
+  m.mean_queue_length = queue;
+  m.mean_number_in_system = input.arrival_rate * (mean_wait + in_worker);
+  m.probability_of_waiting = waiting_probability;
+  m.waiting_time = shaped_wait(waiting_probability, mean_wait, variability);
+}
+
 // With a speed that depends on the number busy (StationInput::sharing_speed) the occupancy is
 // the birth–death chain with those rates instead of M/M/c's: the cores finish work at
 // min(n, c) s(n) / S with n in the station (s(n) = 1 up to c, s(K) beyond K), so
@@ -95,33 +118,21 @@ TimeSharedSolution solve_load_dependent(const StationInput& input, int workers) 
   double at_least_c = waiting_probability;  // P(n >= c)
   for (int n = c; n < workers; ++n)
     at_least_c += pi[n];
-  SpeedRunsWait variability{(input.scv_arrival + input.service.scv) / 2, 1.0};
-  if (!input.service_dispersion.empty())
-    variability = speed_runs_wait(rho_full, input.scv_arrival, at_least_c,
-                                  fit_speed_runs(input.service_dispersion, input.service.scv));
-  const double queue = markovian_queue * variability.factor;
-  const double mean_wait = queue / lambda;
-  const double in_worker = work * mean_factor(out.stretch);
-  m.mean_waiting_time = mean_wait;
-  m.mean_response_time = mean_wait + in_worker;
-  m.mean_queue_length = queue;
-  m.mean_number_in_system = lambda * (mean_wait + in_worker);
-  m.probability_of_waiting = waiting_probability;
-  m.waiting_time = shaped_wait(waiting_probability, mean_wait, variability);
+  add_wait(input, rho_full, at_least_c, waiting_probability, markovian_queue, out);
   return out;
 }
 
 }  // namespace
 
 TimeSharedSolution solve_time_shared(const StationInput& input, int workers) {
-  if (!input.sharing_speed.empty() &&
-      input.sharing_speed.size() != static_cast<std::size_t>(workers - input.servers))
-    throw InputError(fmt::format("sharing_speed has {} speeds; {} workers on {} cores need {} (one "
-                                 "for each number busy beyond the cores)",
-                                 input.sharing_speed.size(), workers, input.servers,
-                                 workers - input.servers));
-  if (!input.sharing_speed.empty())
+  if (!input.sharing_speed.empty()) {
+    if (input.sharing_speed.size() != static_cast<std::size_t>(workers - input.servers))
+      throw InputError(
+          fmt::format("sharing_speed has {} speeds; {} workers on {} cores need {} "
+                      "(one for each number busy beyond the cores)",
+                      input.sharing_speed.size(), workers, input.servers, workers - input.servers));
     return solve_load_dependent(input, workers);
+  }
   const int c = input.servers;
   const double mean_work = input.service.mean;
   StationInput markovian = input;
@@ -153,23 +164,7 @@ TimeSharedSolution solve_time_shared(const StationInput& input, int workers) {
 
   const double waiting_probability = erlang * std::pow(rho, workers - c);
   const double markovian_queue = erlang * std::pow(rho, workers - c + 1) / (1 - rho);
-  // The queue beyond the workers waits as a c-server queue does for the work's variability:
-  // Allen–Cunneen's (c_a² + c_s²)/2, and with a service_dispersion the extra wait of cores
-  // whose speed wanders in runs (speed_runs.hpp), which lengthens every wait in the runs' slow
-  // spells whoever holds the cores.
-  SpeedRunsWait variability{(input.scv_arrival + input.service.scv) / 2, 1.0};
-  if (!input.service_dispersion.empty())
-    variability = speed_runs_wait(rho, input.scv_arrival, erlang,
-                                  fit_speed_runs(input.service_dispersion, input.service.scv));
-  const double queue = markovian_queue * variability.factor;
-  const double mean_wait = queue / input.arrival_rate;
-  const double in_worker = mean_work * mean_factor(out.stretch);
-  m.mean_waiting_time = mean_wait;
-  m.mean_response_time = mean_wait + in_worker;
-  m.mean_queue_length = queue;
-  m.mean_number_in_system = input.arrival_rate * (mean_wait + in_worker);
-  m.probability_of_waiting = waiting_probability;
-  m.waiting_time = shaped_wait(waiting_probability, mean_wait, variability);
+  add_wait(input, rho, erlang, waiting_probability, markovian_queue, out);
   return out;
 }
 

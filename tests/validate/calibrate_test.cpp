@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <stdexcept>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -104,8 +104,7 @@ StalledCalibration calibrate_with_stalls(const std::vector<double>& stalls_at,
     }
     result.stalled = true;
   });
-  result.calibration =
-      calibrate({"user-login-service", run.login_scenario(), at}, options);
+  result.calibration = calibrate({"user-login-service", run.login_scenario(), at}, options);
   stall.join();
   return result;
 }

@@ -52,8 +52,8 @@ TEST(WorkerHoldScv, IsTheVarianceOfTheHoldsBetweenScrapesOverTheirMeanSquared) {
 // 3 jobs between the scrapes used 6.3 ms of the workers' own CPU: 2.1 ms each. Without the CPU
 // counter (an older service) or with no job in between, nothing.
 TEST(WorkerCpuPerJob, IsTheWorkersOwnCpuOverTheJobsBetweenScrapes) {
-  const Samples before =
-      parse_prometheus("kendall_worker_jobs_total 10\nkendall_worker_cpu_seconds_total 0.02\n", "a");
+  const Samples before = parse_prometheus(
+      "kendall_worker_jobs_total 10\nkendall_worker_cpu_seconds_total 0.02\n", "a");
   const Samples after = parse_prometheus(
       "kendall_worker_jobs_total 13\nkendall_worker_cpu_seconds_total 0.0263\n", "b");
   ASSERT_TRUE(worker_cpu_per_job(before, after));

@@ -266,20 +266,27 @@ std::vector<model::DispersionPoint> block_dispersion(const Samples& before, cons
 
 }  // namespace
 
-std::optional<double> worker_hold_per_job(const Samples& before, const Samples& after) {
+namespace {
+
+// How much counter `seconds` grew per worker job between two scrapes; nothing without it or
+// with no job finished in between.
+std::optional<double> per_worker_job(const Samples& before, const Samples& after,
+                                     const std::string& seconds) {
   const auto jobs = counter_delta(before, after, "kendall_worker_jobs_total");
-  const auto busy = counter_delta(before, after, "kendall_worker_busy_seconds_total");
-  if (!jobs || !busy || !(*jobs > 0))
+  const auto grew = counter_delta(before, after, seconds);
+  if (!jobs || !grew || !(*jobs > 0))
     return std::nullopt;
-  return *busy / *jobs;
+  return *grew / *jobs;
+}
+
+}  // namespace
+
+std::optional<double> worker_hold_per_job(const Samples& before, const Samples& after) {
+  return per_worker_job(before, after, "kendall_worker_busy_seconds_total");
 }
 
 std::optional<double> worker_cpu_per_job(const Samples& before, const Samples& after) {
-  const auto jobs = counter_delta(before, after, "kendall_worker_jobs_total");
-  const auto cpu = counter_delta(before, after, "kendall_worker_cpu_seconds_total");
-  if (!jobs || !cpu || !(*jobs > 0))
-    return std::nullopt;
-  return *cpu / *jobs;
+  return per_worker_job(before, after, "kendall_worker_cpu_seconds_total");
 }
 
 std::optional<double> queue_wait_per_job(const Samples& before, const Samples& after) {
@@ -362,8 +369,7 @@ std::vector<BusySpeed> busy_speeds(const Samples& before, const Samples& after) 
   return speeds;
 }
 
-std::optional<double> sharing_speed(const std::vector<BusySpeed>& speeds, int cores,
-                                    int workers) {
+std::optional<double> sharing_speed(const std::vector<BusySpeed>& speeds, int cores, int workers) {
   constexpr double kShortest = 0.5;  // seconds
   constexpr double kFewest = 50;     // jobs
   if (cores <= 0 || workers <= cores)

@@ -178,8 +178,7 @@ std::vector<BusySpeed> busy_speeds(const Samples& before, const Samples& after);
 /// With more `workers` than `cores`: the pool's rate with every worker busy over its rate with
 /// as many busy as cores, when both spans are long enough to say (half a second and 50 jobs
 /// each). Below 1 when sharing the cores costs capacity.
-std::optional<double> sharing_speed(const std::vector<BusySpeed>& speeds, int cores,
-                                    int workers);
+std::optional<double> sharing_speed(const std::vector<BusySpeed>& speeds, int cores, int workers);
 
 /// The SCV of the jobs' CPU times between two scrapes (kendall_worker_cpu_seconds_total and its
 /// squares over kendall_worker_jobs_total); nothing without them or with fewer than two jobs.
