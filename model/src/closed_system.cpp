@@ -95,11 +95,14 @@ OccupancySplit shared_cores_split(const Service& service, const ClosedStationRes
 
 SystemResult analyze_closed(const System& system, const AnalysisOptions& options) {
   for (std::size_t s = 0; s < system.services.size(); ++s)
-    if (!system.services[s].sharing_speed.empty())
-      throw InputError(fmt::format(
-          "services[{}].sharing_speed: a speed that depends on the number busy is modelled for "
-          "open classes (rate) only; remove it to model \"{}\" with closed classes at one speed",
-          s, system.services[s].name));
+    for (const auto& [field, speeds] :
+         {std::pair{"sharing_speed", &system.services[s].sharing_speed},
+          std::pair{"busy_speed", &system.services[s].busy_speed}})
+      if (!speeds->empty())
+        throw InputError(fmt::format(
+            "services[{}].{}: a speed that depends on the number busy is modelled for open "
+            "classes (rate) only; remove it to model \"{}\" with closed classes at one speed",
+            s, field, system.services[s].name));
   StationMap map;
   const ClosedModel model = build_closed_model(system, options, map);
   const ClosedResult solved = solve_closed(model);

@@ -58,7 +58,7 @@ ServiceSolution solve_service(const Service& service, double rate, const Distrib
   if (rate <= 0)
     return {idle_station(time), 1, {}};
   if (service.type == ServiceType::delay) {
-    StationInput input{rate, time, 1, std::nullopt, 1.0, false, {}, {}};
+    StationInput input{rate, time, 1, std::nullopt, 1.0, false, {}, {}, {}};
     StationMetrics m = solve_station(QueueModel::mminf, input);
     m.method = "M/G/inf (delay: no queueing), exact";
     m.waiting_time = WaitingTimeDistribution{};
@@ -81,6 +81,7 @@ ServiceSolution solve_service(const Service& service, double rate, const Distrib
   if (time_shared(service)) {
     input.service_dispersion = service.service_dispersion;
     input.sharing_speed = service.sharing_speed;
+    input.busy_speed = service.busy_speed;
     TimeSharedSolution shared = solve_time_shared(input, service.workers);
     if (service.hold_scv)
       shared.stretch = widened_stretch(shared.stretch, time.scv, *service.hold_scv);
@@ -228,9 +229,11 @@ SystemResult analyze_open(const System& system, const AnalysisOptions& options) 
         }
       }
       // Workers sharing the cores more slowly than the cores alone run: all busy is the limit.
-      const double speed = time_shared(service) && !service.sharing_speed.empty()
-                               ? service.sharing_speed.back()
-                               : 1.0;
+      double speed = 1.0;
+      if (time_shared(service) && !service.busy_speed.empty())
+        speed = service.busy_speed.back();
+      else if (time_shared(service) && !service.sharing_speed.empty())
+        speed = service.sharing_speed.back();
       const double load = work / (service.servers() * speed);
       if (load > highest_load) {
         highest_load = load;

@@ -92,11 +92,19 @@ std::vector<DispersionPoint> read_dispersion(const SpecReader& reader, const YAM
   return points;
 }
 
+// A speed by the number busy on a service whose workers do not time-share cores.
+std::string needs_time_sharing(const Service& s) {
+  return fmt::format(
+      "needs cores below workers (workers time-sharing cores); \"{}\" has {} "
+      "workers and {}",
+      s.name, s.workers, s.cores ? fmt::format("{} cores", *s.cores) : "no cores");
+}
+
 Service read_service(const SpecReader& reader, const YAML::Node& node, const std::string& path) {
   reader.expect_map(node, path,
                     {"name", "replicas", "workers", "service_time", "type", "balancer",
                      "queue_limit", "cost", "resources", "min_replicas", "max_replicas", "port",
-                     "cores", "service_dispersion", "hold_scv", "sharing_speed"});
+                     "cores", "service_dispersion", "hold_scv", "sharing_speed", "busy_speed"});
   Service s;
   s.location = reader.where(node);
   s.name = reader.string(reader.required(node, "name", path), path + ".name");
@@ -182,17 +190,13 @@ Service read_service(const SpecReader& reader, const YAML::Node& node, const std
     reader.expect_sequence(sharing, at);
     const int beyond = s.cores ? s.workers - *s.cores : 0;
     if (beyond <= 0)
-      reader.fail(sharing, at,
-                  fmt::format("needs cores below workers (workers time-sharing cores); \"{}\" has "
-                              "{} workers and {}",
-                              s.name, s.workers,
-                              s.cores ? fmt::format("{} cores", *s.cores) : "no cores"));
+      reader.fail(sharing, at, needs_time_sharing(s));
     if (sharing.size() != static_cast<std::size_t>(beyond))
       reader.fail(sharing, at,
                   fmt::format("has {} speeds; {} workers on {} cores need {}: the cores' speed "
                               "with {} to {} busy, relative to {} busy (e.g. [0.95, 0.9])",
-                              sharing.size(), s.workers, *s.cores, beyond, *s.cores + 1,
-                              s.workers, *s.cores));
+                              sharing.size(), s.workers, *s.cores, beyond, *s.cores + 1, s.workers,
+                              *s.cores));
     for (std::size_t k = 0; k < sharing.size(); ++k) {
       const std::string item = fmt::format("{}[{}]", at, k);
       const double speed = reader.number(sharing[k], item);
@@ -202,6 +206,31 @@ Service read_service(const SpecReader& reader, const YAML::Node& node, const std
                                 "{} busy; sharing never adds cores), found {}",
                                 *s.cores + 1 + static_cast<int>(k), *s.cores, speed));
       s.sharing_speed.push_back(speed);
+    }
+  }
+  if (const auto busy = node["busy_speed"]) {
+    const std::string at = path + ".busy_speed";
+    reader.expect_sequence(busy, at);
+    if (!s.cores || *s.cores >= s.workers)
+      reader.fail(busy, at, needs_time_sharing(s));
+    if (node["sharing_speed"])
+      reader.fail(busy, at,
+                  "gives the speed at every number busy, sharing_speed only beyond the cores; "
+                  "give one of them");
+    if (busy.size() != static_cast<std::size_t>(s.workers))
+      reader.fail(busy, at,
+                  fmt::format("has {} speeds; {} workers need {}: the cores' speed with 1 to {} "
+                              "busy, relative to the service time (e.g. [0.95, 0.8, 0.9, 0.9])",
+                              busy.size(), s.workers, s.workers, s.workers));
+    for (std::size_t k = 0; k < busy.size(); ++k) {
+      const std::string item = fmt::format("{}[{}]", at, k);
+      const double speed = reader.number(busy[k], item);
+      if (!(speed > 0 && speed <= 1))
+        reader.fail(busy[k], item,
+                    fmt::format("must be in (0, 1] (the speed the cores run the work at with {} "
+                                "busy, relative to the service time), found {}",
+                                k + 1, speed));
+      s.busy_speed.push_back(speed);
     }
   }
   return s;

@@ -15,6 +15,14 @@ std::string number_text(double value) {
   return fmt::format("{:.12g}", value);
 }
 
+// A flow sequence of numbers: [0.95, 0.9].
+std::string numbers_text(const std::vector<double>& values) {
+  std::vector<std::string> parts;
+  for (const double value : values)
+    parts.push_back(number_text(value));
+  return fmt::format("[{}]", fmt::join(parts, ", "));
+}
+
 // Names as YAML scalars: plain where the name is a letter then letters, digits and -_./
 // (what names usually are), else double-quoted.
 std::string scalar(std::string_view text) {
@@ -161,12 +169,10 @@ class Writer {
       out += fmt::format("    service_dispersion: {}\n", dispersion_text(s.service_dispersion));
     if (s.hold_scv)
       out += fmt::format("    hold_scv: {}\n", number_text(*s.hold_scv));
-    if (!s.sharing_speed.empty()) {
-      std::vector<std::string> speeds;
-      for (const double speed : s.sharing_speed)
-        speeds.push_back(number_text(speed));
-      out += fmt::format("    sharing_speed: [{}]\n", fmt::join(speeds, ", "));
-    }
+    if (!s.sharing_speed.empty())
+      out += fmt::format("    sharing_speed: {}\n", numbers_text(s.sharing_speed));
+    if (!s.busy_speed.empty())
+      out += fmt::format("    busy_speed: {}\n", numbers_text(s.busy_speed));
     const Service defaults;
     out += optional_line(i, "balancer", s.balancer == defaults.balancer);
     out += optional_line(i, "queue_limit", !s.queue_limit);

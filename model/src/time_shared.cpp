@@ -55,9 +55,10 @@ void add_wait(const StationInput& input, double utilization, double at_least_c,
   m.waiting_time = shaped_wait(waiting_probability, mean_wait, variability);
 }
 
-// With a speed that depends on the number busy (StationInput::sharing_speed) the occupancy is
-// the birth–death chain with those rates instead of M/M/c's: the cores finish work at
-// min(n, c) s(n) / S with n in the station (s(n) = 1 up to c, s(K) beyond K), so
+// With a speed that depends on the number busy (StationInput::sharing_speed or busy_speed) the
+// occupancy is the birth–death chain with those rates instead of M/M/c's: the cores finish work
+// at min(n, c) s(n) / S with n in the station (s(n) = busy_speed[n − 1], else 1 up to c and
+// sharing_speed beyond; s(K) beyond K), so
 // π_n = π_{n−1} λ S / (min(n, c) s(n)) up to K and geometric beyond at ρ_K = λ S / (c s(K)).
 // An arrival that finds n others shares with m = min(n + 1, K) and takes m / (min(m, c) s(m))
 // times the work; by λπ_n = μ_{n+1}π_{n+1} its mean is L_pool / λ again (Little's law). The
@@ -67,6 +68,8 @@ TimeSharedSolution solve_load_dependent(const StationInput& input, int workers) 
   const double work = input.service.mean;
   const double lambda = input.arrival_rate;
   auto speed = [&](int n) {
+    if (!input.busy_speed.empty())
+      return input.busy_speed.at(static_cast<std::size_t>(n - 1));
     return n <= c ? 1.0 : input.sharing_speed.at(static_cast<std::size_t>(n - c - 1));
   };
   TimeSharedSolution out;
@@ -76,7 +79,8 @@ TimeSharedSolution solve_load_dependent(const StationInput& input, int workers) 
       "{} workers time-sharing {} cores at speeds by the number busy ({}): a birth–death chain "
       "(processor sharing), the wait for a worker scaled as a c-server queue's by "
       "(c_a² + c_s²)/2 and any speed runs: approximate, exact for exponential work",
-      workers, c, fmt::join(input.sharing_speed, ", "));
+      workers, c,
+      fmt::join(input.busy_speed.empty() ? input.sharing_speed : input.busy_speed, ", "));
   m.offered_load = lambda * work;
   m.throughput = lambda;
   const double capacity = c * speed(workers) / work;
@@ -125,6 +129,14 @@ TimeSharedSolution solve_load_dependent(const StationInput& input, int workers) 
 }  // namespace
 
 TimeSharedSolution solve_time_shared(const StationInput& input, int workers) {
+  if (!input.busy_speed.empty()) {
+    if (input.busy_speed.size() != static_cast<std::size_t>(workers))
+      throw InputError(
+          fmt::format("busy_speed has {} speeds; {} workers need {} (one for each "
+                      "number busy, 1 to {})",
+                      input.busy_speed.size(), workers, workers, workers));
+    return solve_load_dependent(input, workers);
+  }
   if (!input.sharing_speed.empty()) {
     if (input.sharing_speed.size() != static_cast<std::size_t>(workers - input.servers))
       throw InputError(

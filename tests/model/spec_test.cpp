@@ -215,6 +215,32 @@ TEST(SpecLoader, ReadsTheSharingSpeedsAndNamesWhatIsWrongWithThem) {
               HasSubstr("services[0].sharing_speed"));
 }
 
+// The speed at every number busy (model.md, "Time-shared cores"): one for each of 1 … workers,
+// each in (0, 1], only where workers time-share cores, and not with sharing_speed.
+TEST(SpecLoader, ReadsTheSpeedsByTheNumberBusyAndNamesWhatIsWrongWithThem) {
+  const auto with = [](const std::string& lines) {
+    return replace(kMinimal, "service_time: 20ms", "service_time: 20ms\n" + lines);
+  };
+  const System system =
+      parse_system(with("    cores: 2\n    busy_speed: [0.95, 0.77, 0.9, 0.91]"), "spec.yaml");
+  EXPECT_EQ(system.services[0].busy_speed, (std::vector<double>{0.95, 0.77, 0.9, 0.91}));
+  EXPECT_TRUE(parse_system(kMinimal, "spec.yaml").services[0].busy_speed.empty());
+  EXPECT_THAT(error_of(with("    cores: 2\n    busy_speed: [0.95, 0.77]")),
+              HasSubstr("services[0].busy_speed: has 2 speeds; 4 workers need 4: the cores' "
+                        "speed with 1 to 4 busy, relative to the service time"));
+  EXPECT_THAT(error_of(with("    cores: 2\n    busy_speed: [0.95, 0, 0.9, 0.91]")),
+              HasSubstr("services[0].busy_speed[1]: must be in (0, 1] (the speed the cores run "
+                        "the work at with 2 busy, relative to the service time), found 0"));
+  EXPECT_THAT(error_of(with("    busy_speed: [1, 1, 1, 1]")),
+              HasSubstr("services[0].busy_speed: needs cores below workers (workers "
+                        "time-sharing cores); \"api\" has 4 workers and no cores"));
+  EXPECT_THAT(
+      error_of(
+          with("    cores: 2\n    sharing_speed: [0.9, 0.9]\n    busy_speed: [1, 1, 0.9, 0.9]")),
+      HasSubstr("services[0].busy_speed: gives the speed at every number busy, sharing_speed "
+                "only beyond the cores; give one of them"));
+}
+
 TEST(SpecLoader, MissingFileSaysSo) {
   try {
     load_system("/nonexistent/spec.yaml");

@@ -8,6 +8,7 @@
 
 #include <cmath>
 
+#include "kendall/base/error.hpp"
 #include "kendall/model/system_model.hpp"
 #include "model/single_service.hpp"
 
@@ -95,7 +96,6 @@ TEST(TimeShared, AtLowLoadARequestRunsAlone) {
   EXPECT_NEAR(mean_of(system), 0.010, 1e-6);
 }
 
-
 System sharing_at(std::vector<double> speeds, const Distribution& work, int workers, int cores,
                   double rate) {
   System system = testing::open_load(testing::single_service(work, workers, cores), rate);
@@ -120,6 +120,35 @@ TEST(TimeShared, ASpeedThatDependsOnTheNumberBusyIsTheBirthDeathChainByHand) {
   EXPECT_NEAR(*result.services[0].mean_number_in_system, 0.15 + 2 * 0.1 + 1.0 / 15, 1e-9);
   // The same without the slowdown is M/M/1: R = 1 / (1 − 0.2) = 1.25 s.
   EXPECT_NEAR(mean_of(time_shared(Distribution::exponential(1.0), 2, 1, 0.2)), 1.25, 1e-9);
+}
+
+// The speed at every number busy: one core, two workers, exponential work of 1 s run at 0.8 alone
+// and 0.5 with both busy, λ = 0.2/s. μ₁ = 0.8, μ₂ = … = 0.5: π₀ : π₁ : π₂ = 1 : 0.25 : 0.1 and
+// beyond geometric at ρ₂ = 0.4; Σ = 1 + 0.25 + 0.1 / 0.6 = 1.41667, π₀ = 0.70588, π₂ = 0.070588,
+// P(n ≥ 2) = 0.11765. The queue beyond two is π₂ ρ₂ / (1 − ρ₂)² = 0.078431, a wait of 0.39216 s.
+// In a worker: alone (π₀) 1 / 0.8 = 1.25 s, else 2 / 0.5 = 4 s, a mean of 2.05882 s. R =
+// 2.45098 s, which is the chain's L = π₁ + π₂ (2 / 0.6 + 0.4 / 0.36) = 0.4902 over λ.
+TEST(TimeShared, ASpeedAtEveryNumberBusyIsTheBirthDeathChainByHand) {
+  System system =
+      testing::open_load(testing::single_service(Distribution::exponential(1.0), 2, 1), 0.2);
+  system.services[0].busy_speed = {0.8, 0.5};
+  const SystemResult result = analyze(system);
+  ASSERT_TRUE(result.stable);
+  EXPECT_NEAR(*result.classes[0].mean_response_time, 2.45098, 1e-5);
+  EXPECT_NEAR(*result.services[0].waiting_time, 0.39216, 1e-5);
+  EXPECT_NEAR(*result.services[0].mean_number_in_system, 0.4902, 1e-4);
+  // Speeds of 1 up to the cores are sharing_speed's.
+  system.services[0].busy_speed = {1.0, 0.5};
+  EXPECT_NEAR(mean_of(system),
+              mean_of(sharing_at({0.5}, Distribution::exponential(1.0), 2, 1, 0.2)), 1e-12);
+  // The capacity is the speed with every worker busy: 0.5 / s here.
+  system.services[0].busy_speed = {0.8, 0.19};
+  const SystemResult over = analyze(system);
+  EXPECT_FALSE(over.stable);
+  ASSERT_TRUE(over.saturation_rate);
+  EXPECT_NEAR(*over.saturation_rate, 0.19, 1e-12);
+  system.services[0].busy_speed = {0.8, 0.5, 0.5};
+  EXPECT_THROW(analyze(system), InputError);  // three speeds for two workers
 }
 
 // Speeds of 1 are the one-speed model, for any work and load.

@@ -121,6 +121,14 @@ TEST(SharedCpu, ACoresSpeedByTheNumberBusyIsTheBirthDeathChainAndTheModelsToo) {
   EXPECT_TRUE(r.contains(0.41667 / 0.2)) << r.mean << " ± " << r.half_width;
   EXPECT_LT(r.half_width, 0.05 * 2.0833);
 
+  // The speed at every number busy: 0.8 alone and 0.5 with both, R = 2.45098 s by the chain
+  // (model/time_shared_test.cpp).
+  system.services[0].sharing_speed.clear();
+  system.services[0].busy_speed = {0.8, 0.5};
+  const Estimate& by_busy = simulate(system, options(12)).classes[0].response_time;
+  EXPECT_TRUE(by_busy.contains(2.45098)) << by_busy.mean << " ± " << by_busy.half_width;
+  EXPECT_LT(by_busy.half_width, 0.05 * 2.45098);
+
   for (const double rho : {0.5, 0.85}) {
     const double work = 0.0028;
     model::System hashing = shared(Distribution::from_moments(work, 0.05), 4, 2, rho * 2 / work);
@@ -131,8 +139,7 @@ TEST(SharedCpu, ACoresSpeedByTheNumberBusyIsTheBirthDeathChainAndTheModelsToo) {
     const double sim_mean = simulated.classes[0].response_time.mean;
     const double sim_p95 = simulated.classes[0].percentiles.p95;
     EXPECT_NEAR(*analytic.classes[0].mean_response_time, sim_mean, 0.04 * sim_mean) << rho;
-    EXPECT_NEAR(analytic.classes[0].response_time_percentiles->p95, sim_p95, 0.06 * sim_p95)
-        << rho;
+    EXPECT_NEAR(analytic.classes[0].response_time_percentiles->p95, sim_p95, 0.06 * sim_p95) << rho;
   }
 }
 

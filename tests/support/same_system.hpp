@@ -37,6 +37,7 @@ inline void expect_same_system(const model::System& a, const model::System& b) {
     EXPECT_EQ(x.cores, y.cores);
     EXPECT_EQ(x.hold_scv, y.hold_scv);
     EXPECT_EQ(x.sharing_speed, y.sharing_speed);
+    EXPECT_EQ(x.busy_speed, y.busy_speed);
     expect_same_distribution(x.service_time, y.service_time);
     ASSERT_EQ(x.service_dispersion.size(), y.service_dispersion.size());
     for (std::size_t k = 0; k < x.service_dispersion.size(); ++k) {

@@ -52,8 +52,10 @@ Simulator::Simulator(const model::System& system, const RunPlan& plan, Rng rng)
     station.workers = static_cast<std::uint32_t>(service.workers);
     station.cores = static_cast<std::uint32_t>(service.servers_per_replica());
     station.shared_cpu = !station.delay && station.cores < station.workers;
-    if (station.shared_cpu)
+    if (station.shared_cpu) {
       station.sharing_speed = service.sharing_speed;
+      station.busy_speed = service.busy_speed;
+    }
     station.replicas = station.delay ? 1 : static_cast<std::uint32_t>(service.replicas);
     if (service.queue_limit)
       station.queue_limit = static_cast<std::uint32_t>(*service.queue_limit);
@@ -233,11 +235,14 @@ void Simulator::start_service(std::uint32_t q) {
 }
 
 // Every request in service at a shared-CPU replica progresses at min(1, cores / n), times the
-// cores' speed with n busy beyond the cores.
+// cores' speed with n busy (busy_speed), or with n busy beyond the cores (sharing_speed).
 double Simulator::cpu_rate(std::uint32_t r) const {
   const Replica& replica = replicas_[r];
   const Station& station = stations_[replica.station];
   const std::size_t n = replica.serving.size();
+  if (!station.busy_speed.empty() && n > 0)
+    return std::min(1.0, static_cast<double>(station.cores) / static_cast<double>(n)) *
+           station.busy_speed[std::min(n, station.busy_speed.size()) - 1];
   if (n <= station.cores)
     return 1.0;
   const double share = static_cast<double>(station.cores) / static_cast<double>(n);

@@ -73,6 +73,9 @@ class Simulator {
     // The cores' speed with cores + 1 … workers in service (model::Service::sharing_speed):
     // each request then progresses at cores / n × that speed. Empty: 1.
     std::vector<double> sharing_speed;
+    // The speed with 1 … workers in service (model::Service::busy_speed): each request then
+    // progresses at min(1, cores / n) × that speed. Empty: as above.
+    std::vector<double> busy_speed;
     // Services with a service_dispersion: their index into speeds_ (the jobs' speed wanders in
     // runs, shared by the station's servers as in the analytic model).
     std::int32_t speed = -1;

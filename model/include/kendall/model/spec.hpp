@@ -71,6 +71,15 @@ struct Service {
   /// fewer hashes than 2). The service time is the work at `cores` busy. Open classes only.
   std::vector<double> sharing_speed;
 
+  /// Workers time-sharing fewer cores: the speed the cores run the work at with 1, …, workers
+  /// busy, relative to the service time (`busy_speed`, each in (0, 1]; empty: 1, or
+  /// sharing_speed beyond the cores). Each busy worker progresses at min(1, cores / n) ×
+  /// busy_speed[n − 1]. Measured rather than derived: what a pool finishes a second at each
+  /// number busy, over its work, holds everything that slows it there (other threads taking a
+  /// core, waking a core that had gone idle), which one speed cannot (docs/validate.md). Open
+  /// classes only; not with sharing_speed.
+  std::vector<double> busy_speed;
+
   /// Requests one replica serves at once at full speed: workers, or the cores if fewer.
   int servers_per_replica() const { return cores ? std::min(workers, *cores) : workers; }
   /// Servers seen by a request: replicas × servers per replica.

@@ -48,6 +48,8 @@ struct StationInput {
   /// busy, relative to their speed with c busy, `service` being the work at that speed (empty:
   /// one speed). See Service::sharing_speed.
   std::vector<double> sharing_speed;
+  /// The same for every number busy, 1 … K (Service::busy_speed); when given, sharing_speed is not.
+  std::vector<double> busy_speed;
 };
 
 struct ResponsePercentiles {
