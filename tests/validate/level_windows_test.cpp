@@ -163,6 +163,50 @@ TEST(LevelWindows, TheDriftBetweenWindowsLeavesTheirDispersion) {
   }
 }
 
+// A window's time-shared work is its workers' own CPU (their nanosecond counter), and the rest of
+// the machine's CPU is the level's rate in every window, at the window's speed: /proc/stat's
+// ticks make a 0.2 s window's share of it noise. Two windows of 1 s: 500 jobs at 2 ms of the
+// workers' CPU, offered 500/s, then 400 at 2.2 ms offered 450/s (1.88 / 900 = 2.0889 ms a job
+// over the level); the machine did 1.3 and 1.06 s of CPU (0.3 and 0.18 beside the workers),
+// 0.24 cores over the level, so 0.24 / 500 × 2 / 2.0889 and 0.24 / 450 × 2.2 / 2.0889 per request.
+TEST(LevelWindows, TheTimeSharedWorkIsTheWorkersOwnCpuAndTheBackgroundTheLevelsRate) {
+  const auto at = [](double seconds, double jobs, double worker_cpu, double service_cpu,
+                     double machine_cpu, double offered) {
+    LevelSample sample =
+        sample_at(seconds, jobs, jobs * 0.003, jobs * 0.003, service_cpu, machine_cpu);
+    (*sample.metrics)["kendall_worker_cpu_seconds_total"] = worker_cpu;
+    sample.offered = offered;
+    return sample;
+  };
+  LevelWork level;
+  level.worker_cpu = 0.0021;
+  const std::vector<WorkWindow> windows = split_windows(
+      {at(0, 0, 0, 0, 0, 0), at(1, 500, 1.0, 1.06, 1.3, 500), at(2, 900, 1.88, 2.0, 2.36, 950)},
+      level, 0.5);
+  ASSERT_EQ(windows.size(), 2u);
+  EXPECT_NEAR(*windows[0].work.worker_cpu, 0.002, 1e-12);
+  EXPECT_NEAR(*windows[1].work.worker_cpu, 0.0022, 1e-12);
+  const double typical = 1.88 / 900;
+  EXPECT_NEAR(windows[0].work.machine_cpu, 0.002 + 0.24 / 500 * 0.002 / typical, 1e-12);
+  EXPECT_NEAR(windows[1].work.machine_cpu, 0.0022 + 0.24 / 450 * 0.0022 / typical, 1e-12);
+  const LevelModel levels = four_workers_on_two_cores();
+  const LevelInputs in = levels.inputs(windows[1].work, 4);
+  EXPECT_NEAR(in.service_mean, 0.0022, 1e-12);
+  EXPECT_NEAR(in.background_cpu, 0.24 / 450 * 0.0022 / typical, 1e-12);
+
+  // Without the workers' counter (an older service) the process's CPU less the calibrated I/O
+  // share is the work, and each window keeps the machine's CPU it measured.
+  std::vector<LevelSample> no_counter{at(0, 0, 0, 0, 0, 0), at(1, 500, 1.0, 1.06, 1.3, 500),
+                                      at(2, 900, 1.88, 2.0, 2.36, 950)};
+  for (LevelSample& sample : no_counter)
+    sample.metrics->erase("kendall_worker_cpu_seconds_total");
+  const std::vector<WorkWindow> by_process = split_windows(no_counter, level, 0.5);
+  ASSERT_EQ(by_process.size(), 2u);
+  EXPECT_FALSE(by_process[1].work.worker_cpu);
+  EXPECT_NEAR(by_process[1].work.machine_cpu, 1.06 / 400, 1e-12);
+  EXPECT_NEAR(levels.inputs(by_process[1].work, 4).service_mean, 0.94 / 400 - 0.0001, 1e-12);
+}
+
 TEST(LevelWindows, NoWindowsWithoutTheServicesMetrics) {
   LevelSample before;
   LevelSample after;

@@ -22,7 +22,7 @@ struct LevelWork {
   std::vector<model::DispersionPoint> cpu_dispersion;
   std::optional<double> service_cpu;  ///< the service process's CPU per response
   /// The workers' own CPU per job (kendall_worker_cpu_seconds_total): service_cpu without the
-  /// I/O thread's, to the nanosecond where /proc counts 10 ms ticks.
+  /// I/O thread's, to the nanosecond where /proc counts 10 ms ticks. The time-shared work.
   std::optional<double> worker_cpu;
   /// The SCV of the gaps between the sends as they left the load generator (open loop).
   std::optional<double> send_gap_scv;
@@ -55,7 +55,9 @@ struct LevelModel {
   bool closed = false;        ///< load is a population (closed) rather than a rate (open)
   double background_cpu = 0;  ///< seconds of other CPU work per request (calibrated)
   double cores = 0;           ///< cores the workers share; 0: not CPU-bound
-  double io_cpu = 0;          ///< the service's CPU per request outside its workers (calibrated)
+  /// The service's CPU per request outside its workers (calibrated), taken from its CPU where
+  /// the workers' own is not counted.
+  double io_cpu = 0;
   /// Waking an idle worker for a job (calibration's queue wait at low load), part of the
   /// calibrated overhead; 0: none. See handed_off.
   double handoff = 0;
@@ -84,8 +86,9 @@ struct LevelModel {
   /// Chooses the model's inputs from what the level measured (docs/validate.md, "What is
   /// compared"). With a core for every worker the hold is the service time: the work plus what
   /// kept the worker off its core. With more workers than cores a hold also waits for a core,
-  /// which the model's time-shared cores describe (docs/model.md), so the work is the service's
-  /// CPU per request and the rest of the machine's CPU is background.
+  /// which the model's time-shared cores describe (docs/model.md), so the work is the workers' own
+  /// CPU per job (else the service's CPU per request less io_cpu) and the rest of the machine's
+  /// CPU is background.
   LevelInputs inputs(const LevelWork& work, int workers) const;
 
   /// Time-shared inputs with the work raised, if needed, until the model's time in a worker at
