@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "kendall/validate/bundled.hpp"
 #include "kendall/validate/calibrate.hpp"
+#include "kendall/validate/host_pauses.hpp"
 #include "kendall/validate/prometheus.hpp"
 #include "kendall/validate/service_process.hpp"
 
@@ -24,7 +26,9 @@ std::string fmt_url(const loadgen::Endpoint& at) {
   return "http://" + at.host + ":" + std::to_string(at.port) + "/healthz";
 }
 
-Calibration calibrate_bundled(const std::string& work_model, int workers, std::uint64_t requests) {
+// With `pauses`, the times the host stood still during the calibration (not the start-up).
+Calibration calibrate_bundled(const std::string& work_model, int workers, std::uint64_t requests,
+                              HostPauses* pauses = nullptr) {
   BundledServices config;
   config.workers = workers;
   config.work_model = work_model;
@@ -32,11 +36,17 @@ Calibration calibrate_bundled(const std::string& work_model, int workers, std::u
   BundledRun run(config);
   CalibrationOptions options;
   options.requests = requests;
-  return calibrate({"user-login-service", run.login_scenario(), run.login_endpoint()}, options);
+  PauseMeter meter;
+  Calibration c =
+      calibrate({"user-login-service", run.login_scenario(), run.login_endpoint()}, options);
+  if (pauses)
+    *pauses = meter.finish();
+  return c;
 }
 
 TEST(Calibrate, FixedWorkIsReadFromMetricsWithNoQueueing) {
-  const Calibration c = calibrate_bundled("fixed:5ms", 2, 150);
+  HostPauses pauses;
+  const Calibration c = calibrate_bundled("fixed:5ms", 2, 150, &pauses);
   EXPECT_EQ(c.source, "metrics");
   EXPECT_EQ(c.samples, 150u);
   EXPECT_EQ(c.errors, 0u);
@@ -45,7 +55,14 @@ TEST(Calibrate, FixedWorkIsReadFromMetricsWithNoQueueing) {
   // A 5 ms sleep plus the real work (a cheap Argon2id check, a SQLite read) and timer slack.
   EXPECT_GE(c.service_mean, 0.005);
   EXPECT_LE(c.service_mean, 0.0065);
-  EXPECT_LT(c.service_scv, 0.05);  // nearly constant
+  // Nearly constant, unless the host stood still meanwhile: one 25 ms stop among 150 holds of
+  // 5.5 ms is an SCV of 0.12 by itself (a fresh-clone CI run on 2026-12-04 measured 0.120).
+  // Such a run says nothing of the work's spread, so it is noted rather than judged.
+  if (pauses.count == 0)
+    EXPECT_LT(c.service_scv, 0.05);
+  else if (!(c.service_scv < 0.05))
+    std::cout << "note: SCV " << c.service_scv << " not judged: the host stood still "
+              << pauses.count << " times (longest " << 1000 * pauses.longest << " ms)\n";
   // The worker is held a little longer than the job's own 5 ms: it also hands the answer back.
   EXPECT_GE(c.job_mean, 0.005);
   EXPECT_GT(c.service_mean, c.job_mean);
