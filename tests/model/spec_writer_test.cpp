@@ -52,9 +52,10 @@ TEST(SpecWriter, EveryFieldAwayFromItsDefaultReadsBackEqual) {
   system.classes[0].visits[0].service_time = Distribution::exponential(0.05);
   system.classes[0].arrival_scv = 1.12;
   expect_same_system(system, read_back(system));
-  // The speed at every number busy instead of beyond the cores only.
-  login.sharing_speed.clear();
-  login.busy_speed = {0.95, 0.774, 0.9, 0.913};
+  // The speed at every number busy instead of beyond the cores only (login's reference went
+  // stale with the push_back above).
+  system.services[1].sharing_speed.clear();
+  system.services[1].busy_speed = {0.95, 0.774, 0.9, 0.913};
   expect_same_system(system, read_back(system));
 }
 

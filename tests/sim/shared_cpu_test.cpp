@@ -125,7 +125,7 @@ TEST(SharedCpu, ACoresSpeedByTheNumberBusyIsTheBirthDeathChainAndTheModelsToo) {
   // (model/time_shared_test.cpp).
   system.services[0].sharing_speed.clear();
   system.services[0].busy_speed = {0.8, 0.5};
-  const Estimate& by_busy = simulate(system, options(12)).classes[0].response_time;
+  const Estimate by_busy = simulate(system, options(12)).classes[0].response_time;
   EXPECT_TRUE(by_busy.contains(2.45098)) << by_busy.mean << " ± " << by_busy.half_width;
   EXPECT_LT(by_busy.half_width, 0.05 * 2.45098);
 
