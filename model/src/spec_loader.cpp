@@ -100,6 +100,22 @@ std::string needs_time_sharing(const Service& s) {
       s.name, s.workers, s.cores ? fmt::format("{} cores", *s.cores) : "no cores");
 }
 
+// A list of speeds, each in (0, 1]; `meaning(k)` says what item k is, for its error.
+template <typename Meaning>
+std::vector<double> read_speeds(const SpecReader& reader, const YAML::Node& list,
+                                const std::string& at, Meaning meaning) {
+  std::vector<double> speeds;
+  for (std::size_t k = 0; k < list.size(); ++k) {
+    const std::string item = fmt::format("{}[{}]", at, k);
+    const double speed = reader.number(list[k], item);
+    if (!(speed > 0 && speed <= 1))
+      reader.fail(list[k], item,
+                  fmt::format("must be in (0, 1] ({}), found {}", meaning(k), speed));
+    speeds.push_back(speed);
+  }
+  return speeds;
+}
+
 Service read_service(const SpecReader& reader, const YAML::Node& node, const std::string& path) {
   reader.expect_map(node, path,
                     {"name", "replicas", "workers", "service_time", "type", "balancer",
@@ -197,16 +213,11 @@ Service read_service(const SpecReader& reader, const YAML::Node& node, const std
                               "with {} to {} busy, relative to {} busy (e.g. [0.95, 0.9])",
                               sharing.size(), s.workers, *s.cores, beyond, *s.cores + 1, s.workers,
                               *s.cores));
-    for (std::size_t k = 0; k < sharing.size(); ++k) {
-      const std::string item = fmt::format("{}[{}]", at, k);
-      const double speed = reader.number(sharing[k], item);
-      if (!(speed > 0 && speed <= 1))
-        reader.fail(sharing[k], item,
-                    fmt::format("must be in (0, 1] (the cores' speed with {} busy relative to "
-                                "{} busy; sharing never adds cores), found {}",
-                                *s.cores + 1 + static_cast<int>(k), *s.cores, speed));
-      s.sharing_speed.push_back(speed);
-    }
+    s.sharing_speed = read_speeds(reader, sharing, at, [&](std::size_t k) {
+      return fmt::format(
+          "the cores' speed with {} busy relative to {} busy; sharing never adds cores",
+          *s.cores + 1 + static_cast<int>(k), *s.cores);
+    });
   }
   if (const auto busy = node["busy_speed"]) {
     const std::string at = path + ".busy_speed";
@@ -222,16 +233,10 @@ Service read_service(const SpecReader& reader, const YAML::Node& node, const std
                   fmt::format("has {} speeds; {} workers need {}: the cores' speed with 1 to {} "
                               "busy, relative to the service time (e.g. [0.95, 0.8, 0.9, 0.9])",
                               busy.size(), s.workers, s.workers, s.workers));
-    for (std::size_t k = 0; k < busy.size(); ++k) {
-      const std::string item = fmt::format("{}[{}]", at, k);
-      const double speed = reader.number(busy[k], item);
-      if (!(speed > 0 && speed <= 1))
-        reader.fail(busy[k], item,
-                    fmt::format("must be in (0, 1] (the speed the cores run the work at with {} "
-                                "busy, relative to the service time), found {}",
-                                k + 1, speed));
-      s.busy_speed.push_back(speed);
-    }
+    s.busy_speed = read_speeds(reader, busy, at, [](std::size_t k) {
+      return fmt::format(
+          "the speed the cores run the work at with {} busy, relative to the service time", k + 1);
+    });
   }
   return s;
 }
