@@ -77,8 +77,9 @@ TEST(LevelWindows, EachWindowsOfferedRateIsTheRequestsAskedForInIt) {
   EXPECT_DOUBLE_EQ(partly[0].arrival_rate(), 200);
 }
 
-// Each window's server time is its requests' own mean (every route: the service's requests and
-// the scrapes): 1000 logins of 1.5 ms and 5 scrapes of 0.1 ms in the first, 2.5005 s over 1005.
+// Each window's server time is its requests' own mean, without the level's scrapes of /metrics:
+// 1000 logins of 1.5 ms in the first (and 5 scrapes of 0.1 ms, left out), 2000 of 2.5 ms in the
+// second. With the scrapes the first would read 2.5005 s over 1005 jobs, 1.4925 ms.
 TEST(LevelWindows, EachWindowHasTheServersOwnMeanOverIt) {
   std::vector<LevelSample> samples{sample_at(0, 100, 0.1, 0.11, 1.0, 10.0),
                                    sample_at(5, 1100, 1.1, 1.31, 1.9, 12.0),
@@ -97,8 +98,16 @@ TEST(LevelWindows, EachWindowHasTheServersOwnMeanOverIt) {
   const std::vector<WorkWindow> windows = split_windows(samples, LevelWork{}, 2.5);
   ASSERT_EQ(windows.size(), 2u);
   ASSERT_TRUE(windows[0].server_mean && windows[1].server_mean);
-  EXPECT_NEAR(*windows[0].server_mean, (1.5 + 0.0005) / 1005, 1e-12);
-  EXPECT_NEAR(*windows[1].server_mean, (5.0 + 0.0005) / 2005, 1e-12);
+  EXPECT_NEAR(*windows[0].server_mean, 1.5 / 1000, 1e-12);
+  EXPECT_NEAR(*windows[1].server_mean, 5.0 / 2000, 1e-12);
+  // A service without a /metrics route of its own keeps every route it has.
+  for (LevelSample& sample : samples)
+    for (const char* part : {"_count", "_sum"})
+      sample.metrics->erase(std::string("kendall_http_request_duration_seconds") + part +
+                            "{route=\"metrics\"}");
+  const std::vector<WorkWindow> logins_only = split_windows(samples, LevelWork{}, 2.5);
+  ASSERT_TRUE(logins_only[0].server_mean);
+  EXPECT_NEAR(*logins_only[0].server_mean, 1.5 / 1000, 1e-12);
   // Without the server's histogram: none.
   EXPECT_FALSE(split_windows({sample_at(0, 100, 0.1, 0.11, 1.0, 10.0),
                               sample_at(5, 1100, 1.1, 1.31, 1.9, 12.0)},

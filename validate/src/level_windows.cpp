@@ -15,6 +15,15 @@ namespace {
 constexpr const char* kServed = "kendall_service_time_seconds";
 constexpr const char* kRequests = "kendall_http_request_duration_seconds";
 
+// The server's requests but the level's own scrapes of /metrics (five a second, each a few
+// microseconds, pulling a window's mean below its logins' own); nothing without the histogram.
+std::optional<PromHistogram> requests_served(const Samples& metrics) {
+  const std::optional<PromHistogram> every_route = total_histogram(metrics, kRequests);
+  const std::optional<PromHistogram> scrapes =
+      find_histogram(metrics, kRequests, "route=\"metrics\"");
+  return every_route && scrapes ? every_route->since(*scrapes) : every_route;
+}
+
 // The level's work with the means of the span from `a` to `b`, whose jobs' time in service
 // (kendall_service_time_seconds) is `served`.
 LevelWork work_between(const LevelSample& a, const LevelSample& b, const PromHistogram& served,
@@ -162,8 +171,8 @@ std::vector<WorkWindow> split_windows(const std::vector<LevelSample>& samples,
     const LevelSample& b = samples[end];
     const PromHistogram between = served[end].since(served[start]);
     if (between.count > 0) {
-      const auto requests_before = total_histogram(*a.metrics, kRequests);
-      const auto requests_after = total_histogram(*b.metrics, kRequests);
+      const auto requests_before = requests_served(*a.metrics);
+      const auto requests_after = requests_served(*b.metrics);
       const bool requested =
           requests_before && requests_after && requests_after->count > requests_before->count;
       windows.push_back({a.seconds, b.seconds - a.seconds, between.count,
@@ -201,7 +210,8 @@ std::vector<WorkWindow> split_windows(const std::vector<LevelSample>& samples,
   for (WorkWindow& w : windows)
     cpu_before.push_back(cpu_work(w));
   shrink_to_level(windows, cpu_work, level_work.cpu_scv, cpu_drift);
-  // What the machine did besides the service stays as measured.
+  // What the machine did besides the service stays as measured (spread_background then takes
+  // the level's background from these, less the shrunk work).
   for (std::size_t k = 0; k < windows.size(); ++k)
     if (cpu_before[k] && cpu_work(windows[k]))
       windows[k].work.machine_cpu += *cpu_work(windows[k]) - *cpu_before[k];

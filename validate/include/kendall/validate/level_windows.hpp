@@ -40,7 +40,8 @@ struct WorkWindow {
   /// arrival variability already holds, and the jobs finished differ by the queue's change too.
   std::optional<double> offered;
   /// The server's own mean time per request over the window, from a request read to its answer
-  /// (kendall_http_request_duration_seconds, every route); empty without it.
+  /// (kendall_http_request_duration_seconds, every route but the level's own scrapes of
+  /// /metrics); empty without it.
   std::optional<double> server_mean;
 
   double rate() const { return duration > 0 ? jobs / duration : 0; }
