@@ -45,7 +45,7 @@ struct ValidateCommandOptions {
   int cores = 0;
   double tolerance_mean = 0.10;
   double tolerance_p95 = 0.15;
-  std::uint64_t calibration_requests = 2000;
+  std::uint64_t calibration_requests = 0;  // 0: the default (2000, or 1000 with --quick)
   std::uint64_t seed = 1;
   std::string out;
   bool quiet = false;
@@ -135,7 +135,13 @@ validation::ValidationOptions to_options(const ValidateCommandOptions& o) {
   options.tolerance_p95 = o.tolerance_p95;
   // --quick keeps its minute: its short levels are not measured again unless asked.
   options.remeasure = o.remeasure >= 0 ? o.remeasure : o.quick ? 0 : 1;
-  options.calibration.requests = o.calibration_requests;
+  // --quick's levels take their model inputs from themselves; calibration only places the first
+  // ones, and its minute is better spent measuring them.
+  options.calibration.requests = o.calibration_requests > 0 ? o.calibration_requests
+                                 : o.quick                  ? 1000
+                                                            : 2000;
+  if (o.quick)
+    options.simulated_requests = 100'000;  // × 5 replications: ±3% on the simulated mean at 0.9
   options.seed = o.seed;
   options.thread_slice = o.thread_slice;
   options.calibration.thread_slice = options.thread_slice;
@@ -321,9 +327,12 @@ void add_validate_command(CLI::App& app, Action& action) {
                    "is wider than ±tolerance-mean (a stall of the host); the most precise run is "
                    "kept and every run is noted (default 1; 0 with --quick)")
       ->check(CLI::Range(0, 10));
-  command->add_option(
-      "--calibration-requests", o->calibration_requests,
-      "Requests measured at low load (default 2000: the SCV of a skewed service time needs many)");
+  command
+      ->add_option(
+          "--calibration-requests", o->calibration_requests,
+          "Requests measured at low load (default 2000: the SCV of a skewed service time needs "
+          "many; 1000 with --quick)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{10'000'000}));
   command->add_option("--seed", o->seed, "Seed for arrivals and the simulator");
   command->add_option("--out", o->out,
                       "Directory for report.html (charts), validation.json and calibrated.yaml");

@@ -37,6 +37,9 @@ TEST(KendallValidate, BadLevelsAndDurationsExitTwo) {
   const auto remeasure = kendall("validate --remeasure -1 -q");
   EXPECT_EQ(remeasure.exit_code, 2);
   EXPECT_THAT(remeasure.err, HasSubstr("--remeasure"));
+  const auto no_requests = kendall("validate --calibration-requests 0 -q");
+  EXPECT_EQ(no_requests.exit_code, 2);
+  EXPECT_THAT(no_requests.err, HasSubstr("--calibration-requests"));
   const auto slice = kendall("validate --thread-slice 1s -q");
   EXPECT_EQ(slice.exit_code, 2);
   EXPECT_THAT(slice.err, HasSubstr("--thread-slice: time slice 1s is outside"));
