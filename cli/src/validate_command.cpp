@@ -141,7 +141,7 @@ validation::ValidationOptions to_options(const ValidateCommandOptions& o) {
                                  : o.quick                  ? 1000
                                                             : 2000;
   if (o.quick)
-    options.simulated_requests = 100'000;  // × 5 replications: ±3% on the simulated mean at 0.9
+    options.simulated_requests = 100'000;  // × 5 replications: ±4% on the simulated mean at 0.9
   options.seed = o.seed;
   options.thread_slice = o.thread_slice;
   options.calibration.thread_slice = options.thread_slice;
