@@ -45,7 +45,7 @@ struct ValidateCommandOptions {
   int cores = 0;
   double tolerance_mean = 0.10;
   double tolerance_p95 = 0.15;
-  std::uint64_t calibration_requests = 0;  // 0: the default (2000, or 1000 with --quick)
+  std::uint64_t calibration_requests = 0;  // 0: CalibrationOptions' default, or 1000 with --quick
   std::uint64_t seed = 1;
   std::string out;
   bool quiet = false;
@@ -137,9 +137,10 @@ validation::ValidationOptions to_options(const ValidateCommandOptions& o) {
   options.remeasure = o.remeasure >= 0 ? o.remeasure : o.quick ? 0 : 1;
   // --quick's levels take their model inputs from themselves; calibration only places the first
   // ones, and its minute is better spent measuring them.
-  options.calibration.requests = o.calibration_requests > 0 ? o.calibration_requests
-                                 : o.quick                  ? 1000
-                                                            : 2000;
+  if (o.calibration_requests > 0)
+    options.calibration.requests = o.calibration_requests;
+  else if (o.quick)
+    options.calibration.requests = 1000;
   if (o.quick)
     options.simulated_requests = 100'000;  // × 5 replications: ±4% on the simulated mean at 0.9
   options.seed = o.seed;
