@@ -9,9 +9,8 @@
 #include <thread>
 #include <vector>
 
-#include <boost/math/distributions/students_t.hpp>
-
 #include "kendall/validate/calibrate.hpp"
+#include "kendall/validate/mean_interval.hpp"
 
 namespace kendall::validation {
 
@@ -264,30 +263,6 @@ LevelWork measured_work(const LevelRun& run, const LevelResult& level) {
     work.worker_cpu = worker_cpu_per_job(*run.before, *run.after);
   work.machine_cpu = run.machine_cpu / served;
   return work;
-}
-
-std::pair<double, double> batch_mean_interval(const loadgen::StepResult& step) {
-  std::vector<double> batches;
-  for (const auto& second : step.series)
-    if (second.responses > 0)
-      batches.push_back(second.latency_sum / static_cast<double>(second.responses));
-  // The first and last seconds are partial; keep the rest.
-  if (batches.size() > 4)
-    batches = std::vector<double>(batches.begin() + 1, batches.end() - 1);
-  if (batches.size() < 5)
-    return {0, 0};  // too few batches for an interval worth drawing
-  double mean = 0;
-  for (const double b : batches)
-    mean += b;
-  mean /= static_cast<double>(batches.size());
-  double squares = 0;
-  for (const double b : batches)
-    squares += (b - mean) * (b - mean);
-  const double n = static_cast<double>(batches.size());
-  const double sd = std::sqrt(squares / (n - 1));
-  const double t = boost::math::quantile(boost::math::students_t(n - 1), 0.975);
-  const double center = step.latency.mean();
-  return {center - t * sd / std::sqrt(n), center + t * sd / std::sqrt(n)};
 }
 
 }  // namespace kendall::validation

@@ -66,8 +66,4 @@ void record_measurement(const LevelRun& run, bool closed, LevelResult& level);
 /// What the run measured of the service's work, per job or per response, for the model.
 LevelWork measured_work(const LevelRun& run, const LevelResult& level);
 
-/// A 95% interval for the step's mean latency from its one-second batch means (Student's t);
-/// {0, 0} with fewer than five full seconds.
-std::pair<double, double> batch_mean_interval(const loadgen::StepResult& step);
-
 }  // namespace kendall::validation

@@ -1,0 +1,19 @@
+#pragma once
+/// How precisely a level measured its mean latency: the interval the level is judged by, and
+/// measured again when it is wider than the tolerance.
+
+#include <utility>
+
+#include "kendall/loadgen/result.hpp"
+
+namespace kendall::validation {
+
+/// A 95% interval (Student's t) for the step's mean latency from its one-second batches, by
+/// completion time. Every second the step sent in counts, each by its responses (those that
+/// answered after the sends stopped join the last): the mean is the ratio of the latencies' sum
+/// to the responses, so its variance is the ratio estimator's, Σ(yᵢ − R mᵢ)² / (n (n − 1) m̄²)
+/// for n seconds with latency sum yᵢ over mᵢ responses. A stall in the level's first second is
+/// part of its mean, and so of its interval. {0, 0} with fewer than five seconds that answered.
+std::pair<double, double> batch_mean_interval(const loadgen::StepResult& step);
+
+}  // namespace kendall::validation
