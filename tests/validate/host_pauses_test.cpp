@@ -9,7 +9,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <thread>
+
+#include "kendall/validate/calibrate.hpp"
 
 namespace kendall::validation {
 namespace {
@@ -48,6 +51,25 @@ TEST(PauseMeter, MeasuresAStopOfTheProcess) {
   EXPECT_GE(measured.longest, 0.25);
   EXPECT_LT(measured.longest, 0.6);
   EXPECT_GE(measured.total, measured.longest);
+}
+
+// The meter's steal is /proc/stat's over its span: whole 10 ms ticks (USER_HZ), no more than
+// the machine's steal between readings taken around the meter, and part of the machine's busy
+// time (which counts steal).
+TEST(PauseMeter, CountsTheMachinesStealOverItsSpan) {
+  const double before = machine_steal_seconds();
+  HostPauses measured;
+  {
+    PauseMeter meter;
+    std::this_thread::sleep_for(200ms);
+    measured = meter.finish();
+  }
+  const double after = machine_steal_seconds();
+  EXPECT_GE(measured.steal, 0.0);
+  EXPECT_LE(measured.steal, after - before + 1e-9);
+  const double ticks = measured.steal * static_cast<double>(sysconf(_SC_CLK_TCK));
+  EXPECT_NEAR(ticks, std::round(ticks), 1e-6);
+  EXPECT_LE(machine_steal_seconds(), machine_busy_seconds());
 }
 
 }  // namespace

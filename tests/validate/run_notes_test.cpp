@@ -254,6 +254,32 @@ TEST(RunNotes, NameTheMachineStandingStill) {
       << notes.front();
 }
 
+// Steal of 50 ms or more in one window names the level's steal and that window against the
+// model; the same steal spread thin (a 10 ms tick here and there, as most levels have) does not.
+TEST(RunNotes, NameTheHypervisorTakingTheCores) {
+  LevelResult level;
+  level.host_pauses.steal = 0.24;
+  for (int k = 0; k < 6; ++k) {
+    WindowResult w;
+    w.start = k;
+    w.duration = 1;
+    w.mean = 0.0088;
+    w.measured_mean = 0.009;
+    w.host_steal = 0.04;
+    level.windows.push_back(w);
+  }
+  EXPECT_FALSE(names(level_notes(4, level, {}, 0.2, true, false), "hypervisor"));
+  level.windows[4].host_steal = 0.18;
+  level.windows[4].measured_mean = 0.0246;
+  const auto notes = level_notes(4, level, {}, 0.2, true, false);
+  EXPECT_TRUE(names(notes,
+                    "level 4: the hypervisor ran other guests on this machine's cores for 240 ms "
+                    "of core time during the level (steal, /proc/stat), 180 ms of it in the "
+                    "window at 4 s, which measured 24.6 ms against the model's 8.8 ms; the "
+                    "service's and the load generator's threads waited for a core meanwhile"))
+      << (notes.empty() ? "" : notes.back());
+}
+
 // A run not kept that the model met, or one it called unstable, each said as it is.
 TEST(RunNotes, NameTheModelsErrorOnEveryRunOfALevelMeasuredAgain) {
   LevelResult level = quiet_level();

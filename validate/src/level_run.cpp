@@ -52,6 +52,7 @@ LevelSample take_sample(const loadgen::Endpoint& metrics, std::optional<int> ser
                         Clock::time_point start) {
   LevelSample sample;
   sample.machine_cpu = machine_busy_seconds();
+  sample.machine_steal = machine_steal_seconds();
   if (service_pid)
     sample.service_cpu = process_cpu_seconds(*service_pid);
   sample.metrics = scrape_metrics(metrics.host, metrics.port);

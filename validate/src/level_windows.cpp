@@ -179,6 +179,7 @@ std::vector<WorkWindow> split_windows(const std::vector<LevelSample>& samples,
                          work_between(a, b, between, level_work), offered_between(a, b),
                          requested ? std::optional(requests_after->since(*requests_before).mean())
                                    : std::nullopt});
+      windows.back().steal = b.machine_steal - a.machine_steal;
     }
     start = end;
   }
@@ -263,6 +264,7 @@ WindowedPrediction predict_windows(const LevelModel& levels, const std::vector<W
     result.measured_server_mean = window.server_mean;
     result.measured_service_cpu = window.work.service_cpu;
     result.measured_worker_cpu = window.work.worker_cpu;
+    result.host_steal = window.steal;
     result.utilization = predicted_utilization(levels.work_only().at(population, cpu));
     result.service_time = inputs.service_mean;
     const model::SystemResult solved = model::analyze(levels.at(population, inputs));

@@ -78,7 +78,8 @@ Json to_json(const ValidationReport& report) {
     measured["late_sends"] = l.late_sends;
     measured["host_pauses"] = {{"count", l.host_pauses.count},
                                {"total", l.host_pauses.total},
-                               {"longest", l.host_pauses.longest}};
+                               {"longest", l.host_pauses.longest},
+                               {"steal", l.host_pauses.steal}};
     Json runs = Json::array();
     for (std::size_t r = 0; r < l.runs.size(); ++r) {
       const LevelRunResult& run = l.runs[r];
@@ -90,6 +91,7 @@ Json to_json(const ValidationReport& report) {
                       {"p95", run.p95},
                       {"uncertainty", run.uncertainty},
                       {"host_pauses", run.pauses.count},
+                      {"host_steal", run.pauses.steal},
                       {"predicted", run.predicted ? stats_json(*run.predicted) : Json(nullptr)},
                       {"error", error},
                       {"kept", static_cast<int>(r) == l.kept_run}});
@@ -152,7 +154,8 @@ Json to_json(const ValidationReport& report) {
                          {"measured_mean", optional_number(w.measured_mean)},
                          {"measured_server_mean", optional_number(w.measured_server_mean)},
                          {"measured_service_cpu", optional_number(w.measured_service_cpu)},
-                         {"measured_worker_cpu", optional_number(w.measured_worker_cpu)}});
+                         {"measured_worker_cpu", optional_number(w.measured_worker_cpu)},
+                         {"host_steal", w.host_steal}});
     level["windows"] = windows;
     level["predicted_from_calibration"] =
         l.predicted_from_calibration ? stats_json(*l.predicted_from_calibration) : Json(nullptr);

@@ -243,6 +243,7 @@ WindowedPrediction predict_fluid(const LevelModel& levels, const std::vector<Wor
     result.measured_server_mean = window.server_mean;
     result.measured_service_cpu = window.work.service_cpu;
     result.measured_worker_cpu = window.work.worker_cpu;
+    result.host_steal = window.steal;
     result.utilization = predicted_utilization(levels.work_only().at(window.arrival_rate(), cpu));
     result.service_time = inputs.service_mean;
     out.windows.push_back(result);

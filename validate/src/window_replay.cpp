@@ -48,7 +48,8 @@ std::optional<WindowReplay> replay_windows(const LevelModel& levels,
   std::vector<std::pair<double, std::size_t>> offered;
   for (std::size_t w = 0; w < windows.size(); ++w)
     offered.emplace_back(windows[w].arrival_rate() * replay.phases[w].slowness.at(0), w);
-  std::nth_element(offered.begin(), offered.begin() + static_cast<std::ptrdiff_t>(offered.size() / 2),
+  std::nth_element(offered.begin(),
+                   offered.begin() + static_cast<std::ptrdiff_t>(offered.size() / 2),
                    offered.end());
   sim::Phase warmup = replay.phases[offered[offered.size() / 2].second];
   warmup.duration = kWarmup;

@@ -106,6 +106,9 @@ double own_cpu_seconds();
 /// CPU seconds the whole machine has been busy (all cores; user, system, interrupts, steal),
 /// from /proc/stat: also the kernel's network work, which no process is charged for.
 double machine_busy_seconds();
+/// Of those, the seconds the hypervisor ran other guests on this machine's cores while they had
+/// work (steal): time the machine's threads waited for a core that no process here used.
+double machine_steal_seconds();
 
 /// A service is CPU-bound when its process used at least half a core-second per second in
 /// service: its workers then compete for the machine's cores.

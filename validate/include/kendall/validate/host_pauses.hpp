@@ -3,7 +3,10 @@
 /// for tens to hundreds of milliseconds; every request in flight then waits that long and the
 /// backlog takes seconds to clear at 90% load, which no model of the service sees (the guest's
 /// CPU accounting does not show it). A thread that sleeps 1 ms at a time and wakes much later
-/// measures those stops, as jHiccup does for a JVM: its oversleeps beyond `threshold`.
+/// measures those stops, as jHiccup does for a JVM: its oversleeps beyond `threshold`. A host
+/// that takes one core at a time for a few tens of milliseconds stops short of that: the meter
+/// wakes on the other core. Those spells show in the kernel's steal time (/proc/stat), which the
+/// meter reads too.
 
 #include <chrono>
 #include <mutex>
@@ -15,6 +18,9 @@ struct HostPauses {
   int count = 0;       ///< oversleeps beyond the threshold
   double total = 0;    ///< seconds, all of them
   double longest = 0;  ///< seconds
+  /// Core-seconds the hypervisor ran other guests on this machine's cores while they had work
+  /// (/proc/stat's steal, in 10 ms ticks).
+  double steal = 0;
 };
 
 /// Measures from construction until finish() (or destruction).
@@ -35,6 +41,7 @@ class PauseMeter {
 
   std::mutex mutex_;
   HostPauses pauses_;
+  double steal_before_ = 0;
   std::jthread thread_;
 };
 

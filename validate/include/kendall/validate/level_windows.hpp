@@ -23,6 +23,7 @@ struct LevelSample {
   std::optional<Samples> metrics;
   std::optional<double> service_cpu;  ///< the service process's CPU seconds so far
   double machine_cpu = 0;             ///< the whole machine's busy CPU seconds so far
+  double machine_steal = 0;           ///< of which the hypervisor's steal (host_pauses.hpp)
   /// Open loop: the requests the load generator had been asked for so far (its rate over time).
   std::optional<double> offered;
 };
@@ -43,6 +44,8 @@ struct WorkWindow {
   /// (kendall_http_request_duration_seconds, every route but the level's own scrapes of
   /// /metrics); empty without it.
   std::optional<double> server_mean;
+  /// Core-seconds the hypervisor took from the machine over the window (steal).
+  double steal = 0;
 
   double rate() const { return duration > 0 ? jobs / duration : 0; }
   /// The rate the window's arrivals came at: the offered one, else the jobs it finished.

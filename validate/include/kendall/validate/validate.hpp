@@ -112,6 +112,8 @@ struct WindowResult {
   /// thread's included) and the workers' own (their nanosecond counter).
   std::optional<double> measured_service_cpu;
   std::optional<double> measured_worker_cpu;
+  /// Core-seconds the hypervisor took from the machine over the window (steal).
+  double host_steal = 0;
 };
 
 /// One run of a level: a level is measured again while its mean is too uncertain to judge the
