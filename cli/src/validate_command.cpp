@@ -325,8 +325,10 @@ void add_validate_command(CLI::App& app, Action& action) {
   command
       ->add_option("--remeasure", o->remeasure,
                    "Measure a level again, up to this many times, while its mean's 95% interval "
-                   "is wider than ±tolerance-mean (a stall of the host); the most precise run is "
-                   "kept and every run is noted (default 1; 0 with --quick)")
+                   "is wider than ±tolerance-mean or the hypervisor took 50 ms of core time in "
+                   "one of its windows (steal): marks of a stall of the host. An undisturbed run "
+                   "is kept before a disturbed one, then the most precise; every run is noted "
+                   "(default 1; 0 with --quick)")
       ->check(CLI::Range(0, 10));
   command
       ->add_option(

@@ -295,6 +295,23 @@ TEST(RunNotes, NameTheModelsErrorOnEveryRunOfALevelMeasuredAgain) {
   notes = level_notes(2, level, {}, 0.10, true, false);
   EXPECT_TRUE(names(notes, "4 ms ±30% (model unstable), 2 ms ±5% (kept; model +5.0%"));
   EXPECT_TRUE(names(notes, "missed a run not kept by more than ±10%"));
+  EXPECT_TRUE(names(notes, "measured 2 times, its mean uncertain beyond ±10% at first"));
+}
+
+// A level measured again because the hypervisor took the cores in one of its first run's
+// windows says so, and names each disturbed run's steal.
+TEST(RunNotes, NameTheStealThatHadALevelMeasuredAgain) {
+  LevelResult level = quiet_level();
+  level.runs = {{0.003, 0.008, 0.06, {}, Stats{500, 0.0021, 0.0017, 0.0042, 0.006}, 0.12},
+                {0.002, 0.004, 0.05, {}, Stats{500, 0.0021, 0.0017, 0.0042, 0.006}, 0.01}};
+  level.kept_run = 1;
+  const auto notes = level_notes(2, level, {}, 0.10, true, false);
+  EXPECT_TRUE(names(notes,
+                    "level 2: measured 2 times, the hypervisor took 120 ms of the cores in one of "
+                    "its windows at first; the runs' means, each modelled from its own inputs: "
+                    "3 ms ±6% (steal 120 ms in a window; model -30.0% / p95 -47.5%), 2 ms ±5% "
+                    "(kept; model +5.0% / p95 +5.0%)"))
+      << (notes.empty() ? "" : notes.front());
 }
 
 }  // namespace

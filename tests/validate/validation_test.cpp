@@ -169,7 +169,11 @@ TEST(Validation, ALevelTooUncertainToJudgeIsMeasuredAgainAndTheMorePreciseRunKep
   ASSERT_EQ(level.runs.size(), 2u);
   const LevelRunResult& kept = level.runs[level.kept_run];
   const LevelRunResult& other = level.runs[1 - level.kept_run];
-  EXPECT_LE(kept.uncertainty, other.uncertainty);
+  // Undisturbed before disturbed (a host's steal: rare in 7 s), then the more precise.
+  if (kept.disturbed() == other.disturbed())
+    EXPECT_LE(kept.uncertainty, other.uncertainty);
+  else
+    EXPECT_FALSE(kept.disturbed());
   // What the level reports is the kept run's.
   EXPECT_DOUBLE_EQ(level.measured.mean, kept.mean);
   EXPECT_DOUBLE_EQ(level.measured.p95, kept.p95);
@@ -196,7 +200,9 @@ TEST(Validation, ALevelTooUncertainToJudgeIsMeasuredAgainAndTheMorePreciseRunKep
                    (other.predicted->mean - other.mean) / other.mean);
 
   options.tolerance_mean = 10;
-  EXPECT_EQ(run_validation(options).levels.at(0).runs.size(), 1u);
+  const LevelResult loose = run_validation(options).levels.at(0);
+  // Unless the host disturbed the first run: then it is measured again whatever the tolerance.
+  EXPECT_EQ(loose.runs.size(), loose.runs.front().disturbed() ? 2u : 1u);
 }
 
 // What a failed accuracy check needs to be read: the level's measurement against the model, the
@@ -244,9 +250,19 @@ void print_notes_if_failed(const ValidationReport& report) {
 // this shared VM a level of 40-90 s now and then holds a stall of the host: on 2026-12-02 a 90 s
 // level at 0.9 measured a mean of 13 ms where other runs measured 3.5-3.9 ms. Such a level
 // cannot tell a model within 10% from one off by 40%; `kendall validate` notes it, and the test
-// says so instead of asserting. The criterion is the measurement's own spread, never the model's
-// error, and each test must still judge at least two levels.
+// says so instead of asserting. The same for a level the hypervisor disturbed (kStealDisturbs of
+// steal in one of its windows; on 2026-12-04 such windows measured up to 2.8 times the model) in
+// every run. The criteria are the measurement's own spread and the host's steal, never the
+// model's error, and each test must still judge at least two levels.
 bool precise_enough(const LevelResult& level, double tolerance) {
+  if (!level.runs.empty() && level.runs.at(static_cast<std::size_t>(level.kept_run)).disturbed()) {
+    std::cout << "level " << level.load_fraction << " not judged: the hypervisor took "
+              << level.runs[static_cast<std::size_t>(level.kept_run)].window_steal
+              << " core-seconds in one of its windows in every run; model error "
+              << level.error_mean.value_or(0) << " (mean), " << level.error_p95.value_or(0)
+              << " (p95)\n";
+    return false;
+  }
   const auto [low, high] = level.measured_mean_ci;
   const bool judged = high <= 0 || (high - low) / 2 <= tolerance * level.measured.mean;
   if (!judged)

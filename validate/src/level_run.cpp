@@ -179,6 +179,10 @@ LevelRun run_level(const loadgen::Scenario& scenario, const loadgen::Endpoint& m
     level.service_cpu = *last.service_cpu - *first.service_cpu;
   level.step = std::move(run.steps.at(0));
   level.mean_interval = batch_mean_interval(level.step);
+  // Without windows (`--window 0`) there is no spell to place, only the level's sum of ticks.
+  for (std::size_t k = 1; window > 0 && k < level.samples.size(); ++k)
+    level.window_steal = std::max(
+        level.window_steal, level.samples[k].machine_steal - level.samples[k - 1].machine_steal);
   return level;
 }
 
@@ -187,7 +191,7 @@ std::vector<LevelRun> run_until_precise(const loadgen::Scenario& scenario,
                                         std::optional<int> service_pid, loadgen::LoadOptions load,
                                         double window, const SampleHook& sampled, int remeasure,
                                         double tolerance, LevelResult& level,
-                                        const std::function<void(double uncertainty)>& again) {
+                                        const std::function<void(const LevelRunResult&)>& again) {
   std::vector<LevelRun> runs;
   level.runs.clear();
   level.kept_run = 0;
@@ -195,16 +199,25 @@ std::vector<LevelRun> run_until_precise(const loadgen::Scenario& scenario,
     runs.push_back(run_level(scenario, metrics, service_pid, load, window, sampled));
     const LevelRun& run = runs.back();
     level.runs.push_back({run.step.latency.mean(), run.step.latency.quantile(0.95),
-                          run.uncertainty(), run.pauses, std::nullopt});
+                          run.uncertainty(), run.pauses, std::nullopt, run.window_steal});
+  };
+  const auto settled = [&](const LevelRunResult& run) {
+    return run.uncertainty <= tolerance && !run.disturbed();
+  };
+  // Undisturbed before disturbed, then the narrower interval: the measurement's own marks of the
+  // host, never the model's error.
+  const auto better = [](const LevelRunResult& a, const LevelRunResult& b) {
+    if (a.disturbed() != b.disturbed())
+      return !a.disturbed();
+    return a.uncertainty < b.uncertainty;
   };
   measure();
-  for (int round = 0; round < remeasure && runs[level.kept_run].uncertainty() > tolerance;
-       ++round) {
+  for (int round = 0; round < remeasure && !settled(level.runs[level.kept_run]); ++round) {
     if (again)
-      again(runs[level.kept_run].uncertainty());
+      again(level.runs[level.kept_run]);
     load.seed += 1000;
     measure();
-    if (runs.back().uncertainty() < runs[level.kept_run].uncertainty())
+    if (better(level.runs.back(), level.runs[level.kept_run]))
       level.kept_run = static_cast<int>(runs.size()) - 1;
   }
   return runs;

@@ -27,6 +27,8 @@ struct LevelRun {
   double machine_cpu = 0;             ///< busy CPU seconds of the whole machine
   std::pair<double, double> mean_interval{0, 0};  ///< 95%, one-second batch means; {0,0}: none
   HostPauses pauses;                              ///< times the machine stood still during the load
+  /// The most steal (core-seconds) in one window, between consecutive samples; 0 without windows.
+  double window_steal = 0;
   /// Before the load, every `window` seconds during it, and after it: the level's windows are
   /// the spans between consecutive samples (level_windows.hpp).
   std::vector<LevelSample> samples;
@@ -48,16 +50,17 @@ LevelRun run_level(const loadgen::Scenario& scenario, const loadgen::Endpoint& m
                    std::optional<int> service_pid, const loadgen::LoadOptions& load, double window,
                    const SampleHook& sampled = {});
 
-/// Runs `load` once, and again up to `remeasure` times while the most precise run's mean is
-/// uncertain by more than `tolerance` (a stall of the host). Returns every run; `level.runs`
-/// gets what each measured and `level.kept_run` the most precise one. `again` hears of each new
-/// run with the uncertainty that called for it.
+/// Runs `load` once, and again up to `remeasure` times while the kept run's mean is uncertain by
+/// more than `tolerance` or the host disturbed it (kStealDisturbs of steal in one window): the
+/// marks of a stall of the host. Returns every run; `level.runs` gets what each measured and
+/// `level.kept_run` the best: undisturbed before disturbed, then the most precise. `again` hears
+/// of each new run with the kept run that called for it.
 std::vector<LevelRun> run_until_precise(const loadgen::Scenario& scenario,
                                         const loadgen::Endpoint& metrics,
                                         std::optional<int> service_pid, loadgen::LoadOptions load,
                                         double window, const SampleHook& sampled, int remeasure,
                                         double tolerance, LevelResult& level,
-                                        const std::function<void(double uncertainty)>& again);
+                                        const std::function<void(const LevelRunResult&)>& again);
 
 /// Fills what `level` measured from `run`: the client's figures, and the service's from the
 /// difference of its /metrics around the load.

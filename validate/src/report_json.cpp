@@ -92,6 +92,7 @@ Json to_json(const ValidationReport& report) {
                       {"uncertainty", run.uncertainty},
                       {"host_pauses", run.pauses.count},
                       {"host_steal", run.pauses.steal},
+                      {"window_steal", run.window_steal},
                       {"predicted", run.predicted ? stats_json(*run.predicted) : Json(nullptr)},
                       {"error", error},
                       {"kept", static_cast<int>(r) == l.kept_run}});

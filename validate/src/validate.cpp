@@ -329,15 +329,20 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
       };
     }
     // A level whose latency varied so widely from second to second that its mean cannot judge
-    // the model to the tolerance (a stall of the host) is measured again; the most precise run
-    // is kept, and every run is reported.
+    // the model to the tolerance, or in one of whose windows the hypervisor took the cores for a
+    // spell (marks of a stall of the host), is measured again; the best run is kept, and every
+    // run is reported.
     const std::optional<int> service_pid =
         bundled ? std::optional<int>(bundled->login_pid()) : std::nullopt;
     const std::vector<LevelRun> runs = run_until_precise(
         target.scenario, target.metrics, service_pid, load, window, hold_fraction, o.remeasure,
-        o.tolerance_mean, level, [&](double uncertainty) {
-          say(fmt::format("level {}/{}: its mean is uncertain by ±{:.0f}%; measuring it again",
-                          i + 1, o.levels.size(), 100 * uncertainty));
+        o.tolerance_mean, level, [&](const LevelRunResult& run) {
+          say(fmt::format(
+              "level {}/{}: {}; measuring it again", i + 1, o.levels.size(),
+              run.disturbed()
+                  ? fmt::format("the hypervisor took {} of the cores in one of its windows (steal)",
+                                format_duration(run.window_steal))
+                  : fmt::format("its mean is uncertain by ±{:.0f}%", 100 * run.uncertainty)));
         });
     for (std::size_t r = 0; r < runs.size(); ++r) {
       if (static_cast<int>(r) == level.kept_run)

@@ -117,8 +117,8 @@ struct WindowResult {
 };
 
 /// One run of a level: a level is measured again while its mean is too uncertain to judge the
-/// model (`--remeasure`), and every run is modelled from its own inputs and windows, so that the
-/// model's error on the runs not kept is reported too.
+/// model or the host disturbed it (`--remeasure`), and every run is modelled from its own inputs
+/// and windows, so that the model's error on the runs not kept is reported too.
 struct LevelRunResult {
   double mean = 0;
   double p95 = 0;
@@ -127,6 +127,11 @@ struct LevelRunResult {
   /// The model from this run's own inputs (the kept run's is the level's `predicted`); empty
   /// when it says the run was unstable.
   std::optional<Stats> predicted;
+  /// The most steal (core-seconds) in one of the run's windows: kStealDisturbs or more, the
+  /// host disturbed it.
+  double window_steal = 0;
+
+  bool disturbed() const { return window_steal >= kStealDisturbs - 1e-9; }
 };
 
 struct LevelResult {
