@@ -150,35 +150,18 @@ std::optional<double> process_cpu_seconds(int pid) {
   return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
-namespace {
-
-// /proc/stat's first line, the sum over cores, in seconds.
-struct MachineTimes {
-  double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
-};
-
-MachineTimes machine_times() {
+MachineCpu machine_cpu_seconds() {
   std::ifstream in("/proc/stat");
   std::string label;
-  in >> label;  // "cpu"
-  MachineTimes t;
-  in >> t.user >> t.nice >> t.system >> t.idle >> t.iowait >> t.irq >> t.softirq >> t.steal;
+  in >> label;  // "cpu": the sum over cores
+  double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+  in >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal;
   const double tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
-  for (double* field :
-       {&t.user, &t.nice, &t.system, &t.idle, &t.iowait, &t.irq, &t.softirq, &t.steal})
-    *field /= tick;
-  return t;
+  return {(user + nice + system + irq + softirq + steal) / tick, steal / tick};
 }
-
-}  // namespace
 
 double machine_busy_seconds() {
-  const MachineTimes t = machine_times();
-  return t.user + t.nice + t.system + t.irq + t.softirq + t.steal;
-}
-
-double machine_steal_seconds() {
-  return machine_times().steal;
+  return machine_cpu_seconds().busy;
 }
 
 double own_cpu_seconds() {

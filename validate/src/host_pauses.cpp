@@ -3,13 +3,11 @@
 #include <algorithm>
 
 #include "kendall/base/time_slice.hpp"
-#include "kendall/validate/calibrate.hpp"
 
 namespace kendall::validation {
 
 PauseMeter::PauseMeter(std::chrono::nanoseconds threshold)
-    : steal_before_(machine_steal_seconds()),
-      thread_([this, threshold](std::stop_token stop) { measure(stop, threshold); }) {}
+    : thread_([this, threshold](std::stop_token stop) { measure(stop, threshold); }) {}
 
 PauseMeter::~PauseMeter() {
   finish();
@@ -19,7 +17,6 @@ HostPauses PauseMeter::finish() {
   if (thread_.joinable()) {
     thread_.request_stop();
     thread_.join();
-    pauses_.steal = std::max(0.0, machine_steal_seconds() - steal_before_);
   }
   std::lock_guard lock(mutex_);
   return pauses_;

@@ -51,8 +51,9 @@ using Clock = std::chrono::steady_clock;
 LevelSample take_sample(const loadgen::Endpoint& metrics, std::optional<int> service_pid,
                         Clock::time_point start) {
   LevelSample sample;
-  sample.machine_cpu = machine_busy_seconds();
-  sample.machine_steal = machine_steal_seconds();
+  const MachineCpu machine = machine_cpu_seconds();
+  sample.machine_cpu = machine.busy;
+  sample.machine_steal = machine.steal;
   if (service_pid)
     sample.service_cpu = process_cpu_seconds(*service_pid);
   sample.metrics = scrape_metrics(metrics.host, metrics.port);
@@ -175,6 +176,7 @@ LevelRun run_level(const loadgen::Scenario& scenario, const loadgen::Endpoint& m
   const LevelSample& last = level.samples.back();
   level.after = last.metrics;
   level.machine_cpu = last.machine_cpu - first.machine_cpu;
+  level.pauses.steal = last.machine_steal - first.machine_steal;
   if (first.service_cpu && last.service_cpu)
     level.service_cpu = *last.service_cpu - *first.service_cpu;
   level.step = std::move(run.steps.at(0));

@@ -96,14 +96,16 @@ std::optional<std::string> stalled_windows_note(std::size_t i, const LevelResult
       format_duration(*worst->mean), where);
 }
 
-// When the hypervisor took the machine's cores for a spell in a window: the level's steal, and
-// the window with most of it against the model. The pause meter misses such spells when they
-// take one core at a time: it wakes on the other.
+// When the hypervisor disturbed the kept run (LevelRunResult::disturbed, what measures a level
+// again): the level's steal, and the window with most of it against the model. The pause meter
+// misses such spells when they take one core at a time: it wakes on the other.
 std::optional<std::string> steal_note(std::size_t i, const LevelResult& level) {
+  if (level.runs.empty() || !level.runs.at(static_cast<std::size_t>(level.kept_run)).disturbed())
+    return std::nullopt;
   const auto most = std::max_element(
       level.windows.begin(), level.windows.end(),
       [](const WindowResult& a, const WindowResult& b) { return a.host_steal < b.host_steal; });
-  if (level.windows.size() < 2 || most->host_steal < kStealDisturbs - 1e-9)
+  if (most == level.windows.end())
     return std::nullopt;
   std::string against;
   if (most->measured_mean && most->mean)

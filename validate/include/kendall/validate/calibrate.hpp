@@ -103,12 +103,18 @@ struct Calibration {
 std::optional<double> process_cpu_seconds(int pid);
 /// CPU seconds this process has used.
 double own_cpu_seconds();
-/// CPU seconds the whole machine has been busy (all cores; user, system, interrupts, steal),
-/// from /proc/stat: also the kernel's network work, which no process is charged for.
+/// The whole machine's CPU seconds so far (all cores), from one reading of /proc/stat.
+struct MachineCpu {
+  /// Busy: user, system, interrupts, steal; also the kernel's network work, which no process is
+  /// charged for.
+  double busy = 0;
+  /// Of those, the hypervisor running other guests on this machine's cores while they had work
+  /// (steal): time the machine's threads waited for a core that no process here used.
+  double steal = 0;
+};
+MachineCpu machine_cpu_seconds();
+/// machine_cpu_seconds().busy.
 double machine_busy_seconds();
-/// Of those, the seconds the hypervisor ran other guests on this machine's cores while they had
-/// work (steal): time the machine's threads waited for a core that no process here used.
-double machine_steal_seconds();
 
 /// A service is CPU-bound when its process used at least half a core-second per second in
 /// service: its workers then compete for the machine's cores.

@@ -5,8 +5,8 @@
 /// CPU accounting does not show it). A thread that sleeps 1 ms at a time and wakes much later
 /// measures those stops, as jHiccup does for a JVM: its oversleeps beyond `threshold`. A host
 /// that takes one core at a time for a few tens of milliseconds stops short of that: the meter
-/// wakes on the other core. Those spells show in the kernel's steal time (/proc/stat), which the
-/// meter reads too.
+/// wakes on the other core. Those spells show in the kernel's steal time (/proc/stat), which a
+/// level reads with every sample (level_windows.hpp) and adds here.
 
 #include <chrono>
 #include <mutex>
@@ -19,7 +19,8 @@ struct HostPauses {
   double total = 0;    ///< seconds, all of them
   double longest = 0;  ///< seconds
   /// Core-seconds the hypervisor ran other guests on this machine's cores while they had work
-  /// (/proc/stat's steal, in 10 ms ticks).
+  /// (/proc/stat's steal, in 10 ms ticks): not the meter's; a level's, between its first and
+  /// last samples.
   double steal = 0;
 };
 
@@ -47,7 +48,6 @@ class PauseMeter {
 
   std::mutex mutex_;
   HostPauses pauses_;
-  double steal_before_ = 0;
   std::jthread thread_;
 };
 
