@@ -201,6 +201,30 @@ TEST(OverheadRounds, AreStalledOverTwiceTheLowestAndSettledWhenStallsAreAMinorit
   EXPECT_TRUE(overhead_rounds_settled(rounds));
 }
 
+// The path's variance is, per round, the latencies' less the holds', and the rounds' median.
+// The rounds are those of a 2-worker Argon2id calibration on 2026-12-05 (ms²): the holds
+// varied 0.18-2.6 ms² from round to round, more than the back-to-back holds' 0.2-0.4.
+TEST(PathVariance, IsTheLatencysBeyondTheHoldsPerRoundTheirMedian) {
+  const double ms2 = 1e-6;
+  const std::vector<RoundSpread> rounds = {{0.765 * ms2, 0.176 * ms2},
+                                           {7.651 * ms2, 2.618 * ms2},
+                                           {1.167 * ms2, 0.970 * ms2},
+                                           {1.387 * ms2, 1.320 * ms2},
+                                           {0.574 * ms2, 0.326 * ms2}};
+  // Beyond the holds: 0.589, 5.033, 0.197, 0.067 and 0.248; the median is 0.248. The medians
+  // taken apart (1.167 − 0.970) would give 0.197, from two different rounds.
+  const auto path = path_variance(rounds);
+  ASSERT_TRUE(path);
+  EXPECT_NEAR(*path, 0.248 * ms2, 1e-12);
+
+  // A round whose holds varied more than its latencies (the two are counted apart, the
+  // latencies winsorized) adds nothing below zero.
+  EXPECT_EQ(path_variance({{1.0 * ms2, 1.2 * ms2}}), std::optional<double>(0.0));
+  // A service without the holds' squares: unknown, whatever the other rounds say.
+  EXPECT_FALSE(path_variance({{1.0 * ms2, 0.5 * ms2}, {1.0 * ms2, std::nullopt}}));
+  EXPECT_FALSE(path_variance({}));
+}
+
 TEST(Calibrate, ExponentialWorkHasAnScvNearOne) {
   const Calibration c = calibrate_bundled("exp:3ms", 1, 400);
   EXPECT_EQ(c.source, "metrics");

@@ -42,6 +42,18 @@ std::size_t stalled_overhead_rounds(const std::vector<double>& rounds);
 /// rounds, and the stalled ones a minority.
 bool overhead_rounds_settled(const std::vector<double>& rounds);
 
+/// The spread of one round of the overhead phase: its latencies' variance (winsorized at p99.9)
+/// and its workers' holds' (from the service's sums of squares; empty: not counted), in s².
+struct RoundSpread {
+  double latency_variance = 0;
+  std::optional<double> hold_variance;
+};
+/// The path's variance outside the work: per round, the latencies' variance less the holds' (the
+/// rest is the path's own, the hand-off's and the little queueing at a tenth of capacity; never
+/// below 0), and the rounds' median, since the holds' spread moves with the host's speed from
+/// round to round. Empty when a round's holds were not counted, or there were no rounds.
+std::optional<double> path_variance(const std::vector<RoundSpread>& rounds);
+
 struct CalibrationOptions {
   std::uint64_t requests = 2000;  ///< measured requests (the SCV of a skewed time needs many)
   std::uint64_t warmup = 30;      ///< sent first and not measured (connections, caches)
@@ -82,8 +94,10 @@ struct Calibration {
   std::vector<double> overhead_rounds;
   /// The open-loop phase's latency variance over service_mean² (0: no phase).
   double open_loop_scv = 0;
-  /// The overhead's SCV: what the open-loop latency varies beyond the back-to-back one
-  /// (waking idle cores and threads), over overhead² (0: constant).
+  /// The overhead's SCV: the path's variance in the open-loop phase over overhead² (0:
+  /// constant). The path's variance is path_variance() of the phase's rounds when the service
+  /// counts its holds' squares, else what the open-loop latency varies beyond the back-to-back
+  /// one (waking idle cores and threads).
   double overhead_scv = 0;
   /// CPU seconds per request used by the service process (with service_pid) and by this
   /// process, the load generator, while calibrating.
