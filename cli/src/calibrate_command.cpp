@@ -156,6 +156,7 @@ int run_calibrate(const CalibrateOptions& o, std::ostream& out, std::ostream& er
            {"service_time", {{"mean", c.service_mean}, {"scv", c.service_scv}}},
            {"job_mean", c.job_mean},
            {"queued_mean", c.queued_mean},
+           {"low_load_queueing", c.low_load_queueing},
            {"client_mean", c.client_mean},
            {"overhead", c.overhead},
            {"overhead_rounds", c.overhead_rounds},

@@ -201,6 +201,23 @@ TEST(OverheadRounds, AreStalledOverTwiceTheLowestAndSettledWhenStallsAreAMinorit
   EXPECT_TRUE(overhead_rounds_settled(rounds));
 }
 
+// Calibration's open-loop phase runs at a tenth of capacity, where one worker still queues: the
+// queueing that load gives is taken out of the measured wait. Against textbook values: M/M/1's
+// Wq = ρ / (μ − λ) and Var(Wq) = ρ(2 − ρ) / (μ − λ)², Pollaczek–Khinchine's λE[S²] / (2(1 − ρ)) for
+// constant holds, M/M/2's C(2, a) / (2μ − λ) with C(2, 0.2) = 0.02 / 1.1 by hand.
+TEST(LowLoadQueueing, IsTheTextbookWaitAtThatLoad) {
+  const QueueingWait mm1 = low_load_queueing(1, 100, 0.001, 1);
+  EXPECT_NEAR(mm1.mean, 0.1 / 900, 1e-12);
+  EXPECT_NEAR(mm1.variance, 0.1 * 1.9 / (900.0 * 900.0), 1e-15);
+  const QueueingWait md1 = low_load_queueing(1, 100, 0.001, 0);
+  EXPECT_NEAR(md1.mean, 100 * 1e-6 / (2 * 0.9), 1e-12);
+  const QueueingWait mm2 = low_load_queueing(2, 200, 0.001, 1);
+  EXPECT_NEAR(mm2.mean, (0.02 / 1.1) / 1800, 1e-12);
+  // Past capacity, or with nothing measured, no queueing is taken out.
+  EXPECT_EQ(low_load_queueing(1, 1000, 0.001, 1).mean, 0);
+  EXPECT_EQ(low_load_queueing(2, 100, 0, 1).mean, 0);
+}
+
 // The path's variance is, per round, the latencies' less the holds', and the rounds' median.
 // The rounds are those of a 2-worker Argon2id calibration on 2026-12-05 (ms²): the holds
 // varied 0.18-2.6 ms² from round to round, more than the back-to-back holds' 0.2-0.4.
@@ -217,6 +234,10 @@ TEST(PathVariance, IsTheLatencysBeyondTheHoldsPerRoundTheirMedian) {
   ASSERT_TRUE(path);
   EXPECT_NEAR(*path, 0.248 * ms2, 1e-12);
 
+  // Queueing's variance is taken out with the holds': 1.387 − 1.320 − 0.05 = 0.017.
+  const auto less_queueing = path_variance({{1.387 * ms2, 1.320 * ms2, 0.05 * ms2}});
+  ASSERT_TRUE(less_queueing);
+  EXPECT_NEAR(*less_queueing, 0.017 * ms2, 1e-12);
   // A round whose holds varied more than its latencies (the two are counted apart, the
   // latencies winsorized) adds nothing below zero.
   EXPECT_EQ(path_variance({{1.0 * ms2, 1.2 * ms2}}), std::optional<double>(0.0));

@@ -42,16 +42,28 @@ std::size_t stalled_overhead_rounds(const std::vector<double>& rounds);
 /// rounds, and the stalled ones a minority.
 bool overhead_rounds_settled(const std::vector<double>& rounds);
 
+/// The wait for a worker queueing alone gives `workers` servers at `rate` (Poisson) with holds
+/// of this mean and SCV: P = C(c, a), a = rate × mean, and given a wait, an exponential time of
+/// mean m = (1 + SCV) / 2 × mean / (c − a) (Allen–Cunneen), so a mean of P·m and a variance of
+/// 2P·m² − (P·m)², M/M/1's exactly. Calibration's open-loop phase takes it out of the measured
+/// wait, whose rest is the hand-off to a worker. Zero when the queue would not be stable.
+struct QueueingWait {
+  double mean = 0;
+  double variance = 0;
+};
+QueueingWait low_load_queueing(int workers, double rate, double hold_mean, double hold_scv);
+
 /// The spread of one round of the overhead phase: its latencies' variance (winsorized at p99.9)
 /// and its workers' holds' (from the service's sums of squares; empty: not counted), in s².
 struct RoundSpread {
   double latency_variance = 0;
   std::optional<double> hold_variance;
+  double queueing_variance = 0;  ///< of the wait queueing alone gives (low_load_queueing)
 };
-/// The path's variance outside the work: per round, the latencies' variance less the holds' (the
-/// rest is the path's own, the hand-off's and the little queueing at a tenth of capacity; never
-/// below 0), and the rounds' median, since the holds' spread moves with the host's speed from
-/// round to round. Empty when a round's holds were not counted, or there were no rounds.
+/// The path's variance outside the work: per round, the latencies' variance less the holds' and
+/// queueing's (the rest is the path's own and the hand-off's; never below 0), and the rounds'
+/// median, since the holds' spread moves with the host's speed from round to round. Empty when a
+/// round's holds were not counted, or there were no rounds.
 std::optional<double> path_variance(const std::vector<RoundSpread>& rounds);
 
 struct CalibrationOptions {
@@ -82,8 +94,12 @@ struct Calibration {
   double job_mean = 0;     ///< kendall_service_time_seconds: the job's own work
   double service_scv = 1;  ///< squared coefficient of variation of that time
   /// Server-side wait at low load: the hand-off to a worker (from the open-loop phase when it
-  /// ran, where an idle worker must be woken; else from the back-to-back requests).
+  /// ran, where an idle worker must be woken, less low_load_queueing; else from the
+  /// back-to-back requests).
   double queued_mean = 0;
+  /// The open-loop phase's wait for a worker that queueing at its rate explains, left out of
+  /// queued_mean and the overhead (0: no phase).
+  double low_load_queueing = 0;
   double client_mean = 0;  ///< what the client saw, end to end
   double client_scv = 0;
   double overhead = 0;         ///< client_mean − service_mean: network, parsing, hand-off, client
