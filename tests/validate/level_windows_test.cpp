@@ -172,6 +172,31 @@ TEST(LevelWindows, TheDriftBetweenWindowsLeavesTheirDispersion) {
   }
 }
 
+// The drift's third central moment T between windows adds m² T to the skew index at blocks of m
+// jobs (a block's m jobs share their window's speed: κ₃ of their sum is m³ T E[S]³), which the
+// windows' own means carry too. Three windows of 10000 jobs held 1, 1 and 1.03 ms: relative
+// −1/101, −1/101 and +2/101 around 1.01 ms, T = (−2 + 8) / (3 · 101³) = 2 / 101³, and
+// V = 6 / (3 · 101²) − 0.5 / 10000. Symmetric windows (the test above) have T = 0.
+TEST(LevelWindows, ALopsidedDriftBetweenWindowsLeavesTheirSkewIndex) {
+  LevelWork level;
+  level.hold_scv = 0.5;
+  level.hold_dispersion = {{2, 0.5, 0.3}, {4096, 2.22, 50.0}};
+  const std::vector<WorkWindow> windows =
+      split_windows({sample_at(0, 0, 0, 0, 0, 0), sample_at(5, 10000, 9, 10.0, 0, 0),
+                     sample_at(10, 20000, 18, 20.0, 0, 0), sample_at(15, 30000, 27, 30.3, 0, 0)},
+                    level, 2.5);
+  ASSERT_EQ(windows.size(), 3u);
+  const double third = 2 / std::pow(101.0, 3);
+  const double variance = 6 / (3 * 101.0 * 101.0) - 0.5 / 10000;
+  for (const WorkWindow& w : windows) {
+    ASSERT_EQ(w.work.hold_dispersion.size(), 2u);
+    EXPECT_NEAR(w.work.hold_dispersion[1].index, 2.22 - 4096 * variance, 1e-9);
+    ASSERT_TRUE(w.work.hold_dispersion[0].skew_index && w.work.hold_dispersion[1].skew_index);
+    EXPECT_NEAR(*w.work.hold_dispersion[0].skew_index, 0.3 - 4 * third, 1e-12);
+    EXPECT_NEAR(*w.work.hold_dispersion[1].skew_index, 50 - 4096.0 * 4096.0 * third, 1e-9);
+  }
+}
+
 // A window's time-shared work is its workers' own CPU (their nanosecond counter), and the rest of
 // the machine's CPU is the level's rate in every window, at the window's speed: /proc/stat's
 // ticks make a 0.2 s window's share of it noise. Two windows of 1 s: 500 jobs at 2 ms of the
