@@ -100,7 +100,7 @@ std::optional<OpenLoopPhase> open_loop_round(const CalibrationTarget& target,
   if (hold && hold_scv)
     phase.hold_variance = *hold_scv * *hold * *hold;
   // A tenth of capacity still queues now and then: with one worker that is most of the wait
-  // (0.11 of 0.13 ms for exp:1ms work, 2026-12-05), and the model queues at every level itself.
+  // (0.10 of 0.13 ms for exp:1ms work, 2026-12-05), and the model queues at every level itself.
   const QueueingWait queueing =
       low_load_queueing(work.workers, rate, hold.value_or(work.mean), hold_scv.value_or(work.scv));
   const double waited = queue_wait_per_job(*before, *after).value_or(0);
@@ -586,7 +586,7 @@ Calibration calibrate(const CalibrationTarget& target, const CalibrationOptions&
         // Open-loop latencies vary more than back-to-back ones: waking an idle core, a worker,
         // the client. The path's share is what the latency varies beyond the holds in the same
         // requests (path_variance). The work's own spread after idle gaps (a 4 MiB hash's holds
-        // varied 2-9 times their back-to-back variance) is not the path's: each level measures
+        // varied 0.18-8.6 ms² a round, 0.1-0.4 back to back) is not the path's: each level measures
         // its holds, and counted twice it put the Argon2id 2-worker row's p95 at 0.2 up to 22%
         // high. Without the holds' squares, what varies beyond the back-to-back latency.
         result.open_loop_scv =
