@@ -46,16 +46,21 @@ loadgen::RunResult one_user(const loadgen::Scenario& scenario, std::uint64_t req
 // let the cores idle between requests, and waking costs tens of microseconds at both ends (and
 // for CPU-heavy work, time in service too). So the overhead and the variability the validation
 // sees are measured the way it loads: open loop.
+// One round of the phase: its means and its spread (path_variance reads the spreads).
+struct OpenLoopRound {
+  double outside = 0;   // client latency − the server's own request time, mean
+  double queued = 0;    // the hand-off: the wait for a worker beyond queueing's
+  double queueing = 0;  // the wait queueing alone gives at this load (low_load_queueing)
+  RoundSpread spread;
+};
+
+// The phase: the rounds' medians, and the path's variance.
 struct OpenLoopPhase {
-  double outside = 0;           // client latency − the server's own request time, mean
-  double queued = 0;            // the hand-off: the wait for a worker beyond queueing's
-  double queueing = 0;          // the wait queueing alone gives at this load (low_load_queueing)
-  double latency_variance = 0;  // of the client's latency
-  // Of the workers' holds in the same requests (the service's sums of squares); empty: the
-  // service does not count them.
-  std::optional<double> hold_variance;
-  std::optional<double> path_variance;  // the phase's: path_variance(); empty: unknown
-  double queueing_variance = 0;         // of the wait queueing alone gives
+  double outside = 0;
+  double queued = 0;
+  double queueing = 0;
+  double latency_variance = 0;          // of the client's latency
+  std::optional<double> path_variance;  // path_variance() of the rounds; empty: unknown
 };
 
 // The work as calibration's back-to-back requests measured it, for rounds whose holds the
@@ -66,7 +71,7 @@ struct BackToBackWork {
   double scv = 0;
 };
 
-std::optional<OpenLoopPhase> open_loop_round(const CalibrationTarget& target,
+std::optional<OpenLoopRound> open_loop_round(const CalibrationTarget& target,
                                              const CalibrationOptions& options, double rate,
                                              const BackToBackWork& work, std::uint64_t requests,
                                              std::uint64_t round) {
@@ -91,23 +96,23 @@ std::optional<OpenLoopPhase> open_loop_round(const CalibrationTarget& target,
   const PromHistogram server = server_after->since(*server_before);
   if (server.count < static_cast<double>(step.responses) / 2)
     return std::nullopt;
-  OpenLoopPhase phase;
-  phase.outside = step.latency.mean() - server.mean();
+  OpenLoopRound measured;
+  measured.outside = step.latency.mean() - server.mean();
   // Winsorized at p99.9: one stall of the machine must not set the path's whole spread.
-  phase.latency_variance = histogram_variance(step.latency.histogram, 0.999);
+  measured.spread.latency_variance = histogram_variance(step.latency.histogram, 0.999);
   const auto hold = worker_hold_per_job(*before, *after);
   const auto hold_scv = worker_hold_scv(*before, *after);
   if (hold && hold_scv)
-    phase.hold_variance = *hold_scv * *hold * *hold;
+    measured.spread.hold_variance = *hold_scv * *hold * *hold;
   // A tenth of capacity still queues now and then: with one worker that is most of the wait
   // (0.10 of 0.13 ms for exp:1ms work, 2026-12-05), and the model queues at every level itself.
   const QueueingWait queueing =
       low_load_queueing(work.workers, rate, hold.value_or(work.mean), hold_scv.value_or(work.scv));
   const double waited = queue_wait_per_job(*before, *after).value_or(0);
-  phase.queued = std::max(0.0, waited - queueing.mean);
-  phase.queueing = std::min(waited, queueing.mean);
-  phase.queueing_variance = queueing.variance;
-  return phase;
+  measured.queued = std::max(0.0, waited - queueing.mean);
+  measured.queueing = std::min(waited, queueing.mean);
+  measured.spread.queueing_variance = queueing.variance;
+  return measured;
 }
 
 double median_of(std::vector<double> values) {
@@ -137,14 +142,14 @@ std::optional<OpenLoopPhase> open_loop_phase(const CalibrationTarget& target,
   std::vector<RoundSpread> spreads;
   for (std::uint64_t round = 0; round < kMostOverheadRounds && !overhead_rounds_settled(outside);
        ++round) {
-    const auto phase = open_loop_round(target, options, rate, work, per_round, round);
-    if (!phase)
+    const auto one = open_loop_round(target, options, rate, work, per_round, round);
+    if (!one)
       return std::nullopt;
-    outside.push_back(phase->outside);
-    queued.push_back(phase->queued);
-    queueing.push_back(phase->queueing);
-    variance.push_back(phase->latency_variance);
-    spreads.push_back({phase->latency_variance, phase->hold_variance, phase->queueing_variance});
+    outside.push_back(one->outside);
+    queued.push_back(one->queued);
+    queueing.push_back(one->queueing);
+    variance.push_back(one->spread.latency_variance);
+    spreads.push_back(one->spread);
   }
   outside_rounds = outside;
   OpenLoopPhase phase;
