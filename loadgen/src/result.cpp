@@ -57,6 +57,7 @@ void StepResult::merge(const StepResult& o) {
     series[i].errors += o.series[i].errors;
     series[i].latency_sum += o.series[i].latency_sum;
     series[i].latency_max = std::max(series[i].latency_max, o.series[i].latency_max);
+    series[i].late_sends += o.series[i].late_sends;
   }
 }
 

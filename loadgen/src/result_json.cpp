@@ -104,7 +104,8 @@ Json step_json(const StepResult& s, bool with_histograms) {
              {"errors", b.errors},
              {"mean_latency", b.responses ? b.latency_sum / static_cast<double>(b.responses) : 0.0},
              {"max_latency", b.latency_max},
-             {"latency_sum", b.latency_sum}});
+             {"latency_sum", b.latency_sum},
+             {"late_sends", b.late_sends}});
   }
   json["series"] = series;
   if (with_histograms) {
@@ -141,7 +142,8 @@ StepResult step_from_json(const Json& json, const std::string& where) {
   }
   for (const Json& b : json.at("series"))
     s.series.push_back({b.at("responses").get<std::uint64_t>(), b.at("errors").get<std::uint64_t>(),
-                        b.at("latency_sum").get<double>(), b.at("max_latency").get<double>()});
+                        b.at("latency_sum").get<double>(), b.at("max_latency").get<double>(),
+                        b.value("late_sends", std::uint64_t{0})});  // absent before 2026-12-05
   const Json& histograms = json.at("histograms");
   s.latency = histogram_from_json(histograms.at("latency"), where + ".latency");
   s.service_time = histogram_from_json(histograms.at("service_time"), where + ".service_time");

@@ -19,6 +19,14 @@ double seconds(Clock::duration d) {
   return std::chrono::duration<double>(d).count();
 }
 
+// The series' bucket for a moment `since_start` into its step, grown to hold it.
+SecondStats& second_of(StepResult& result, Clock::duration since_start) {
+  const auto second = static_cast<std::size_t>(std::max(0.0, seconds(since_start)));
+  if (result.series.size() <= second)
+    result.series.resize(second + 1);
+  return result.series[second];
+}
+
 /// Thread `index`'s share of `total` when it is split over `workers` as evenly as possible.
 std::uint64_t share(std::uint64_t total, int index, int workers) {
   const auto w = static_cast<std::uint64_t>(workers);
@@ -293,8 +301,10 @@ void Worker::send(Session& session, const Pending& pending) {
   last_send_ = now;
   const double lag = std::max(0.0, seconds(now - pending.intended));
   result.send_lag.record(lag);
-  if (lag > options_.late_threshold)
+  if (lag > options_.late_threshold) {
     ++result.late_sends;
+    ++second_of(result, now - step_starts_[pending.step]).late_sends;
+  }
   ++busy_;
   session.send(*wire);
 }
@@ -305,11 +315,7 @@ void Worker::on_outcome(Session& session, const Outcome& outcome) {
   const Pending pending = in_flight_[i];
   StepResult& result = results[pending.step];
   LiveStep& live = live_delta_[pending.step];
-  const double at = seconds(outcome.done - step_starts_[pending.step]);
-  const auto second = static_cast<std::size_t>(std::max(0.0, at));
-  if (result.series.size() <= second)
-    result.series.resize(second + 1);
-  SecondStats& bucket = result.series[second];
+  SecondStats& bucket = second_of(result, outcome.done - step_starts_[pending.step]);
   switch (outcome.failure) {
     case Failure::connect:
       ++result.errors.connect;

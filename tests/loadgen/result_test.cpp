@@ -32,7 +32,7 @@ RunResult fake_run(std::uint64_t seed, Histogram& all) {
     step.send_gaps.record(gap);
   step.sent = step.responses = 5000;
   step.status_codes[200] = 5000;
-  step.series = {{2500, 0, 50, 0.2}, {2500, 0, 50, 0.3}};
+  step.series = {{2500, 0, 50, 0.2, 3}, {2500, 0, 50, 0.3, 7}};
   return run;
 }
 
@@ -55,6 +55,7 @@ TEST(Result, MergingTwoRunsJsonEqualsOneHistogramOfBoth) {
   EXPECT_EQ(merged.steps[0].responses, 10000u);
   EXPECT_DOUBLE_EQ(*merged.steps[0].target_rate, 200);
   EXPECT_EQ(merged.steps[0].series[1].responses, 5000u);
+  EXPECT_EQ(merged.steps[0].series[1].late_sends, 14u);
   const Json json = to_json(merged);
   EXPECT_EQ(json["requests"]["responses"], 10000);
   EXPECT_DOUBLE_EQ(json["throughput"].get<double>(), 1000);

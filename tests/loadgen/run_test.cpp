@@ -118,6 +118,14 @@ TEST(OpenLoop, APausedServerShowsInTheHighPercentiles) {
   EXPECT_LE(step.latency.quantile(0.5), 0.05);
   EXPECT_GT(step.late_sends, 100u);  // they waited in the backlog, and that is reported
   EXPECT_LE(step.service_time.quantile(0.9), 0.05);
+  // The series places them when they left: the backlog goes out when the server resumes, 2.5 s
+  // in, not spread over the pause.
+  std::uint64_t late = 0;
+  for (const SecondStats& second : step.series)
+    late += second.late_sends;
+  EXPECT_EQ(late, step.late_sends);
+  ASSERT_GE(step.series.size(), 4u);
+  EXPECT_GE(10 * (step.series[2].late_sends + step.series[3].late_sends), 9 * step.late_sends);
 }
 
 TEST(ClosedLoop, RespectsTheUserCountAndTheResponseTimeLaw) {

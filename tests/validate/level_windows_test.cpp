@@ -426,13 +426,15 @@ TEST(LevelWindows, EachWindowMeasuresTheSecondsThatEndedInIt) {
   windows[1].start = 2;
   windows[1].duration = 1.2;  // ends at 3.2: holds the third second (middle 2.5), not the fourth
   std::vector<loadgen::SecondStats> series(4);
-  series[0] = {100, 0, 0.1, 0.002};  // 1 ms
-  series[1] = {300, 0, 0.9, 0.01};   // 3 ms
-  series[2] = {200, 0, 0.8, 0.01};   // 4 ms
-  series[3] = {10, 0, 1.0, 0.2};     // the drain, after the last window
+  series[0] = {100, 0, 0.1, 0.002, 1};  // 1 ms
+  series[1] = {300, 0, 0.9, 0.01, 2};   // 3 ms
+  series[2] = {200, 0, 0.8, 0.01, 30};  // 4 ms
+  series[3] = {10, 0, 1.0, 0.2, 5};     // the drain, after the last window
   add_measured_means(windows, series);
   EXPECT_NEAR(*windows[0].measured_mean, 1.0 / 400, 1e-12);
   EXPECT_NEAR(*windows[1].measured_mean, 0.004, 1e-12);
+  EXPECT_EQ(windows[0].measured_late_sends, 3u);
+  EXPECT_EQ(windows[1].measured_late_sends, 30u);
   windows.push_back(WindowResult{});
   windows.back().start = 10;
   windows.back().duration = 5;

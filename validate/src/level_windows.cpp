@@ -342,13 +342,16 @@ void add_measured_means(std::vector<WindowResult>& windows,
   for (WindowResult& window : windows) {
     double latency = 0;
     double responses = 0;
+    std::uint64_t late = 0;
     for (std::size_t second = 0; second < series.size(); ++second) {
       const double middle = static_cast<double>(second) + 0.5;
       if (middle >= window.start && middle < window.start + window.duration) {
         latency += series[second].latency_sum;
         responses += static_cast<double>(series[second].responses);
+        late += series[second].late_sends;
       }
     }
+    window.measured_late_sends = late;
     if (responses > 0)
       window.measured_mean = latency / responses;
   }

@@ -157,7 +157,8 @@ Json to_json(const ValidationReport& report) {
                          {"measured_server_mean", optional_number(w.measured_server_mean)},
                          {"measured_service_cpu", optional_number(w.measured_service_cpu)},
                          {"measured_worker_cpu", optional_number(w.measured_worker_cpu)},
-                         {"host_steal", w.host_steal}});
+                         {"host_steal", w.host_steal},
+                         {"late_sends", w.measured_late_sends}});
     level["windows"] = windows;
     level["predicted_from_calibration"] =
         l.predicted_from_calibration ? stats_json(*l.predicted_from_calibration) : Json(nullptr);

@@ -66,12 +66,15 @@ struct ErrorCounts {
   void merge(const ErrorCounts& other);
 };
 
-/// One second of a step, by completion time.
+/// One second of a step: responses by completion time, late sends by when they left.
 struct SecondStats {
   std::uint64_t responses = 0;
   std::uint64_t errors = 0;
   double latency_sum = 0;
   double latency_max = 0;
+  /// Sends in this second that left more than the late threshold after their intended time:
+  /// where they bunch, the server saw a burst the schedule did not ask for.
+  std::uint64_t late_sends = 0;
 };
 
 struct StepResult {

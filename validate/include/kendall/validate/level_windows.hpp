@@ -95,8 +95,9 @@ std::optional<double> rate_for_fraction(const LevelModel& levels, const WorkWind
 /// Samples older than the span's start are dropped from `recent`.
 const LevelSample& placement_span(std::deque<LevelSample>& recent, double longest = 5);
 
-/// Each window's measured mean latency, from the load generator's seconds (`series`, by when
-/// the responses completed) whose middle falls in it.
+/// Each window's measured mean latency and late sends, from the load generator's seconds
+/// (`series`: responses by when they completed, sends by when they left) whose middle falls in
+/// it.
 void add_measured_means(std::vector<WindowResult>& windows,
                         const std::vector<loadgen::SecondStats>& series);
 

@@ -114,6 +114,9 @@ struct WindowResult {
   std::optional<double> measured_worker_cpu;
   /// Core-seconds the hypervisor took from the machine over the window (steal).
   double host_steal = 0;
+  /// Open loop: the load generator's sends that left late (past its late threshold) in the
+  /// seconds whose middle falls in the window.
+  std::uint64_t measured_late_sends = 0;
 };
 
 /// One run of a level: a level is measured again while its mean is too uncertain to judge the
