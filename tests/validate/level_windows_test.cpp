@@ -430,7 +430,7 @@ TEST(LevelWindows, EachWindowMeasuresTheSecondsThatEndedInIt) {
   series[1] = {300, 0, 0.9, 0.01, 2};   // 3 ms
   series[2] = {200, 0, 0.8, 0.01, 30};  // 4 ms
   series[3] = {10, 0, 1.0, 0.2, 5};     // the drain, after the last window
-  add_measured_means(windows, series);
+  add_measured_seconds(windows, series);
   EXPECT_NEAR(*windows[0].measured_mean, 1.0 / 400, 1e-12);
   EXPECT_NEAR(*windows[1].measured_mean, 0.004, 1e-12);
   EXPECT_EQ(windows[0].measured_late_sends, 3u);
@@ -438,7 +438,7 @@ TEST(LevelWindows, EachWindowMeasuresTheSecondsThatEndedInIt) {
   windows.push_back(WindowResult{});
   windows.back().start = 10;
   windows.back().duration = 5;
-  add_measured_means(windows, series);
+  add_measured_seconds(windows, series);
   EXPECT_FALSE(windows.back().measured_mean);
 }
 

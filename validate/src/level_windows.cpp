@@ -73,16 +73,16 @@ Drift drift_between(const std::vector<WorkWindow>& windows, Mean of, std::option
   return {std::max(0.0, spread / jobs), third / jobs};
 }
 
-// I(m) + m V and K(m) + m² T: a drift of relative variance V and third central moment T between
+// I(m) − m V and K(m) − m² T: a drift of relative variance V and third central moment T between
 // windows, the same for a block's m jobs, adds m² V / m to the index of blocks of m jobs and
-// m³ T / m to their skew index; with −V and −T, what the windows' own means leave of them. A
-// level whose first four seconds ran 10-30% slower than the rest (2026-12-05) owed 14 of its
-// skew index of 31.5 at 128 jobs to that drift, which every window read as runs within it.
-void add_drift(std::vector<model::DispersionPoint>& points, const Drift& drift) {
+// m³ T / m to their skew index; the windows' own means carry it, and what is left are the runs
+// within a window. A level whose first four seconds ran 10-30% slower than the rest (2026-12-05)
+// owed 14 of its skew index of 31.5 at 128 jobs to that drift, which every window read as runs.
+void remove_drift(std::vector<model::DispersionPoint>& points, const Drift& drift) {
   for (model::DispersionPoint& p : points) {
-    p.index = std::max(0.0, p.index + p.jobs * drift.variance);
+    p.index = std::max(0.0, p.index - p.jobs * drift.variance);
     if (p.skew_index)
-      *p.skew_index += p.jobs * p.jobs * drift.third;
+      *p.skew_index -= p.jobs * p.jobs * drift.third;
   }
 }
 
@@ -216,8 +216,8 @@ std::vector<WorkWindow> split_windows(const std::vector<LevelSample>& samples,
       },
       level_work.cpu_scv);
   for (WorkWindow& w : windows) {
-    add_drift(w.work.hold_dispersion, {-hold_drift.variance, -hold_drift.third});
-    add_drift(w.work.cpu_dispersion, {-cpu_drift.variance, -cpu_drift.third});
+    remove_drift(w.work.hold_dispersion, hold_drift);
+    remove_drift(w.work.cpu_dispersion, cpu_drift);
   }
   shrink_to_level(
       windows, [](WorkWindow& w) -> std::optional<double>& { return w.work.hold_mean; },
@@ -337,8 +337,8 @@ const LevelSample& placement_span(std::deque<LevelSample>& recent, double longes
   return recent.front();
 }
 
-void add_measured_means(std::vector<WindowResult>& windows,
-                        const std::vector<loadgen::SecondStats>& series) {
+void add_measured_seconds(std::vector<WindowResult>& windows,
+                          const std::vector<loadgen::SecondStats>& series) {
   for (WindowResult& window : windows) {
     double latency = 0;
     double responses = 0;

@@ -386,7 +386,7 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
         m.level.runs[r].predicted =
             model_only(levels, in.work, in.windows, workers, in.offered, o, measured);
       }
-    add_measured_means(m.level.windows, m.series);
+    add_measured_seconds(m.level.windows, m.series);
     const int cores = static_cast<int>(levels.cores);
     m.level.server_sharing_speed = sharing_speed(m.level.server_busy, cores, workers);
     for (std::string& note : level_notes(i + 1, m.level, m.errors, o.tolerance_mean,

@@ -98,7 +98,7 @@ const LevelSample& placement_span(std::deque<LevelSample>& recent, double longes
 /// Each window's measured mean latency and late sends, from the load generator's seconds
 /// (`series`: responses by when they completed, sends by when they left) whose middle falls in
 /// it.
-void add_measured_means(std::vector<WindowResult>& windows,
-                        const std::vector<loadgen::SecondStats>& series);
+void add_measured_seconds(std::vector<WindowResult>& windows,
+                          const std::vector<loadgen::SecondStats>& series);
 
 }  // namespace kendall::validation
