@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cmath>
 #include <thread>
+#include <vector>
 
 #include "kendall/validate/calibrate.hpp"
 
@@ -66,6 +67,36 @@ TEST(MachineCpu, StealIsWholeTicksOfTheBusyTime) {
   EXPECT_GE(after.steal, before.steal);
   EXPECT_LE(after.steal, after.busy);
   EXPECT_GE(after.busy - before.busy, after.steal - before.steal);
+}
+
+// The meter reads the machine's steal about every 10 ms, each reading's time counted from the
+// start it was given (here 2 s before it began): 300 ms give dozens of readings on an idle
+// machine; at least 5 on a loaded one, since the meter wakes every millisecond. What they took
+// in all is at most the steal read around them.
+TEST(PauseMeter, ReadsTheStealAbout10msApartFromTheStartItWasGiven) {
+  const auto began = std::chrono::steady_clock::now();
+  const MachineCpu before = machine_cpu_seconds();
+  std::vector<StealPoint> trace;
+  {
+    PauseMeter meter(began - 2s);
+    std::this_thread::sleep_for(300ms);
+    meter.finish();
+    trace = meter.steal_trace();
+  }
+  const MachineCpu after = machine_cpu_seconds();
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  ASSERT_GE(trace.size(), 5u);
+  EXPECT_LE(trace.back().seconds, 2.0 + elapsed);
+  EXPECT_GE(trace.front().seconds, 2.01);  // its first reading 10 ms after it began
+  double taken = 0;  // after the first reading, whose span began inside the meter
+  for (std::size_t i = 1; i < trace.size(); ++i) {
+    const double span = trace[i].seconds - trace[i - 1].seconds;
+    EXPECT_GE(trace[i].share, 0);
+    EXPECT_GE(span, 0.0099) << "readings at least 10 ms apart";
+    taken += trace[i].share * span * std::thread::hardware_concurrency();
+  }
+  EXPECT_LE(taken, after.steal - before.steal + 1e-9);
 }
 
 }  // namespace

@@ -420,6 +420,60 @@ TEST(LevelWindows, ARateIsPlacedFromTheSamplesThatMeasureTheHoldToOnePercent) {
   EXPECT_DOUBLE_EQ(placement_span(first).seconds, 0);
 }
 
+// A stop of the host inside a window holds a job for its length: 999 holds of 1 ms and one of
+// 51 ms have a mean of 1.05 ms and squares summing to 999 × 1e-6 + 0.051² = 0.0036 s², an SCV of
+// 3.6e-6 / 1.05e-3² − 1 = 2.2653 by hand. The window reports it; the model keeps the level's.
+TEST(LevelWindows, AWindowReportsItsOwnHoldsScvAndTheModelKeepsTheLevels) {
+  const auto sample = [](double at, double jobs, double busy, double squares) {
+    LevelSample s;
+    s.seconds = at;
+    s.metrics = Samples{{"kendall_service_time_seconds_count", jobs},
+                        {"kendall_service_time_seconds_sum", busy},
+                        {"kendall_worker_jobs_total", jobs},
+                        {"kendall_worker_busy_seconds_total", busy},
+                        {"kendall_worker_busy_seconds_squared_total", squares}};
+    return s;
+  };
+  LevelWork level;
+  level.hold_scv = 1.0;
+  // 1000 exponential holds of 1 ms (squares 2 × 1e-6 each), then the window with the stop.
+  const std::vector<LevelSample> samples{sample(0, 0, 0, 0), sample(1, 1000, 1.0, 0.002),
+                                         sample(2, 2000, 2.05, 0.0056)};
+  const std::vector<WorkWindow> windows = split_windows(samples, level, 1);
+  ASSERT_EQ(windows.size(), 2u);
+  EXPECT_NEAR(*windows[0].hold_scv, 1.0, 1e-9);
+  EXPECT_NEAR(*windows[1].hold_scv, 3.6e-6 / (1.05e-3 * 1.05e-3) - 1, 1e-9);
+  EXPECT_DOUBLE_EQ(*windows[1].work.hold_scv, 1.0);
+  const WindowResult result = measured_result(windows[1]);
+  EXPECT_NEAR(*result.measured_hold_scv, 2.2653, 1e-4);
+  EXPECT_DOUBLE_EQ(result.start, 1);
+  EXPECT_DOUBLE_EQ(result.jobs, 1000);
+}
+
+// A window's work carries its mean loss to steal; the trace only says when it fell. Steal spread
+// evenly over the window (a fifth of the machine in every 10 ms reading) leaves the model as it
+// was without a trace: the pace is (1 − 0.2) / (1 − 0.2) throughout.
+TEST(LevelWindows, StealSpreadEvenlyOverAWindowLeavesItsPrediction) {
+  std::vector<WorkWindow> windows = {window_of(0, 900, 0.001, 1), window_of(1, 900, 0.001, 1)};
+  const WindowedPrediction blind = predict_windows(one_exponential_worker(), windows, 1);
+  for (int j = 1; j <= 100; ++j)
+    windows[1].steal_trace.push_back({1 + 0.01 * j, 0.2});
+  const WindowedPrediction even = predict_windows(one_exponential_worker(), windows, 1);
+  ASSERT_TRUE(blind.mixed && even.mixed);
+  EXPECT_NEAR(even.mixed->mean, blind.mixed->mean, 1e-12);
+  EXPECT_NEAR(*even.windows[1].mean, *blind.windows[1].mean, 1e-12);
+}
+
+// The trace is cut at the windows' bounds: a reading belongs to the window its time ends in.
+TEST(LevelWindows, EachWindowGetsTheStealReadInIt) {
+  std::vector<WorkWindow> windows = {window_of(0, 900, 0.001, 1), window_of(1, 900, 0.001, 1)};
+  attach_steal_trace(windows, {{0.5, 0.1}, {1.0, 0.2}, {1.01, 0.3}, {2.5, 0.4}});
+  ASSERT_EQ(windows[0].steal_trace.size(), 2u);
+  EXPECT_DOUBLE_EQ(windows[0].steal_trace[1].share, 0.2);
+  ASSERT_EQ(windows[1].steal_trace.size(), 1u);
+  EXPECT_DOUBLE_EQ(windows[1].steal_trace[0].share, 0.3);
+}
+
 TEST(LevelWindows, EachWindowMeasuresTheSecondsThatEndedInIt) {
   std::vector<WindowResult> windows(2);
   windows[0].duration = 2;

@@ -3,11 +3,14 @@
 #include <algorithm>
 
 #include "kendall/base/time_slice.hpp"
+#include "kendall/validate/calibrate.hpp"
 
 namespace kendall::validation {
 
-PauseMeter::PauseMeter(std::chrono::nanoseconds threshold)
-    : thread_([this, threshold](std::stop_token stop) { measure(stop, threshold); }) {}
+PauseMeter::PauseMeter(std::chrono::steady_clock::time_point start,
+                       std::chrono::nanoseconds threshold)
+    : thread_([this, start, threshold](std::stop_token stop) { measure(stop, start, threshold); }) {
+}
 
 PauseMeter::~PauseMeter() {
   finish();
@@ -22,11 +25,32 @@ HostPauses PauseMeter::finish() {
   return pauses_;
 }
 
-void PauseMeter::measure(const std::stop_token& stop, std::chrono::nanoseconds threshold) {
+std::vector<StealPoint> PauseMeter::steal_trace() {
+  std::lock_guard lock(mutex_);
+  return steal_trace_;
+}
+
+void PauseMeter::measure(const std::stop_token& stop, std::chrono::steady_clock::time_point start,
+                         std::chrono::nanoseconds threshold) {
   using Clock = std::chrono::steady_clock;
   constexpr auto kNap = std::chrono::milliseconds(1);
+  constexpr auto kStealEvery = std::chrono::milliseconds(10);
   request_time_slice(kShortestTimeSlice);  // wake ahead of the workers' hashes
+  const double cores = std::max(1u, std::thread::hardware_concurrency());
+  const auto since_start = [start](Clock::time_point t) {
+    return std::chrono::duration<double>(t - start).count();
+  };
+  Clock::time_point read_at = Clock::now();
+  double stolen = machine_cpu_seconds().steal;
   while (!stop.stop_requested()) {
+    if (const Clock::time_point now = Clock::now(); now - read_at >= kStealEvery) {
+      const double steal = machine_cpu_seconds().steal;
+      const double span = std::chrono::duration<double>(now - read_at).count();
+      std::lock_guard lock(mutex_);
+      steal_trace_.push_back({since_start(now), (steal - stolen) / span / cores});
+      stolen = steal;
+      read_at = now;
+    }
     const Clock::time_point before = Clock::now();
     std::this_thread::sleep_for(kNap);
     const auto late = Clock::now() - before - kNap;

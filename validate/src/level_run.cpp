@@ -164,9 +164,10 @@ LevelRun run_level(const loadgen::Scenario& scenario, const loadgen::Endpoint& m
         const double every = sampled ? window / std::ceil(window / kPlacementEvery - 1e-9) : window;
         sample_every(stop, window, every, sampler, sampled, during);
       });
-    PauseMeter pauses;
+    PauseMeter pauses(sampler.start);
     run = loadgen::run_load(scenario, load);
     level.pauses = pauses.finish();
+    level.steal_trace = pauses.steal_trace();
   }  // the threads are stopped and joined here, even when the load throws
   level.arrivals_from = std::move(arrivals_from);
   for (LevelSample& sample : during)

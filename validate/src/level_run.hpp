@@ -29,6 +29,8 @@ struct LevelRun {
   HostPauses pauses;                              ///< times the machine stood still during the load
   /// The most steal (core-seconds) in one window, between consecutive samples; 0 without windows.
   double window_steal = 0;
+  /// The machine's steal about every 10 ms through the load (PauseMeter::steal_trace).
+  std::vector<StealPoint> steal_trace;
   /// Before the load, every `window` seconds during it, and after it: the level's windows are
   /// the spans between consecutive samples (level_windows.hpp).
   std::vector<LevelSample> samples;

@@ -150,6 +150,29 @@ void spread_background(std::vector<WorkWindow>& windows) {
 
 }  // namespace
 
+void attach_steal_trace(std::vector<WorkWindow>& windows, const std::vector<StealPoint>& trace) {
+  for (WorkWindow& w : windows) {
+    w.steal_trace.clear();
+    for (const StealPoint& point : trace)
+      if (point.seconds > w.start && point.seconds <= w.start + w.duration)
+        w.steal_trace.push_back(point);
+  }
+}
+
+WindowResult measured_result(const WorkWindow& window) {
+  WindowResult result;
+  result.start = window.start;
+  result.duration = window.duration;
+  result.jobs = window.jobs;
+  result.offered_rate = window.offered;
+  result.measured_server_mean = window.server_mean;
+  result.measured_service_cpu = window.work.service_cpu;
+  result.measured_worker_cpu = window.work.worker_cpu;
+  result.measured_hold_scv = window.hold_scv;
+  result.host_steal = window.steal;
+  return result;
+}
+
 std::vector<WorkWindow> split_windows(const std::vector<LevelSample>& samples,
                                       const LevelWork& level_work, double shortest,
                                       double fewest_jobs) {
@@ -190,11 +213,11 @@ std::vector<WorkWindow> split_windows(const std::vector<LevelSample>& samples,
       const auto requests_after = requests_served(*b.metrics);
       const bool requested =
           requests_before && requests_after && requests_after->count > requests_before->count;
-      windows.push_back({a.seconds, b.seconds - a.seconds, between.count,
-                         work_between(a, b, between, level_work), offered_between(a, b),
-                         requested ? std::optional(requests_after->since(*requests_before).mean())
-                                   : std::nullopt});
-      windows.back().steal = b.machine_steal - a.machine_steal;
+      windows.push_back(
+          {a.seconds, b.seconds - a.seconds, between.count, work_between(a, b, between, level_work),
+           offered_between(a, b),
+           requested ? std::optional(requests_after->since(*requests_before).mean()) : std::nullopt,
+           b.machine_steal - a.machine_steal, worker_hold_scv(*a.metrics, *b.metrics)});
     }
     start = end;
   }
@@ -272,14 +295,7 @@ WindowedPrediction predict_windows(const LevelModel& levels, const std::vector<W
   for (const WorkWindow& window : windows) {
     const LevelInputs cpu = levels.inputs(window.work, workers);
     const LevelInputs inputs = window_inputs(levels, window, workers, population);
-    WindowResult result;
-    result.start = window.start;
-    result.duration = window.duration;
-    result.jobs = window.jobs;
-    result.measured_server_mean = window.server_mean;
-    result.measured_service_cpu = window.work.service_cpu;
-    result.measured_worker_cpu = window.work.worker_cpu;
-    result.host_steal = window.steal;
+    WindowResult result = measured_result(window);
     result.utilization = predicted_utilization(levels.work_only().at(population, cpu));
     result.service_time = inputs.service_mean;
     const model::SystemResult solved = model::analyze(levels.at(population, inputs));

@@ -157,6 +157,7 @@ Json to_json(const ValidationReport& report) {
                          {"measured_server_mean", optional_number(w.measured_server_mean)},
                          {"measured_service_cpu", optional_number(w.measured_service_cpu)},
                          {"measured_worker_cpu", optional_number(w.measured_worker_cpu)},
+                         {"measured_hold_scv", optional_number(w.measured_hold_scv)},
                          {"host_steal", w.host_steal},
                          {"late_sends", w.measured_late_sends}});
     level["windows"] = windows;

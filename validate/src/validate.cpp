@@ -283,6 +283,7 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     in.offered = o.closed ? level.users : run.step.sent > 0 ? run.step.achieved_rate() : level.rate;
     in.work = measured_work(run, level);
     in.windows = split_windows(run.samples, in.work, window / 2);
+    attach_steal_trace(in.windows, run.steal_trace);
     return in;
   };
   std::vector<Measured> sweep;

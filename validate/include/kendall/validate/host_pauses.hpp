@@ -11,8 +11,16 @@
 #include <chrono>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace kendall::validation {
+
+/// The share of the machine's cores the hypervisor took between the reading before and `seconds`
+/// (since the level's load started).
+struct StealPoint {
+  double seconds = 0;
+  double share = 0;
+};
 
 struct HostPauses {
   int count = 0;       ///< oversleeps beyond the threshold
@@ -30,24 +38,33 @@ struct HostPauses {
 /// 1.35 and 2.80 times. Such a level is noted, and measured again (`--remeasure`).
 inline constexpr double kStealDisturbs = 0.05;
 
-/// Measures from construction until finish() (or destruction).
+/// Measures from construction until finish() (or destruction); `start` is where the steal trace's
+/// seconds count from.
 class PauseMeter {
  public:
   /// Oversleeps of 10 ms or more: far beyond a wake-up's delay behind busy cores here (a short
   /// slice, kShortestTimeSlice, puts the meter ahead of the hashes), far below a host's stop.
-  explicit PauseMeter(std::chrono::nanoseconds threshold = std::chrono::milliseconds(10));
+  explicit PauseMeter(
+      std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now(),
+      std::chrono::nanoseconds threshold = std::chrono::milliseconds(10));
   ~PauseMeter();
   PauseMeter(const PauseMeter&) = delete;
   PauseMeter& operator=(const PauseMeter&) = delete;
 
   /// Stops measuring and returns what was measured.
   HostPauses finish();
+  /// The machine's steal read about every 10 ms until finish(), each reading's seconds since
+  /// `start`: /proc/stat counts 10 ms ticks, but a burst that takes both cores in turn for 100-150
+  /// ms (as this VM's host does) shows as a run of readings.
+  std::vector<StealPoint> steal_trace();
 
  private:
-  void measure(const std::stop_token& stop, std::chrono::nanoseconds threshold);
+  void measure(const std::stop_token& stop, std::chrono::steady_clock::time_point start,
+               std::chrono::nanoseconds threshold);
 
   std::mutex mutex_;
   HostPauses pauses_;
+  std::vector<StealPoint> steal_trace_;
   std::jthread thread_;
 };
 

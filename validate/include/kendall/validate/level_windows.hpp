@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "kendall/loadgen/result.hpp"
+#include "kendall/validate/host_pauses.hpp"
 #include "kendall/validate/level_model.hpp"
 #include "kendall/validate/prometheus.hpp"
 #include "kendall/validate/validate.hpp"
@@ -46,11 +47,22 @@ struct WorkWindow {
   std::optional<double> server_mean;
   /// Core-seconds the hypervisor took from the machine over the window (steal).
   double steal = 0;
+  /// The SCV of the window's own holds, for the report (the model keeps the level's, `work`).
+  std::optional<double> hold_scv = std::nullopt;
+  /// The steal read within the window (host_pauses.hpp), about every 10 ms.
+  std::vector<StealPoint> steal_trace = {};
 
   double rate() const { return duration > 0 ? jobs / duration : 0; }
   /// The rate the window's arrivals came at: the offered one, else the jobs it finished.
   double arrival_rate() const { return offered.value_or(rate()); }
 };
+
+/// Gives each window the points of `trace` within it.
+void attach_steal_trace(std::vector<WorkWindow>& windows, const std::vector<StealPoint>& trace);
+
+/// A window's result with what it measured filled in and the model's figures left for the
+/// caller.
+WindowResult measured_result(const WorkWindow& window);
 
 /// The windows between consecutive samples. A span shorter than `shortest` seconds or with
 /// fewer than `fewest_jobs` jobs joins the one before it (the load's last moments, the drain).
