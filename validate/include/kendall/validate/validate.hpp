@@ -112,8 +112,8 @@ struct WindowResult {
   /// thread's included) and the workers' own (their nanosecond counter).
   std::optional<double> measured_service_cpu;
   std::optional<double> measured_worker_cpu;
-  /// The SCV of the window's own holds (the model takes the level's): a stop of the host within
-  /// the window holds a few jobs for its length and shows here.
+  /// The SCV of the window's own holds (the model takes the level's): a stop of the host that
+  /// held a few jobs for its length would show here (this VM's bursts of steal did not).
   std::optional<double> measured_hold_scv;
   /// Core-seconds the hypervisor took from the machine over the window (steal).
   double host_steal = 0;
