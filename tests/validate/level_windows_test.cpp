@@ -464,6 +464,31 @@ TEST(LevelWindows, StealSpreadEvenlyOverAWindowLeavesItsPrediction) {
   EXPECT_NEAR(*even.windows[1].mean, *blind.windows[1].mean, 1e-12);
 }
 
+// The pace follows the steal around its mean over the readings: from 2 s, none for 0.25 s, 0.4 of
+// the cores for 0.5 s (two readings, joined), none for 0.15 s, and 0.1 s after the last reading.
+// r̄ = 0.2 / 0.9 over the 0.9 s read, so the pace is 1 / (1 − r̄) = 1.2857 without steal and
+// 0.6 / (1 − r̄) = 0.7714 with it; the unread end at 1. A share read above the cores (ticks over a
+// short reading) counts as all of them.
+TEST(LevelWindows, AWindowsPaceFollowsItsStealAroundItsMean) {
+  WorkWindow window = window_of(2, 900, 0.001, 1);
+  const std::vector<PaceSpan> still = steal_paces(window);
+  ASSERT_EQ(still.size(), 1u);
+  EXPECT_DOUBLE_EQ(still[0].duration, 1);
+  EXPECT_DOUBLE_EQ(still[0].pace, 1);
+  window.steal_trace = {{2.25, 0}, {2.5, 0.4}, {2.75, 0.4}, {2.9, 0}};
+  const std::vector<PaceSpan> spans = steal_paces(window);
+  ASSERT_EQ(spans.size(), 4u);
+  const double mean = 0.2 / 0.9;
+  const double durations[] = {0.25, 0.5, 0.15, 0.1};
+  const double paces[] = {1 / (1 - mean), 0.6 / (1 - mean), 1 / (1 - mean), 1};
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    EXPECT_NEAR(spans[i].duration, durations[i], 1e-12) << i;
+    EXPECT_NEAR(spans[i].pace, paces[i], 1e-12) << i;
+  }
+  window.steal_trace = {{2.5, 0}, {3.0, 1.3}};
+  EXPECT_NEAR(steal_paces(window)[1].pace, 0, 1e-12);
+}
+
 // The trace is cut at the windows' bounds: a reading belongs to the window its time ends in.
 TEST(LevelWindows, EachWindowGetsTheStealReadInIt) {
   std::vector<WorkWindow> windows = {window_of(0, 900, 0.001, 1), window_of(1, 900, 0.001, 1)};

@@ -159,6 +159,34 @@ void attach_steal_trace(std::vector<WorkWindow>& windows, const std::vector<Stea
   }
 }
 
+std::vector<PaceSpan> steal_paces(const WorkWindow& window) {
+  const auto share = [](const StealPoint& point) { return std::clamp(point.share, 0.0, 1.0); };
+  double covered = 0;
+  double taken = 0;
+  double from = window.start;
+  for (const StealPoint& point : window.steal_trace) {
+    const double span = std::max(0.0, point.seconds - from);
+    covered += span;
+    taken += span * share(point);
+    from = point.seconds;
+  }
+  const double mean = covered > 0 ? std::min(0.95, taken / covered) : 0;
+  std::vector<PaceSpan> spans;
+  from = window.start;
+  for (const StealPoint& point : window.steal_trace) {
+    const double span = std::max(0.0, point.seconds - from);
+    const double pace = (1 - share(point)) / (1 - mean);
+    if (!spans.empty() && spans.back().pace == pace)
+      spans.back().duration += span;
+    else
+      spans.push_back({span, pace});
+    from = point.seconds;
+  }
+  if (const double rest = window.start + window.duration - from; rest > 0 || spans.empty())
+    spans.push_back({std::max(0.0, rest), 1});
+  return spans;
+}
+
 WindowResult measured_result(const WorkWindow& window) {
   WindowResult result;
   result.start = window.start;

@@ -34,6 +34,7 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <utility>
 
 #include <boost/math/special_functions/gamma.hpp>
 
@@ -222,37 +223,23 @@ std::size_t reference_point(const Curve& curve, double rate, double fraction) {
                                       : static_cast<std::size_t>(above - curve.rates.begin()) - 1;
 }
 
-// The pace of a window's departures over time as its steal trace has it (see the top of the file):
-// asked for nondecreasing times.
-class StealPace {
+// Walks a window's pace spans (steal_paces) at nondecreasing times since the window's start.
+class PaceWalk {
  public:
-  StealPace(const std::vector<StealPoint>& trace, double start) : trace_(trace) {
-    double covered = 0;
-    double taken = 0;
-    double from = start;
-    for (const StealPoint& point : trace) {
-      const double span = std::max(0.0, point.seconds - from);
-      covered += span;
-      taken += span * share(point);
-      from = point.seconds;
-    }
-    mean_ = covered > 0 ? std::min(0.95, taken / covered) : 0;
-  }
+  explicit PaceWalk(std::vector<PaceSpan> spans) : spans_(std::move(spans)) {}
 
-  double at(double t) {
-    while (next_ < trace_.size() && trace_[next_].seconds < t)
+  double at(double since_start) {
+    while (next_ + 1 < spans_.size() && since_start >= ends_ + spans_[next_].duration) {
+      ends_ += spans_[next_].duration;
       ++next_;
-    const double r = next_ < trace_.size() ? share(trace_[next_]) : mean_;
-    return (1 - r) / (1 - mean_);
+    }
+    return spans_.empty() ? 1 : spans_[next_].pace;
   }
 
  private:
-  // Ticks of 10 ms over readings about as long can count a little over the cores.
-  static double share(const StealPoint& point) { return std::clamp(point.share, 0.0, 1.0); }
-
-  const std::vector<StealPoint>& trace_;
-  double mean_ = 0;
+  std::vector<PaceSpan> spans_;
   std::size_t next_ = 0;
+  double ends_ = 0;  ///< where span next_ starts
 };
 
 constexpr double kShortestDelay = 1e-4;
@@ -325,7 +312,7 @@ WindowedPrediction predict_fluid(const LevelModel& levels, const std::vector<Wor
     const double h = steps > 0 ? windows[k].duration / static_cast<double>(steps) : 0;
     Found& f = found[k];
     f.at_point.assign(curve.rates.size(), 0);
-    StealPace pace(windows[k].steal_trace, windows[k].start);
+    PaceWalk pace(steal_paces(windows[k]));
     for (long s = 0; s < steps; ++s) {
       const Position p = locate(curve, x);
       const double arrivals = lambda * h;
@@ -353,8 +340,7 @@ WindowedPrediction predict_fluid(const LevelModel& levels, const std::vector<Wor
         f.latency_sum += arrivals * latency;
       }
       f.arrivals += arrivals;
-      const double leaving =
-          departures(curve, p, x) * pace.at(windows[k].start + (static_cast<double>(s) + 0.5) * h);
+      const double leaving = departures(curve, p, x) * pace.at((static_cast<double>(s) + 0.5) * h);
       spread = x > reference_number ? spread + h * (lambda * arrival_scv + leaving * work_scv) : 0;
       x = std::max(0.0, x + h * (lambda - leaving));
     }

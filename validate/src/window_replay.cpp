@@ -15,6 +15,9 @@ namespace {
 constexpr double kWarmup = 5;
 // Passes of a short level, at most.
 constexpr double kMostPasses = 200;
+// A job keeps the slowness of the phase it starts in, so one that starts in a reading with every
+// core taken is 20 times slower rather than stopped for the reading's 10 ms.
+constexpr double kSlowestPace = 0.05;
 
 }  // namespace
 
@@ -28,6 +31,7 @@ std::optional<WindowReplay> replay_windows(const LevelModel& levels,
   };
   WindowReplay replay;
   replay.system = system_of(0);
+  std::vector<sim::Phase> window_phases;  // one a window, at its mean speed
   for (std::size_t w = 0; w < windows.size(); ++w) {
     const model::System system = w == 0 ? replay.system : system_of(w);
     sim::Phase phase;
@@ -40,18 +44,32 @@ std::optional<WindowReplay> replay_windows(const LevelModel& levels,
     }
     replay.duration += windows[w].duration;
     replay.jobs += windows[w].jobs;
-    replay.phases.push_back(std::move(phase));
+    window_phases.push_back(phase);
+    // The window's steal placed in time as the model places it: a phase per stretch of one pace.
+    const std::vector<PaceSpan> spans = steal_paces(windows[w]);
+    if (spans.size() < 2) {
+      replay.phases.push_back(std::move(phase));
+      continue;
+    }
+    for (const PaceSpan& span : spans) {
+      if (!(span.duration > 0))
+        continue;
+      sim::Phase part = phase;
+      part.duration = span.duration;
+      part.slowness.at(0) /= std::max(kSlowestPace, span.pace);
+      replay.phases.push_back(std::move(part));
+    }
   }
   // The warm-up runs at the level's typical window (the median offered work), as the model's
   // queue starts at its typical load: a first window measured slow and near saturation would
   // otherwise fill the queue for the whole warm-up (window_fluid.cpp).
   std::vector<std::pair<double, std::size_t>> offered;
   for (std::size_t w = 0; w < windows.size(); ++w)
-    offered.emplace_back(windows[w].arrival_rate() * replay.phases[w].slowness.at(0), w);
+    offered.emplace_back(windows[w].arrival_rate() * window_phases[w].slowness.at(0), w);
   std::nth_element(offered.begin(),
                    offered.begin() + static_cast<std::ptrdiff_t>(offered.size() / 2),
                    offered.end());
-  sim::Phase warmup = replay.phases[offered[offered.size() / 2].second];
+  sim::Phase warmup = window_phases[offered[offered.size() / 2].second];
   warmup.duration = kWarmup;
   model::AnalysisOptions stability;
   stability.percentiles = false;

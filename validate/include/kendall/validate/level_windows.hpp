@@ -60,6 +60,18 @@ struct WorkWindow {
 /// Gives each window the points of `trace` within it.
 void attach_steal_trace(std::vector<WorkWindow>& windows, const std::vector<StealPoint>& trace);
 
+/// A stretch of a window whose departures run at `pace` times the window's own.
+struct PaceSpan {
+  double duration = 0;
+  double pace = 1;
+};
+
+/// A window's pace over time from its steal trace (docs/validate.md, "Windows"): (1 − r) / (1 − r̄)
+/// for each reading's share r of the cores taken (within [0, 1]) and their time-weighted mean r̄
+/// (at most 0.95); readings of equal share joined, the time after the last reading at pace 1. One
+/// span at pace 1 without a trace. The window's work carries its mean loss; this places it.
+std::vector<PaceSpan> steal_paces(const WorkWindow& window);
+
 /// A window's result with what it measured filled in and the model's figures left for the
 /// caller.
 WindowResult measured_result(const WorkWindow& window);

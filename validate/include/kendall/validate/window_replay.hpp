@@ -18,7 +18,8 @@ namespace kendall::validation {
 /// The first window's system, then a schedule phase per window at the rate the load generator
 /// was asked for in it (open) and with its work's speed against the first window's, a slowness
 /// per service. The windows' spreads and runs are alike (only their means differ), so that
-/// carries each window.
+/// carries each window. A window whose steal trace has stretches of different pace (steal_paces)
+/// is a phase per stretch, the service under test slower by the pace, as the model paces it.
 struct WindowReplay {
   model::System system;
   std::vector<sim::Phase> phases;  ///< the first one holds the warm-up too
