@@ -487,6 +487,9 @@ TEST(LevelWindows, AWindowsPaceFollowsItsStealAroundItsMean) {
   }
   window.steal_trace = {{2.5, 0}, {3.0, 1.3}};
   EXPECT_NEAR(steal_paces(window)[1].pace, 0, 1e-12);
+  window.steal_trace = {{2.5, 0}, {2.9, 0}};  // nothing taken: one stretch, to the window's end
+  ASSERT_EQ(steal_paces(window).size(), 1u);
+  EXPECT_NEAR(steal_paces(window)[0].duration, 1, 1e-12);
 }
 
 // The trace is cut at the windows' bounds: a reading belongs to the window its time ends in.

@@ -182,8 +182,11 @@ std::vector<PaceSpan> steal_paces(const WorkWindow& window) {
       spans.push_back({span, pace});
     from = point.seconds;
   }
-  if (const double rest = window.start + window.duration - from; rest > 0 || spans.empty())
-    spans.push_back({std::max(0.0, rest), 1});
+  const double rest = std::max(0.0, window.start + window.duration - from);
+  if (!spans.empty() && spans.back().pace == 1)
+    spans.back().duration += rest;
+  else if (rest > 0 || spans.empty())
+    spans.push_back({rest, 1});
   return spans;
 }
 
