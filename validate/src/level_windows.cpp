@@ -151,37 +151,37 @@ void spread_background(std::vector<WorkWindow>& windows) {
 }  // namespace
 
 void attach_steal_trace(std::vector<WorkWindow>& windows, const std::vector<StealPoint>& trace) {
+  // The readings come in time order: each window's are one run of them.
+  const auto after = [](const StealPoint& point, double t) { return point.seconds <= t; };
   for (WorkWindow& w : windows) {
-    w.steal_trace.clear();
-    for (const StealPoint& point : trace)
-      if (point.seconds > w.start && point.seconds <= w.start + w.duration)
-        w.steal_trace.push_back(point);
+    const auto from = std::lower_bound(trace.begin(), trace.end(), w.start, after);
+    const auto to = std::lower_bound(from, trace.end(), w.start + w.duration, after);
+    w.steal_trace.assign(from, to);
   }
 }
 
 std::vector<PaceSpan> steal_paces(const WorkWindow& window) {
-  const auto share = [](const StealPoint& point) { return std::clamp(point.share, 0.0, 1.0); };
-  double covered = 0;
-  double taken = 0;
+  // The readings as stretches of one share of the cores taken, then each share as a pace.
+  std::vector<PaceSpan> spans;  // `pace` holds the share until the mean is known
   double from = window.start;
   for (const StealPoint& point : window.steal_trace) {
     const double span = std::max(0.0, point.seconds - from);
-    covered += span;
-    taken += span * share(point);
-    from = point.seconds;
-  }
-  const double mean = covered > 0 ? std::min(0.95, taken / covered) : 0;
-  std::vector<PaceSpan> spans;
-  from = window.start;
-  for (const StealPoint& point : window.steal_trace) {
-    const double span = std::max(0.0, point.seconds - from);
-    const double pace = (1 - share(point)) / (1 - mean);
-    if (!spans.empty() && spans.back().pace == pace)
+    const double share = std::clamp(point.share, 0.0, 1.0);
+    if (!spans.empty() && spans.back().pace == share)
       spans.back().duration += span;
     else
-      spans.push_back({span, pace});
+      spans.push_back({span, share});
     from = point.seconds;
   }
+  double covered = 0;
+  double taken = 0;
+  for (const PaceSpan& span : spans) {
+    covered += span.duration;
+    taken += span.duration * span.pace;
+  }
+  const double mean = covered > 0 ? std::min(0.95, taken / covered) : 0;
+  for (PaceSpan& span : spans)
+    span.pace = (1 - span.pace) / (1 - mean);
   const double rest = std::max(0.0, window.start + window.duration - from);
   if (!spans.empty() && spans.back().pace == 1)
     spans.back().duration += rest;
