@@ -146,6 +146,16 @@ TEST(KendallValidate, OutWritesTheReportJsonAndASpecTheModelReads) {
   const auto& inputs = json["levels"][0]["model_inputs"];
   ASSERT_TRUE(inputs["dispersion_factor"].is_number()) << inputs;
   EXPECT_NEAR(inputs["dispersion_factor"].get<double>(), 1.0, 0.01);
+  // The windows' runs are the level's index less the drift between windows: the same block
+  // sizes, never above it.
+  const auto& level_runs = inputs["service_dispersion"];
+  const auto& window_runs = inputs["window_dispersion"];
+  ASSERT_TRUE(window_runs.is_array()) << inputs;
+  ASSERT_EQ(window_runs.size(), level_runs.size()) << inputs;
+  for (std::size_t k = 0; k < window_runs.size(); ++k) {
+    EXPECT_EQ(window_runs[k]["jobs"], level_runs[k]["jobs"]);
+    EXPECT_LE(window_runs[k]["index"].get<double>(), level_runs[k]["index"].get<double>() + 1e-12);
+  }
   EXPECT_TRUE(std::filesystem::exists(dir / "report.html"));
   EXPECT_TRUE(std::filesystem::exists(dir / "validation.json"));
   const auto model = kendall("model " + (dir / "calibrated.yaml").string());

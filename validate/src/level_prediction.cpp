@@ -133,6 +133,8 @@ std::pair<model::System, std::optional<WindowReplay>> model_level(
   WindowedPrediction windowed =
       predict_windows(levels, windows, workers, population, off_core_share);
   level.windows = std::move(windowed.windows);
+  if (!windowed.inputs.empty())
+    level.model_window_dispersion = windowed.inputs.front().dispersion;
   if (windowed.mixed) {
     if (level.predicted)
       windowed.mixed->throughput = level.predicted->throughput;

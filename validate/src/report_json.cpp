@@ -136,7 +136,8 @@ Json to_json(const ValidationReport& report) {
         {"handoff", l.model_handoff},
         {"arrival_scv", optional_number(l.model_arrival_scv)},
         {"service_dispersion", dispersion_json(l.model_service_dispersion)},
-        {"dispersion_factor", optional_number(l.model_dispersion_factor)}};
+        {"dispersion_factor", optional_number(l.model_dispersion_factor)},
+        {"window_dispersion", dispersion_json(l.model_window_dispersion)}};
     level["predicted"] = l.predicted ? stats_json(*l.predicted) : Json(nullptr);
     if (l.predicted) {
       level["predicted"]["queue_wait"] = optional_number(l.model_queue_wait);

@@ -217,6 +217,9 @@ struct LevelResult {
   /// The model's wait over Allen–Cunneen's for the same inputs: above 1 when runs of slow
   /// holds lengthen the queue (docs/validate.md).
   std::optional<double> model_dispersion_factor;
+  /// The runs within a window the windows' model took (the level's index less the drift between
+  /// windows, I(m) − m V); empty: independent service times, or no windows.
+  std::vector<model::DispersionPoint> model_window_dispersion;
   /// The model's mean wait in the service's queue, against server_queue_wait.
   std::optional<double> model_queue_wait;
   std::string model_inputs = "calibration";  ///< or "this level"
