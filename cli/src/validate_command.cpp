@@ -306,8 +306,8 @@ void add_validate_command(CLI::App& app, Action& action) {
                       "Model each level window by window, as the host's speed wanders: one queue "
                       "whose rate and work change at every window, its backlog carried from "
                       "one to the next; the next level is placed from the last window (default "
-                      "auto: 0.2s when the workers time-share the cores, open loop, else 1s; at "
-                      "least 0.2s; 0: each level whole)");
+                      "auto: 0.2s for CPU-bound work in open loop, else 1s; at least 0.2s; 0: each "
+                      "level whole)");
   command->add_flag("--fixed-rate", o->fixed_rate,
                     "Open loop: keep each level's rate for the whole level (default: the rate "
                     "is placed again every 0.2 s from the work the latest samples measured, so "

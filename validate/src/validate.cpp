@@ -224,8 +224,8 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
         format_duration(c.server_cpu_per_request.value_or(c.service_mean)),
         format_duration(c.service_mean), workers, cores, format_duration(levels.background_cpu)));
   }
-  const bool time_shared = levels.cores > 0 && workers > levels.cores && !o.closed;
-  const double window = o.window.value_or(time_shared ? kAutoWindowTimeShared : kAutoWindow);
+  const bool cpu_bound_open = levels.cores > 0 && !o.closed;
+  const double window = o.window.value_or(cpu_bound_open ? kAutoWindowCpuBound : kAutoWindow);
   report.window = window;
   if (o.spec && spec_service) {
     for (const model::Slo& slo : o.spec->slos) {

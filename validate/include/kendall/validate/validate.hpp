@@ -49,8 +49,7 @@ struct ValidationOptions {
   std::vector<double> step_durations{10.0};
   /// Seconds per window: each level is modelled window by window, as the host's speed wanders
   /// (level_windows.hpp), and the next level placed from the last window; 0: the whole level.
-  /// Empty: kAutoWindowTimeShared when the workers time-share the cores (open loop), else
-  /// kAutoWindow.
+  /// Empty: kAutoWindowCpuBound for CPU-bound work in open loop, else kAutoWindow.
   std::optional<double> window;
   /// Open loop: place each window's rate from the work the latest windows measured (enough jobs
   /// to know their mean to 1%, at most 5 s: level_windows.hpp's placement_span), so that a
@@ -77,11 +76,12 @@ struct ValidationOptions {
   int simulated_replications = 5;
 };
 
-/// The default windows (ValidationOptions::window). Workers time-sharing the cores take 0.2 s:
-/// the host's slow spells are shorter than a second, and a 1 s window averages away the backlog
-/// they grow (docs/validate.md, "Windows").
+/// The default windows (ValidationOptions::window). CPU-bound work in open loop takes 0.2 s, the
+/// rate's own cadence: the host's slow spells are shorter than a second, and a 1 s window
+/// averages away the backlog they grow, or leaves them to the runs model, which overstated
+/// their wait with a core per worker (docs/validate.md, "Windows").
 inline constexpr double kAutoWindow = 1.0;
-inline constexpr double kAutoWindowTimeShared = 0.2;
+inline constexpr double kAutoWindowCpuBound = 0.2;
 /// Shorter windows than this hold too few jobs to measure the work in, and the rate is placed
 /// every 0.2 s.
 inline constexpr double kShortestWindow = 0.2;
