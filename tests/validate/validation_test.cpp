@@ -298,6 +298,7 @@ TEST(Validation, ExponentialWorkWithFourWorkersIsPredictedWithinTolerance) {
   options.tolerance_mean = 0.10;
   options.tolerance_p95 = 0.15;
   const ValidationReport report = run_validation(options);
+  EXPECT_DOUBLE_EQ(report.window, kAutoWindow);  // not CPU-bound: 1 s windows
   int judged = 0;
   for (const LevelResult& level : report.levels) {
     SCOPED_TRACE(level_trace(report, level));
@@ -402,6 +403,8 @@ TEST(Validation, CpuBoundHashingWithACorePerWorkerIsPredictedWithinTolerance) {
   GTEST_SKIP() << "accuracy is measured in optimised builds without sanitizers";
 #endif
   const ValidationReport report = run_hashing_levels(machine_cores());
+  // CPU-bound in open loop: 0.2 s windows, the rate's own cadence (validate.hpp).
+  EXPECT_DOUBLE_EQ(report.window, kAutoWindowCpuBound);
   expect_means_within_20_percent(report);
   for (const LevelResult& level : report.levels)
     EXPECT_DOUBLE_EQ(level.model_background_cpu, 0);  // the hold already holds it
