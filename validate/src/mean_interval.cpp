@@ -7,32 +7,64 @@
 
 namespace kendall::validation {
 
-std::pair<double, double> batch_mean_interval(const loadgen::StepResult& step) {
-  // The batches: one per second the step sent in; the responses that came after the sends
-  // stopped (those still in flight) join the last of them.
-  std::vector<loadgen::SecondStats> batches;
+namespace {
+
+// Schmeiser's 10-30 batches: fewer leaves the variance poorly estimated, more makes each
+// batch shorter than the queue's memory near saturation (batch_mean_interval's comment).
+constexpr std::size_t kMostBatches = 20;
+
+struct Batch {
+  double responses = 0;
+  double latency_sum = 0;
+};
+
+// One batch per second the step sent in; the responses that came after the sends stopped (those
+// still in flight) join the last of them. Seconds that answered nothing are left out.
+std::vector<Batch> seconds_of(const loadgen::StepResult& step) {
+  std::vector<Batch> seconds;
   for (std::size_t i = 0; i < step.series.size(); ++i) {
     const loadgen::SecondStats& second = step.series[i];
     const bool drain = step.duration > 0 && static_cast<double>(i) >= step.duration;
-    if (drain && !batches.empty()) {
-      batches.back().responses += second.responses;
-      batches.back().latency_sum += second.latency_sum;
+    if (drain && !seconds.empty()) {
+      seconds.back().responses += static_cast<double>(second.responses);
+      seconds.back().latency_sum += second.latency_sum;
     } else if (second.responses > 0) {
-      batches.push_back(second);
+      seconds.push_back({static_cast<double>(second.responses), second.latency_sum});
     }
   }
+  return seconds;
+}
+
+// Consecutive seconds in batches of ⌈n / kMostBatches⌉; the seconds left over join the last.
+std::vector<Batch> batched(const std::vector<Batch>& seconds) {
+  const std::size_t size = (seconds.size() + kMostBatches - 1) / kMostBatches;
+  std::vector<Batch> batches;
+  for (std::size_t i = 0; i < seconds.size(); ++i) {
+    if (i % size == 0 && seconds.size() - i >= size)
+      batches.emplace_back();
+    batches.back().responses += seconds[i].responses;
+    batches.back().latency_sum += seconds[i].latency_sum;
+  }
+  return batches;
+}
+
+}  // namespace
+
+std::pair<double, double> batch_mean_interval(const loadgen::StepResult& step) {
+  const std::vector<Batch> seconds = seconds_of(step);
+  if (seconds.size() < 5)
+    return {0, 0};  // too few seconds for an interval worth drawing
+  const std::vector<Batch> batches = batched(seconds);
   const auto n = static_cast<double>(batches.size());
-  if (n < 5)
-    return {0, 0};  // too few batches for an interval worth drawing
   double responses = 0, latency = 0;
-  for (const loadgen::SecondStats& batch : batches) {
-    responses += static_cast<double>(batch.responses);
+  for (const Batch& batch : batches) {
+    responses += batch.responses;
     latency += batch.latency_sum;
   }
   const double ratio = latency / responses;
   double squares = 0;
-  for (const loadgen::SecondStats& batch : batches) {
-    const double residual = batch.latency_sum - ratio * static_cast<double>(batch.responses);
+  for (const Batch& batch : batches) {
+    const double residual = batch.latency_sum - ratio * batch.responses;
     squares += residual * residual;
   }
   const double per_batch = responses / n;
