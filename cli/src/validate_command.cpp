@@ -301,7 +301,10 @@ void add_validate_command(CLI::App& app, Action& action) {
                       "Load levels as fractions of the predicted saturation (default "
                       "0.2,0.5,0.8,0.9)");
   command->add_option("--step-duration", o->step_duration,
-                      "Time per level, or one per level: 10s (default) or 5s,5s,15s,40s");
+                      "Time per level, or one per level: 10s (default) or 5s,5s,15s,40s. Near "
+                      "saturation a queue keeps its backlog for seconds, so 0.8-0.9 need a "
+                      "minute or more to measure their mean to the tolerance: the table's ±95% "
+                      "says how near each level came");
   command->add_option("--window", o->window,
                       "Model each level window by window, as the host's speed wanders: one queue "
                       "whose rate and work change at every window, its backlog carried from "
