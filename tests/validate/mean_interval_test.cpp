@@ -107,8 +107,8 @@ TEST(BatchMeanInterval, TheSecondsLeftOverJoinTheLastBatch) {
 // An M/M/1 queue at ρ 0.9 (μ 250/s), 120 s of sends from the stationary state (the wait 0 with
 // probability 1 − ρ, else exponential at μ − λ), by Lindley's recursion: the true mean response
 // is 1 / (μ − λ) = 40 ms. Its backlog lasts seconds (relaxation time 1 / (μ (1 − √ρ)²) = 1.5 s),
-// so one-second batch means are correlated: of these 1000 replications 770 one-second intervals
-// held 40 ms and 896 of these (other seeds: 77-78% and 89-90%; the rest is the mean's skew).
+// so one-second batch means are correlated: in these 1000 replications 770 one-second intervals
+// held 40 ms, and 896 grouped ones (other seeds: 77-78% and 89-90%; the rest is the mean's skew).
 TEST(BatchMeanInterval, HoldsAQueuesTrueMeanNearSaturation) {
   constexpr double kServiceRate = 250, kLoad = 0.9, kSeconds = 120;
   constexpr double kArrivalRate = kLoad * kServiceRate,
