@@ -74,6 +74,14 @@ TEST(BatchMeanInterval, ResponsesAfterTheSendsJoinTheLastSecond) {
   EXPECT_NEAR((high - low) / 2, 1.784767e-3, 1e-8);
 }
 
+// Seconds 2j and 2j + 1 both at (j mod 5) + 1 ms, for j below pairs.
+std::vector<double> pairs_of_means(int pairs) {
+  std::vector<double> means;
+  for (int j = 0; j < pairs; ++j)
+    means.insert(means.end(), 2, j % 5 + 1);
+  return means;
+}
+
 // Over 20 seconds the seconds are grouped: 40 seconds of one response each, seconds 2j and 2j + 1
 // both at (j mod 5) + 1 ms. Batches of ⌈40 / 20⌉ = 2 seconds: 20 batch means 1-5 ms four times
 // over, R = 3 ms, residuals 2 (k − 3) ms, squares 4 · 10 · 4 = 160 ms²; m̄ = 2, so the variance is
@@ -81,10 +89,8 @@ TEST(BatchMeanInterval, ResponsesAfterTheSendsJoinTheLastSecond) {
 // One-second batches would say 2.02269 √(80 / (40 · 39)) = 0.458049 ms: the pairs' shared means
 // hidden.
 TEST(BatchMeanInterval, OverTwentySecondsConsecutiveSecondsShareABatch) {
-  std::vector<double> means;
-  for (int j = 0; j < 20; ++j)
-    means.insert(means.end(), 2, j % 5 + 1);
-  const auto [low, high] = batch_mean_interval(step_of(std::vector<int>(40, 1), means));
+  const auto [low, high] =
+      batch_mean_interval(step_of(std::vector<int>(40, 1), pairs_of_means(20)));
   EXPECT_NEAR((low + high) / 2, 0.003, 1e-12);
   EXPECT_NEAR((high - low) / 2, 0.6790667e-3, 1e-9);
 }
@@ -95,9 +101,7 @@ TEST(BatchMeanInterval, OverTwentySecondsConsecutiveSecondsShareABatch) {
 // m̄ = 2.1, so the variance is 98.503401 / (10 · 9 · 2.1²) = 0.248182 ms², and with t(9) = 2.26216
 // the half-width is 1.126958 ms.
 TEST(BatchMeanInterval, TheSecondsLeftOverJoinTheLastBatch) {
-  std::vector<double> means;
-  for (int j = 0; j < 10; ++j)
-    means.insert(means.end(), 2, j % 5 + 1);
+  std::vector<double> means = pairs_of_means(10);
   means.push_back(5);
   const auto [low, high] = batch_mean_interval(step_of(std::vector<int>(21, 1), means));
   EXPECT_NEAR((low + high) / 2, 65.0 / 21 / 1000, 1e-12);
