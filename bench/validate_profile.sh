@@ -25,7 +25,7 @@ run exp-open --work-model exp:1ms --workers 4 --step-duration 10s,10s,30s,90s
 run exp-closed --work-model exp:1ms --workers 4 --closed --think-time 10ms --step-duration 10s,10s,20s,30s
 # Real Argon2id hashing, CPU-bound: one worker per core (what CPU-bound work should run with), the
 # cores shared with the service's I/O thread and the load generator. 0.8 and 0.9 run 60 s and
-# 180 s: with 20 s and 60 s their measured means were known only to ±11-26%, too loose to
+# 180 s: with 20 s and 60 s their measured means were known only to ±10-28%, too loose to
 # judge a 20% target by (docs/validate.md, "What is still off", 2026-12-05 midday).
 run argon2-open --work-model none --hash-mem 4MiB --workers "$(nproc)" \
   --step-duration 10s,10s,60s,180s --tolerance-mean 0.2 --tolerance-p95 0.2

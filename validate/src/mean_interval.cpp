@@ -1,5 +1,6 @@
 #include "kendall/validate/mean_interval.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -9,8 +10,9 @@ namespace kendall::validation {
 
 namespace {
 
-// Schmeiser's 10-30 batches: fewer leaves the variance poorly estimated, more makes each
-// batch shorter than the queue's memory near saturation (batch_mean_interval's comment).
+// Schmeiser's 10-30 batches, and the simulator's default (sim::SimulationOptions::batches): fewer
+// leaves the variance poorly estimated, more makes each batch shorter than the queue's memory
+// near saturation (batch_mean_interval's comment).
 constexpr std::size_t kMostBatches = 20;
 
 struct Batch {
@@ -38,12 +40,11 @@ std::vector<Batch> seconds_of(const loadgen::StepResult& step) {
 // Consecutive seconds in batches of ⌈n / kMostBatches⌉; the seconds left over join the last.
 std::vector<Batch> batched(const std::vector<Batch>& seconds) {
   const std::size_t size = (seconds.size() + kMostBatches - 1) / kMostBatches;
-  std::vector<Batch> batches;
+  std::vector<Batch> batches(seconds.size() / size);
   for (std::size_t i = 0; i < seconds.size(); ++i) {
-    if (i % size == 0 && seconds.size() - i >= size)
-      batches.emplace_back();
-    batches.back().responses += seconds[i].responses;
-    batches.back().latency_sum += seconds[i].latency_sum;
+    Batch& batch = batches[std::min(i / size, batches.size() - 1)];
+    batch.responses += seconds[i].responses;
+    batch.latency_sum += seconds[i].latency_sum;
   }
   return batches;
 }
