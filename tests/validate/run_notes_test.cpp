@@ -241,6 +241,35 @@ TEST(RunNotes, NameWindowsThatMeasuredTwiceTheModel) {
   EXPECT_FALSE(names(level_notes(4, level, {}, 0.2, true, false), "twice the model"));
 }
 
+// The windows' fluid over 5% from the simulator's replay of the same windows, and beyond the
+// simulator's interval, is named with both figures; a smaller gap, one inside the interval, or a
+// level modelled from its average inputs, is not.
+TEST(RunNotes, NameTheFluidsGapFromTheSimulatorOnTheSameWindows) {
+  LevelResult level;
+  level.predicted = Stats{620, 0.01577, 0.0098, 0.0497, 0.0926};
+  level.predicted_from_windows = true;
+  level.simulated = Stats{620, 0.01492, 0.0095, 0.0470, 0.0774};
+  level.simulated_mean_ci = {0.01431, 0.01553};
+  // 15.77 / 14.92 − 1 = +5.7%, above the interval's top (15.53 ms, ±4.1%).
+  const auto notes = level_notes(4, level, {}, 0.2, true, false);
+  EXPECT_TRUE(names(notes,
+                    "level 4: the model's mean 15.8 ms is +5.7% from the simulator's 14.9 ms on "
+                    "the same windows (±4.1%, 95%): the simulator queues every request through "
+                    "them, so this much of the model's error is its approximation's, not its "
+                    "inputs'"))
+      << (notes.empty() ? "" : notes.back());
+
+  level.predicted->mean = 0.01540;  // +3.2%: within the 5%
+  EXPECT_FALSE(names(level_notes(4, level, {}, 0.2, true, false), "approximation's"));
+  level.predicted->mean = 0.01400;  // −6.2%, below the interval
+  EXPECT_TRUE(names(level_notes(4, level, {}, 0.2, true, false), "is -6.2% from"));
+  level.simulated_mean_ci = {0.0130, 0.0168};  // so wide that −6.2% is inside it
+  EXPECT_FALSE(names(level_notes(4, level, {}, 0.2, true, false), "approximation's"));
+  level.simulated_mean_ci = {0.01431, 0.01553};
+  level.predicted_from_windows = false;
+  EXPECT_FALSE(names(level_notes(4, level, {}, 0.2, true, false), "approximation's"));
+}
+
 // A stop of 50 ms or more is named with the meter's figures; shorter ones are not.
 TEST(RunNotes, NameTheMachineStandingStill) {
   LevelResult level;
