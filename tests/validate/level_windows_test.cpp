@@ -6,6 +6,7 @@
 #include <deque>
 
 #include "kendall/validate/level_windows.hpp"
+#include "kendall/validate/window_replay.hpp"
 #include "validate/window_fixtures.hpp"
 
 namespace kendall::validation {
@@ -309,66 +310,40 @@ TEST(LevelWindows, WindowsWeighByTheJobsTheyServed) {
   EXPECT_NEAR(windowed.mixed->mean, (1000 * 0.00125 + 4000 * 0.005) / 5000, 1e-5);
 }
 
-// The queue across windows, for M/M/1 at 1 ms: its stationary number at rate λ is ρ/(1 − ρ), so
-// it leaves at G⁻¹(x) = μx/(1 + x), and an arrival that finds x takes (1 + x)/μ on average.
-// Solved here by fourth-order Runge–Kutta on dx/dt = λ − μx/(1 + x), window by window.
-struct HandFluid {
-  double x = 0;
-  double arrivals = 0;
-  double latency = 0;
-  double window_mean = 0;
-  void run(double lambda, double seconds) {
-    const double mu = 1000;
-    const auto drift = [&](double n) { return lambda - mu * n / (1 + n); };
-    const int steps = 200000;
-    const double h = seconds / steps;
-    double sum = 0;
-    for (int i = 0; i < steps; ++i) {
-      const double k1 = drift(x);
-      const double k2 = drift(x + h / 2 * k1);
-      const double k3 = drift(x + h / 2 * k2);
-      const double k4 = drift(x + h * k3);
-      const double next = x + h * (k1 + 2 * k2 + 2 * k3 + k4) / 6;
-      sum += h * lambda * (1 + (x + next) / 2) / mu;  // the step's arrivals, trapezoid
-      x = next;
-    }
-    arrivals += lambda * seconds;
-    latency += sum;
-    window_mean = sum / (lambda * seconds);
-  }
-};
-
 // 500/s for 5 s, then 1100/s for 2 s (beyond the 1000/s the work allows: a slow spell of the
-// host), then 500/s for 5 s. The spell grows a backlog of about 230 requests that the last
-// window drains at 500/s; each window's steady state alone would say 2 ms for the last window
-// and nothing at all for the spell.
+// host), then 500/s for 5 s, M/M/1 at 1 ms throughout; each window's steady state alone would
+// say 2 ms for the last window and nothing at all for the spell. By hand, from M/M/1 as a
+// random walk that steps up with probability p = 11/21 in the spell:
+// - the spell starts in the steady state of 500/s (P(n) = 0.5ⁿ⁺¹) and reaches an empty queue
+//   with probability Σ 0.5ⁿ⁺¹ (10/11)ⁿ = 11/12, then comes back to it 1/(1 − 10/11) = 11 times on
+//   average, idle 1/1100 s each: 9.17 departures lost, nearly all in the first tenth of a
+//   second. So E[N] ≈ 1 + 100 t + 9.17 over the spell, 210 requests at its end, and the spell's
+//   area under E[N] about 2 + 200 + 17.6 request-seconds over its 2200 arrivals: 99.8 ms.
+// - the last window drains that backlog at 500/s: for a walk of drift −d and variance σ² a
+//   second from n, the area until empty is n²/(2d) + nσ²/(2d²), here with n's variance
+//   (2 s × 2100/s) added: (210² + 4200)/1000 + 210 × 1500/500000 = 49.0, and 4.6 s of the
+//   steady state's 1 after it: 53.6 over 2500 arrivals, 21.4 ms.
+// - over the level: (2 ms × 2500 + 219.6 + 53.6) / 7200 = 38.6 ms, which the simulator's replay
+//   of the same windows measures too.
 TEST(LevelWindows, ABacklogGrownBeyondSaturationIsCarriedIntoTheNextWindows) {
-  HandFluid hand;
-  hand.x = 1;  // the first window's steady state
-  hand.run(500, 5);
-  const double first = hand.window_mean;
-  hand.run(1100, 2);
-  const double spell = hand.window_mean;
-  const double backlog = hand.x;
-  hand.run(500, 5);
-  const double after = hand.window_mean;
-  // 100/s beyond the 1000/s for 2 s, and more while the queue is short (it leaves at μx/(1 + x)).
-  EXPECT_GT(backlog, 220);
-  EXPECT_LT(backlog, 240);
-
-  const WindowedPrediction windowed = predict_windows(
-      one_exponential_worker(),
-      {window_of(0, 500, 0.001), window_of(5, 1100, 0.001, 2), window_of(7, 500, 0.001)}, 1);
+  const LevelModel levels = one_exponential_worker();
+  const std::vector<WorkWindow> windows = {window_of(0, 500, 0.001), window_of(5, 1100, 0.001, 2),
+                                           window_of(7, 500, 0.001)};
+  const WindowedPrediction windowed = predict_windows(levels, windows, 1);
   ASSERT_EQ(windowed.windows.size(), 3u);
   EXPECT_NEAR(windowed.windows[1].utilization, 1.1, 1e-9);
   ASSERT_TRUE(windowed.windows[0].mean && windowed.windows[1].mean && windowed.windows[2].mean);
-  EXPECT_NEAR(*windowed.windows[0].mean, first, 1e-3 * first);
-  EXPECT_NEAR(*windowed.windows[1].mean, spell, 0.01 * spell);
-  EXPECT_NEAR(*windowed.windows[2].mean, after, 0.01 * after);
-  EXPECT_GT(*windowed.windows[2].mean, 2 * 0.002);  // well above the last window's steady state
+  EXPECT_NEAR(*windowed.windows[0].mean, 0.002, 1e-3 * 0.002);  // the steady state
+  EXPECT_NEAR(*windowed.windows[1].mean, 0.0998, 0.015 * 0.0998);
+  EXPECT_NEAR(*windowed.windows[2].mean, 0.0214, 0.03 * 0.0214);
   ASSERT_TRUE(windowed.mixed);
-  EXPECT_NEAR(windowed.mixed->mean, hand.latency / hand.arrivals,
-              0.01 * hand.latency / hand.arrivals);
+  EXPECT_NEAR(windowed.mixed->mean, 0.0386, 0.015 * 0.0386);
+
+  const auto replay = replay_windows(levels, windows, windowed.inputs);
+  ASSERT_TRUE(replay);
+  const double simulated =
+      simulate_replay(*replay, 2'000'000, 20, 33).classes.at(0).response_time.mean;
+  EXPECT_NEAR(windowed.mixed->mean, simulated, 0.03 * simulated);
   // The spell's arrivals (2200 of 7200) waited ~0.05–0.2 s: the level's p95 is among them.
   EXPECT_GT(windowed.mixed->p95, 0.05);
   EXPECT_LT(windowed.mixed->p95, 0.25);

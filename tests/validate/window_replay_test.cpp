@@ -155,7 +155,8 @@ Compared model_and_simulator(const LevelModel& levels, const std::vector<WorkWin
 // long: an M/M/1 at 0.9 with a second at 1.2, or half a second at 1.4, every 10 s, against the
 // simulator's replay of the same windows (each 2 million requests). Taking the stationary
 // distribution that holds the backlog put p95 19% and 9% high and p99 96% and 81% high: an
-// exponential as long as the backlog, where the backlog ahead is nearly fixed.
+// exponential as long as the backlog, where the backlog ahead is nearly fixed. The mean, from the
+// unit chain (queue_chain.hpp), came out 0.1% and 3.2% below the simulator's.
 TEST(WindowReplay, TheModelsTailOfASpellIsTheSimulatorsOnOneExponentialWorker) {
   const LevelModel levels = one_exponential_worker();
   const auto at = [](double rate) {
@@ -163,7 +164,7 @@ TEST(WindowReplay, TheModelsTailOfASpellIsTheSimulatorsOnOneExponentialWorker) {
   };
   for (const auto& [spell, seconds] : {std::pair{1200.0, 1.0}, std::pair{1400.0, 0.5}}) {
     const Compared c = model_and_simulator(levels, spells(at(900), at(spell), seconds), 1, 31);
-    EXPECT_NEAR(c.model.mean, c.simulated.response_time.mean, 0.12 * c.simulated.response_time.mean)
+    EXPECT_NEAR(c.model.mean, c.simulated.response_time.mean, 0.05 * c.simulated.response_time.mean)
         << spell;
     EXPECT_NEAR(c.model.p95, c.simulated.percentiles.p95, 0.08 * c.simulated.percentiles.p95)
         << spell;
@@ -199,7 +200,7 @@ TEST(WindowReplay, TheModelsTailOfASpellIsTheSimulatorsOnTimeSharedCores) {
 // average, so a burst's window ran at 1/0.9 of that pace outside the burst and 0.5/0.9 in it.
 // The model paces that window's departures by its steal trace (window_fluid.cpp), and the replay
 // has a phase per stretch: slowness 0.9, 1.8 and 0.9 for 0.4, 0.2 and 0.4 s. The model's mean came
-// out 1.8% and its p95 6.5% below the simulator's (13.7 and 52.9 ms); without the trace it sees
+// out 0.3% and its p95 6.5% below the simulator's (13.7 and 52.9 ms); without the trace it sees
 // only the windows' equal means, 10 ms: 27% below.
 TEST(WindowReplay, TheModelsBurstOfStealIsTheSimulatorsOnOneExponentialWorker) {
   const LevelModel levels = one_exponential_worker();
