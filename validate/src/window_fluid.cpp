@@ -401,7 +401,10 @@ WindowedPrediction predict_fluid(const LevelModel& levels, const std::vector<Wor
       spread = x > reference_number ? spread + h * (lambda * arrival_scv + leaving * work_scv) : 0;
       x = std::max(0.0, x + h * (lambda - leaving));
     }
-    out.windows[k].mean = chain_means.empty() ? f.latency_sum / f.arrivals : chain_means[k];
+    if (!chain_means.empty())
+      out.windows[k].mean = chain_means[k];
+    else if (f.arrivals > 0)
+      out.windows[k].mean = f.latency_sum / f.arrivals;
   }
 
   // The level's distribution: every point an arrival found, by the arrivals that found it. The
