@@ -8,9 +8,22 @@ namespace kendall::validation {
 namespace {
 
 constexpr double kNegligible = 1e-15;
-// An explicit step moves at most this share of a state's probability: stable and, against the
-// chain's exact steady state, within 0.1% of its mean.
+// An explicit step moves at most this share of a state's probability: stable, and a second of
+// steps keeps the steady state to 1e-6 (UnitChain.AStepKeepsTheSteadyState).
 constexpr double kLargestShare = 0.5;
+
+// Jobs leaving a second with x = n·unit in system: each busy server's pace.
+double jobs_leaving(std::size_t n, double per_server, int servers, double unit) {
+  return per_server * std::min(static_cast<double>(n) * unit, 1.0 * servers);
+}
+
+// The mean number in system, in jobs, of probabilities of 0, 1, … units up to `last`.
+double mean_jobs(const std::vector<double>& p, double unit, std::size_t last) {
+  double mean = 0;
+  for (std::size_t n = 0; n <= last && n < p.size(); ++n)
+    mean += static_cast<double>(n) * unit * p[n];
+  return mean;
+}
 
 // The steady state's probabilities of 0, 1, … units (normalised), up to where they are
 // negligible; empty when the rate is not below the servers' capacity.
@@ -20,8 +33,7 @@ std::vector<double> steady_state(double rate, double per_server, int servers, do
   std::vector<double> p{1.0};
   double total = 1;
   for (std::size_t n = 1;; ++n) {
-    const double leaving = per_server * std::min(static_cast<double>(n) * unit, 1.0 * servers);
-    p.push_back(p.back() * rate / leaving);
+    p.push_back(p.back() * rate / jobs_leaving(n, per_server, servers, unit));
     total += p.back();
     if (p.back() < kNegligible * total && static_cast<double>(n) * unit > servers)
       break;
@@ -35,10 +47,7 @@ std::vector<double> steady_state(double rate, double per_server, int servers, do
 
 double UnitChain::steady_mean(double rate, double per_server, int servers, double unit) {
   const std::vector<double> p = steady_state(rate, per_server, servers, unit);
-  double mean = 0;
-  for (std::size_t n = 0; n < p.size(); ++n)
-    mean += static_cast<double>(n) * unit * p[n];
-  return mean;
+  return p.empty() ? 0 : mean_jobs(p, unit, p.size() - 1);
 }
 
 double UnitChain::fit_unit(double rate, double per_server, int servers, double number) {
@@ -62,7 +71,7 @@ void UnitChain::settle(double rate, double per_server) {
 }
 
 double UnitChain::departures(std::size_t n, double per_server) const {
-  return per_server * std::min(static_cast<double>(n) * unit_, 1.0 * servers_) / unit_;
+  return jobs_leaving(n, per_server, servers_, unit_) / unit_;
 }
 
 double UnitChain::advance(double rate, double per_server, double seconds) {
@@ -99,10 +108,7 @@ double UnitChain::advance(double rate, double per_server, double seconds) {
 }
 
 double UnitChain::mean() const {
-  double mean = 0;
-  for (std::size_t n = 0; n <= top_ && n < p_.size(); ++n)
-    mean += static_cast<double>(n) * unit_ * p_[n];
-  return mean;
+  return mean_jobs(p_, unit_, top_);
 }
 
 }  // namespace kendall::validation

@@ -39,7 +39,7 @@ class UnitChain {
   double departures(std::size_t n, double per_server) const;
   double unit_;
   int servers_;
-  std::vector<double> p_;  ///< probability of n units, up to top_ (and zeros beyond)
+  std::vector<double> p_;  ///< probability of n units, up to top_ (beyond: under kNegligible)
   std::size_t top_ = 0;    ///< the highest n with probability above kNegligible
   std::vector<double> next_;
 };
