@@ -23,22 +23,35 @@ using namespace std::chrono_literals;
 
 TEST(PauseMeter, MeasuresAStopOfTheProcess) {
   int pipe_ends[2];
+  int ready_ends[2];
   ASSERT_EQ(pipe(pipe_ends), 0);
+  ASSERT_EQ(pipe(ready_ends), 0);
   const pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
     close(pipe_ends[0]);
+    close(ready_ends[0]);
     HostPauses measured;
     {
       PauseMeter meter;
-      std::this_thread::sleep_for(1500ms);
+      // Stopped only once the meter runs: on a loaded machine the child may start late.
+      std::this_thread::sleep_for(100ms);
+      const char ready = 1;
+      const bool told = write(ready_ends[1], &ready, 1) == 1;
+      std::this_thread::sleep_for(1000ms);
       measured = meter.finish();
+      if (!told)
+        _exit(2);
     }
     const bool written = write(pipe_ends[1], &measured, sizeof measured) == sizeof measured;
     _exit(written ? 0 : 1);
   }
   close(pipe_ends[1]);
-  std::this_thread::sleep_for(400ms);
+  close(ready_ends[1]);
+  char ready = 0;
+  ASSERT_EQ(read(ready_ends[0], &ready, 1), 1);
+  close(ready_ends[0]);
+  std::this_thread::sleep_for(100ms);
   kill(child, SIGSTOP);
   std::this_thread::sleep_for(300ms);
   kill(child, SIGCONT);

@@ -42,24 +42,27 @@ void PauseMeter::measure(const std::stop_token& stop, std::chrono::steady_clock:
   };
   Clock::time_point read_at = Clock::now();
   double stolen = machine_cpu_seconds().steal;
+  // Oversleeps count from one wake-up to the next, the steal reading between them included: a
+  // stop that lands while /proc/stat is read is a pause like any other.
+  Clock::time_point woke = Clock::now();
   while (!stop.stop_requested()) {
-    if (const Clock::time_point now = Clock::now(); now - read_at >= kStealEvery) {
+    std::this_thread::sleep_for(kNap);
+    const Clock::time_point now = Clock::now();
+    if (const auto late = now - woke - kNap; late >= threshold) {
+      const double seconds = std::chrono::duration<double>(late).count();
+      std::lock_guard lock(mutex_);
+      ++pauses_.count;
+      pauses_.total += seconds;
+      pauses_.longest = std::max(pauses_.longest, seconds);
+    }
+    woke = now;
+    if (now - read_at >= kStealEvery) {
       const double steal = machine_cpu_seconds().steal;
       const double span = std::chrono::duration<double>(now - read_at).count();
       std::lock_guard lock(mutex_);
       steal_trace_.push_back({since_start(now), (steal - stolen) / span / cores});
       stolen = steal;
       read_at = now;
-    }
-    const Clock::time_point before = Clock::now();
-    std::this_thread::sleep_for(kNap);
-    const auto late = Clock::now() - before - kNap;
-    if (late >= threshold) {
-      const double seconds = std::chrono::duration<double>(late).count();
-      std::lock_guard lock(mutex_);
-      ++pauses_.count;
-      pauses_.total += seconds;
-      pauses_.longest = std::max(pauses_.longest, seconds);
     }
   }
 }
