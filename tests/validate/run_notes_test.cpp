@@ -270,11 +270,16 @@ TEST(RunNotes, NameTheFluidsGapFromTheSimulatorOnTheSameWindows) {
   EXPECT_FALSE(names(level_notes(4, level, {}, 0.2, true, false), "approximation's"));
 }
 
-// A stop of 50 ms or more is named with the meter's figures; shorter ones are not.
+// Stops of 50 ms or more in all are named with the meter's figures, one long one or many
+// short ones; fewer are not.
 TEST(RunNotes, NameTheMachineStandingStill) {
   LevelResult level;
   level.host_pauses = {3, 0.045, 0.02};
   EXPECT_FALSE(names(level_notes(4, level, {}, 0.2, true, false), "stood still"));
+  level.host_pauses = {23, 0.516, 0.038};
+  EXPECT_TRUE(names(level_notes(4, level, {}, 0.2, true, false),
+                    "level 4: the machine stood still 23 times for 10 ms or more (516 ms in all, "
+                    "the longest 38 ms)"));
   level.host_pauses = {4, 0.41, 0.31};
   const auto notes = level_notes(4, level, {}, 0.2, true, false);
   EXPECT_TRUE(names(notes,
