@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "kendall/validate/report.hpp"
+#include "kendall/validate/run_notes.hpp"
 #include "kendall/validate/validate.hpp"
 
 namespace kendall::validation {
@@ -256,11 +257,10 @@ void print_notes_if_failed(const ValidationReport& report) {
 // model's error, and each test must still judge at least two levels.
 bool precise_enough(const LevelResult& level, double tolerance) {
   if (!level.runs.empty() && level.runs.at(static_cast<std::size_t>(level.kept_run)).disturbed()) {
-    std::cout << "level " << level.load_fraction << " not judged: the hypervisor took "
-              << level.runs[static_cast<std::size_t>(level.kept_run)].window_steal
-              << " core-seconds in one of its windows in every run; model error "
-              << level.error_mean.value_or(0) << " (mean), " << level.error_p95.value_or(0)
-              << " (p95)\n";
+    std::cout << "level " << level.load_fraction << " not judged, the host disturbed every run: "
+              << disturbance(level.runs[static_cast<std::size_t>(level.kept_run)])
+              << "; model error " << level.error_mean.value_or(0) << " (mean), "
+              << level.error_p95.value_or(0) << " (p95)\n";
     return false;
   }
   const auto [low, high] = level.measured_mean_ci;

@@ -7,6 +7,10 @@
 
 namespace kendall::validation {
 
+double machine_cores() {
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
 PauseMeter::PauseMeter(std::chrono::steady_clock::time_point start,
                        std::chrono::nanoseconds threshold)
     : thread_([this, start, threshold](std::stop_token stop) { measure(stop, start, threshold); }) {
@@ -36,7 +40,7 @@ void PauseMeter::measure(const std::stop_token& stop, std::chrono::steady_clock:
   constexpr auto kNap = std::chrono::milliseconds(1);
   constexpr auto kStealEvery = std::chrono::milliseconds(10);
   request_time_slice(kShortestTimeSlice);  // wake ahead of the workers' hashes
-  const double cores = std::max(1u, std::thread::hardware_concurrency());
+  const double cores = machine_cores();
   const auto since_start = [start](Clock::time_point t) {
     return std::chrono::duration<double>(t - start).count();
   };

@@ -202,7 +202,8 @@ std::vector<LevelRun> run_until_precise(const loadgen::Scenario& scenario,
     runs.push_back(run_level(scenario, metrics, service_pid, load, window, sampled));
     const LevelRun& run = runs.back();
     level.runs.push_back({run.step.latency.mean(), run.step.latency.quantile(0.95),
-                          run.uncertainty(), run.pauses, std::nullopt, run.window_steal});
+                          run.uncertainty(), run.pauses, std::nullopt, run.window_steal,
+                          run.pauses.longest * machine_cores()});
   };
   const auto settled = [&](const LevelRunResult& run) {
     return run.uncertainty <= tolerance && !run.disturbed();

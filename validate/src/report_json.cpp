@@ -94,6 +94,7 @@ Json to_json(const ValidationReport& report) {
                       {"host_pauses", run.pauses.count},
                       {"host_steal", run.pauses.steal},
                       {"window_steal", run.window_steal},
+                      {"stopped_core_time", run.stopped_core_time},
                       {"predicted", run.predicted ? stats_json(*run.predicted) : Json(nullptr)},
                       {"error", error},
                       {"kept", static_cast<int>(r) == l.kept_run}});

@@ -146,6 +146,13 @@ std::optional<std::string> steal_note(std::size_t i, const LevelResult& level) {
       against);
 }
 
+// The host's mark on a disturbed run, as a run's figures in a list say it.
+std::string brief_disturbance(const LevelRunResult& run) {
+  if (run.window_steal >= run.stopped_core_time)
+    return fmt::format("steal {} in a window", format_duration(run.window_steal));
+  return fmt::format("a stop of {}", format_duration(run.pauses.longest));
+}
+
 // Every run of a level measured again, with the model's errors on each from its own inputs: the
 // level is judged on its best run (undisturbed, then the most precise), and a miss on another is
 // shown, not hidden.
@@ -164,18 +171,14 @@ std::string remeasured_note(std::size_t i, const LevelResult& level, double tole
     } else if (!kept) {
       other_missed = true;
     }
-    runs += fmt::format(
-        "{}{} ±{:.0f}% ({}{}{})", r == 0 ? "" : ", ", format_duration(run.mean),
-        100 * run.uncertainty, kept ? "kept; " : "",
-        run.disturbed() ? fmt::format("steal {} in a window; ", format_duration(run.window_steal))
-                        : "",
-        model);
+    runs += fmt::format("{}{} ±{:.0f}% ({}{}{})", r == 0 ? "" : ", ", format_duration(run.mean),
+                        100 * run.uncertainty, kept ? "kept; " : "",
+                        run.disturbed() ? brief_disturbance(run) + "; " : "", model);
   }
   const LevelRunResult& first = level.runs.front();
   const std::string why =
       first.disturbed()
-          ? fmt::format("the hypervisor took {} of the cores in one of its windows at first",
-                        format_duration(first.window_steal))
+          ? disturbance(first) + " at first"
           : fmt::format(
                 "its mean uncertain beyond ±{:.0f}% at first (latency varied from second "
                 "to second)",
@@ -190,6 +193,14 @@ std::string remeasured_note(std::size_t i, const LevelResult& level, double tole
 }
 
 }  // namespace
+
+std::string disturbance(const LevelRunResult& run) {
+  if (run.window_steal >= run.stopped_core_time)
+    return fmt::format("the hypervisor took {} of the cores in one of its windows",
+                       format_duration(run.window_steal));
+  return fmt::format("the machine stood still {} at once ({} of core time: every core)",
+                     format_duration(run.pauses.longest), format_duration(run.stopped_core_time));
+}
 
 std::optional<std::string> stalled_overhead_round_note(const Calibration& c) {
   const std::size_t stalled = stalled_overhead_rounds(c.overhead_rounds);

@@ -154,7 +154,7 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
   report.mode = o.closed ? "closed" : "open";
   report.tolerance_mean = o.tolerance_mean;
   report.tolerance_p95 = o.tolerance_p95;
-  report.cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  report.cores = static_cast<int>(machine_cores());
 
   // 1. The target.
   std::unique_ptr<BundledRun> bundled;
@@ -338,12 +338,10 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     const std::vector<LevelRun> runs = run_until_precise(
         target.scenario, target.metrics, service_pid, load, window, hold_fraction, o.remeasure,
         o.tolerance_mean, level, [&](const LevelRunResult& run) {
-          say(fmt::format(
-              "level {}/{}: {}; measuring it again", i + 1, o.levels.size(),
-              run.disturbed()
-                  ? fmt::format("the hypervisor took {} of the cores in one of its windows (steal)",
-                                format_duration(run.window_steal))
-                  : fmt::format("its mean is uncertain by ±{:.0f}%", 100 * run.uncertainty)));
+          say(fmt::format("level {}/{}: {}; measuring it again", i + 1, o.levels.size(),
+                          run.disturbed() ? disturbance(run)
+                                          : fmt::format("its mean is uncertain by ±{:.0f}%",
+                                                        100 * run.uncertainty)));
         });
     for (std::size_t r = 0; r < runs.size(); ++r) {
       if (static_cast<int>(r) == level.kept_run)

@@ -38,6 +38,9 @@ struct HostPauses {
 /// 1.35 and 2.80 times. Such a level is noted, and measured again (`--remeasure`).
 inline constexpr double kStealDisturbs = 0.05;
 
+/// The machine's cores, at least one.
+double machine_cores();
+
 /// Measures from construction until finish() (or destruction); `start` is where the steal trace's
 /// seconds count from.
 class PauseMeter {

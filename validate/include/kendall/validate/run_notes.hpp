@@ -25,6 +25,10 @@ std::optional<std::string> uneven_cores_note(std::size_t level,
 std::optional<std::string> sharing_speed_note(std::size_t level, const LevelResult& result,
                                               int cores, int workers);
 
+/// How the host disturbed a run (LevelRunResult::disturbed): the steal in one of its windows or
+/// its longest stop of the machine, whichever took more core time.
+std::string disturbance(const LevelRunResult& run);
+
 /// What level `number` needs said beside its figures: failed requests (by kind, from
 /// `errors`), a measured mean too uncertain to judge the model, its runs when measured again,
 /// time off the core counted as work, runs of slow jobs the model's wait took in, cores at
