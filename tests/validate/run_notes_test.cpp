@@ -376,6 +376,20 @@ TEST(RunNotes, NameTheStopThatHadALevelMeasuredAgain) {
                     "core time: every core) at first; the runs' means, each modelled from its own "
                     "inputs: 3 ms ±6% (a stop of 30 ms; model -30.0% / p95 -47.5%)"))
       << (notes.empty() ? "" : notes.front());
+  // Kept, the stopped run is named as the machine standing still, below the 50 ms in all that
+  // names a level otherwise, and not as the hypervisor's steal.
+  level.runs = {stopped};
+  level.kept_run = 0;
+  level.host_pauses = {1, 0.030, 0.030};
+  for (int k = 0; k < 3; ++k) {
+    WindowResult w;
+    w.start = k;
+    w.duration = 1;
+    level.windows.push_back(w);
+  }
+  const auto kept_notes = level_notes(2, level, {}, 0.10, true, false);
+  EXPECT_TRUE(names(kept_notes, "level 2: the machine stood still 1 time for 10 ms or more"));
+  EXPECT_FALSE(names(kept_notes, "hypervisor ran other guests"));
 }
 
 }  // namespace

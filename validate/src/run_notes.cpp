@@ -122,11 +122,13 @@ std::optional<std::string> stalled_windows_note(std::size_t i, const LevelResult
       format_duration(*worst->mean), where);
 }
 
-// When the hypervisor disturbed the kept run (LevelRunResult::disturbed, what measures a level
-// again): the level's steal, and the window with most of it against the model. The pause meter
-// misses such spells when they take one core at a time: it wakes on the other.
+// When the hypervisor's steal disturbed the kept run (LevelRunResult::disturbed, what measures a
+// level again): the level's steal, and the window with most of it against the model. The pause
+// meter misses such spells when they take one core at a time: it wakes on the other. A run
+// disturbed by a stop instead gets the note on the machine standing still.
 std::optional<std::string> steal_note(std::size_t i, const LevelResult& level) {
-  if (level.runs.empty() || !level.runs.at(static_cast<std::size_t>(level.kept_run)).disturbed())
+  if (level.runs.empty() ||
+      level.runs.at(static_cast<std::size_t>(level.kept_run)).window_steal < kStealDisturbs - 1e-9)
     return std::nullopt;
   const auto most = std::max_element(
       level.windows.begin(), level.windows.end(),
@@ -316,8 +318,13 @@ std::vector<std::string> level_notes(std::size_t i, const LevelResult& level,
   // A stop of 50 ms holds ~45 requests at 900/s and leaves a backlog that takes about half a
   // second to clear at 0.9; below that a level's seconds hardly show it. Shorter stops add up:
   // a VM without steal accounting stopped 23 times for 10-38 ms (516 ms) in a 90 s level at 0.9
-  // (2026-12-05 18:17), and its p95 measured 24% above the model.
-  if (const HostPauses& p = level.host_pauses; p.total >= 0.05)
+  // (2026-12-05 18:17), and its p95 measured 24% above the model. A kept run the stop disturbed
+  // (LevelRunResult::stopped_core_time) is named whatever the total.
+  const bool stop_disturbed =
+      !level.runs.empty() &&
+      level.runs.at(static_cast<std::size_t>(level.kept_run)).stopped_core_time >=
+          kStealDisturbs - 1e-9;
+  if (const HostPauses& p = level.host_pauses; p.total >= 0.05 || stop_disturbed)
     notes.push_back(fmt::format(
         "level {}: the machine stood still {} time{} for 10 ms or more ({} in all, the longest "
         "{}): every request in flight waited as long, which no model of the service sees",
