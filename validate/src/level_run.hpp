@@ -53,10 +53,10 @@ LevelRun run_level(const loadgen::Scenario& scenario, const loadgen::Endpoint& m
                    const SampleHook& sampled = {});
 
 /// Runs `load` once, and again up to `remeasure` times while the kept run's mean is uncertain by
-/// more than `tolerance` or the host disturbed it (kStealDisturbs of steal in one window): the
-/// marks of a stall of the host. Returns every run; `level.runs` gets what each measured and
-/// `level.kept_run` the best: undisturbed before disturbed, then the most precise. `again` hears
-/// of each new run with the kept run that called for it.
+/// more than `tolerance` or the host disturbed it (kStealDisturbs of steal in one window, or a stop
+/// of as much core time): the marks of a stall of the host. Returns every run; `level.runs` gets
+/// what each measured and `level.kept_run` the best: undisturbed before disturbed, then the most
+/// precise. `again` hears of each new run with the kept run that called for it.
 std::vector<LevelRun> run_until_precise(const loadgen::Scenario& scenario,
                                         const loadgen::Endpoint& metrics,
                                         std::optional<int> service_pid, loadgen::LoadOptions load,

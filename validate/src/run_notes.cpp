@@ -127,8 +127,7 @@ std::optional<std::string> stalled_windows_note(std::size_t i, const LevelResult
 // meter misses such spells when they take one core at a time: it wakes on the other. A run
 // disturbed by a stop instead gets the note on the machine standing still.
 std::optional<std::string> steal_note(std::size_t i, const LevelResult& level) {
-  if (level.runs.empty() ||
-      level.runs.at(static_cast<std::size_t>(level.kept_run)).window_steal < kStealDisturbs - 1e-9)
+  if (level.runs.empty() || !level.runs.at(static_cast<std::size_t>(level.kept_run)).stolen())
     return std::nullopt;
   const auto most = std::max_element(
       level.windows.begin(), level.windows.end(),
@@ -321,9 +320,7 @@ std::vector<std::string> level_notes(std::size_t i, const LevelResult& level,
   // (2026-12-05 18:17), and its p95 measured 24% above the model. A kept run the stop disturbed
   // (LevelRunResult::stopped_core_time) is named whatever the total.
   const bool stop_disturbed =
-      !level.runs.empty() &&
-      level.runs.at(static_cast<std::size_t>(level.kept_run)).stopped_core_time >=
-          kStealDisturbs - 1e-9;
+      !level.runs.empty() && level.runs.at(static_cast<std::size_t>(level.kept_run)).stopped();
   if (const HostPauses& p = level.host_pauses; p.total >= 0.05 || stop_disturbed)
     notes.push_back(fmt::format(
         "level {}: the machine stood still {} time{} for 10 ms or more ({} in all, the longest "

@@ -3,7 +3,6 @@
 /// levels chosen as fractions of the predicted saturation, and compare what was measured with the
 /// analytic model and the simulator at every level. Times in seconds, rates in requests/second.
 
-#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -145,9 +144,11 @@ struct LevelRunResult {
   /// model. kStealDisturbs or more, the host disturbed it.
   double stopped_core_time = 0;
 
-  bool disturbed() const {
-    return std::max(window_steal, stopped_core_time) >= kStealDisturbs - 1e-9;
-  }
+  /// The hypervisor's steal disturbed the run.
+  bool stolen() const { return window_steal >= kStealDisturbs - 1e-9; }
+  /// A stop of the machine disturbed the run.
+  bool stopped() const { return stopped_core_time >= kStealDisturbs - 1e-9; }
+  bool disturbed() const { return stolen() || stopped(); }
 };
 
 struct LevelResult {
