@@ -1,14 +1,16 @@
 // The pause meter against a real stop: a child process measures itself while the test stops it
-// with SIGSTOP for 300 ms and lets it go on with SIGCONT. And the machine's steal, which the
-// meter cannot see.
+// with SIGSTOP for 300 ms and lets it go on with SIGCONT. And the machine's steal, read as a
+// trace of the share of the cores taken.
 #include "kendall/validate/host_pauses.hpp"
 
+#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <thread>
@@ -66,6 +68,14 @@ TEST(PauseMeter, MeasuresAStopOfTheProcess) {
   EXPECT_GE(measured.longest, 0.25);
   EXPECT_LT(measured.longest, 0.6);
   EXPECT_GE(measured.total, measured.longest);
+  // Every core's watcher stood still with the process (a core's own host stop may lengthen one).
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  ASSERT_EQ(sched_getaffinity(0, sizeof allowed, &allowed), 0);
+  const int cores = CPU_COUNT(&allowed);
+  EXPECT_GE(measured.count, cores);
+  EXPECT_GE(measured.worst_core_time, 0.25 * cores);
+  EXPECT_LE(measured.worst_core_time, measured.longest * cores + 1e-9);
 }
 
 // The machine's steal, read with its busy time from one line of /proc/stat: whole 10 ms ticks
@@ -84,32 +94,48 @@ TEST(MachineCpu, StealIsWholeTicksOfTheBusyTime) {
 
 // The meter reads the machine's steal about every 10 ms, each reading's time counted from the
 // start it was given (here 2 s before it began): 300 ms give dozens of readings on an idle
-// machine; at least 5 on a loaded one, since the meter wakes every millisecond. What they took
-// in all is at most the steal read around them.
+// machine; at least 5 on a loaded one. The trace is the readings as shares of the cores: what it
+// has taken in all is the steal read.
 TEST(PauseMeter, ReadsTheStealAbout10msApartFromTheStartItWasGiven) {
   const auto began = std::chrono::steady_clock::now();
   const MachineCpu before = machine_cpu_seconds();
+  std::vector<StealReading> readings;
   std::vector<StealPoint> trace;
   {
     PauseMeter meter(began - 2s);
     std::this_thread::sleep_for(300ms);
     meter.finish();
+    readings = meter.steal_readings();
     trace = meter.steal_trace();
   }
   const MachineCpu after = machine_cpu_seconds();
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
-  ASSERT_GE(trace.size(), 5u);
-  EXPECT_LE(trace.back().seconds, 2.0 + elapsed);
-  EXPECT_GE(trace.front().seconds, 2.01);  // its first reading 10 ms after it began
-  double taken = 0;  // after the first reading, whose span began inside the meter
-  for (std::size_t i = 1; i < trace.size(); ++i) {
-    const double span = trace[i].seconds - trace[i - 1].seconds;
-    EXPECT_GE(trace[i].share, 0);
-    EXPECT_GE(span, 0.0099) << "readings at least 10 ms apart";
-    taken += trace[i].share * span * std::thread::hardware_concurrency();
+  ASSERT_GE(readings.size(), 5u);
+  EXPECT_LE(readings.back().seconds, 2.0 + elapsed);
+  EXPECT_GE(readings.front().seconds, 2.01);  // its first reading 10 ms after it began
+  double read = 0;
+  for (std::size_t i = 0; i < readings.size(); ++i) {
+    EXPECT_GE(readings[i].core_seconds, 0);
+    read += readings[i].core_seconds;
+    if (i > 0) {
+      EXPECT_GE(readings[i].seconds - readings[i - 1].seconds, 0.0099)
+          << "readings at least 10 ms apart";
+    }
   }
-  EXPECT_LE(taken, after.steal - before.steal + 1e-9);
+  EXPECT_LE(read, after.steal - before.steal + 1e-9);
+  ASSERT_FALSE(trace.empty());
+  EXPECT_GE(trace.back().seconds, readings.back().seconds);
+  double taken = 0;
+  double from = 2.0;
+  for (const StealPoint& point : trace) {
+    EXPECT_GE(point.share, 0);
+    EXPECT_LE(point.share, 1);
+    EXPECT_GT(point.seconds, from);
+    taken += point.share * (point.seconds - from) * std::thread::hardware_concurrency();
+    from = point.seconds;
+  }
+  EXPECT_NEAR(taken, read, 0.01 * read + 1e-9);  // its first span from the meter's start
 }
 
 }  // namespace

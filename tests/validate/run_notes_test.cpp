@@ -278,12 +278,12 @@ TEST(RunNotes, NameTheMachineStandingStill) {
   EXPECT_FALSE(names(level_notes(4, level, {}, 0.2, true, false), "stood still"));
   level.host_pauses = {23, 0.516, 0.038};
   EXPECT_TRUE(names(level_notes(4, level, {}, 0.2, true, false),
-                    "level 4: the machine stood still 23 times for 10 ms or more (516 ms in all, "
-                    "the longest 38 ms)"));
+                    "level 4: a core stood still 23 times for 10 ms or more (516 ms of core time "
+                    "in all, the longest 38 ms)"));
   level.host_pauses = {4, 0.41, 0.31};
   const auto notes = level_notes(4, level, {}, 0.2, true, false);
   EXPECT_TRUE(names(notes,
-                    "level 4: the machine stood still 4 times for 10 ms or more (410 ms "
+                    "level 4: a core stood still 4 times for 10 ms or more (410 ms of core time "
                     "in all, the longest 310 ms)"))
       << notes.front();
 }
@@ -351,14 +351,19 @@ TEST(RunNotes, NameTheStealThatHadALevelMeasuredAgain) {
       << (notes.empty() ? "" : notes.front());
 }
 
-// A stop of the whole machine disturbs a run as the steal of its length on every core does: 30 ms
-// on 2 cores (60 ms of core time) is past the 50 ms that disturbs, 20 ms (40 ms) is not. The
-// notes say which, the stop or the steal, took more.
+// A stop disturbs a run as the steal of its core time does: 30 ms on 2 cores together (60 ms of
+// core time) is past the 50 ms that disturbs, 40 ms is not, 55 ms on one core is. The notes say
+// which, the stop or the steal, took more, and whether cores stopped together.
 TEST(RunNotes, NameTheStopThatHadALevelMeasuredAgain) {
   LevelRunResult stopped{0.003, 0.008, 0.06, {5, 0.101, 0.030}, std::nullopt, 0.01, 0.060};
   EXPECT_TRUE(stopped.disturbed());
   EXPECT_EQ(disturbance(stopped),
-            "the machine stood still 30 ms at once (60 ms of core time: every core)");
+            "cores stood still together for up to 30 ms (60 ms of core time)");
+  LevelRunResult one_core = stopped;
+  one_core.pauses.longest = 0.055;
+  one_core.stopped_core_time = 0.055;
+  EXPECT_TRUE(one_core.disturbed());
+  EXPECT_EQ(disturbance(one_core), "a core stood still 55 ms at once");
   LevelRunResult short_stop = stopped;
   short_stop.stopped_core_time = 0.040;
   EXPECT_FALSE(short_stop.disturbed());
@@ -372,11 +377,11 @@ TEST(RunNotes, NameTheStopThatHadALevelMeasuredAgain) {
   level.kept_run = 1;
   const auto notes = level_notes(2, level, {}, 0.10, true, false);
   EXPECT_TRUE(names(notes,
-                    "level 2: measured 2 times, the machine stood still 30 ms at once (60 ms of "
-                    "core time: every core) at first; the runs' means, each modelled from its own "
-                    "inputs: 3 ms ±6% (a stop of 30 ms; model -30.0% / p95 -47.5%)"))
+                    "level 2: measured 2 times, cores stood still together for up to 30 ms (60 ms "
+                    "of core time) at first; the runs' means, each modelled from its own inputs: "
+                    "3 ms ±6% (a stop of 30 ms; model -30.0% / p95 -47.5%)"))
       << (notes.empty() ? "" : notes.front());
-  // Kept, the stopped run is named as the machine standing still, below the 50 ms in all that
+  // Kept, the stopped run is named as cores standing still, below the 50 ms in all that
   // names a level otherwise, and not as the hypervisor's steal.
   level.runs = {stopped};
   level.kept_run = 0;
@@ -388,7 +393,7 @@ TEST(RunNotes, NameTheStopThatHadALevelMeasuredAgain) {
     level.windows.push_back(w);
   }
   const auto kept_notes = level_notes(2, level, {}, 0.10, true, false);
-  EXPECT_TRUE(names(kept_notes, "level 2: the machine stood still 1 time for 10 ms or more"));
+  EXPECT_TRUE(names(kept_notes, "level 2: a core stood still 1 time for 10 ms or more"));
   EXPECT_FALSE(names(kept_notes, "hypervisor ran other guests"));
 }
 

@@ -1,5 +1,8 @@
 #include "kendall/validate/host_pauses.hpp"
 
+#include <pthread.h>
+#include <sched.h>
+
 #include <algorithm>
 
 #include "kendall/base/time_slice.hpp"
@@ -7,67 +10,132 @@
 
 namespace kendall::validation {
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The stops with those that overlap merged: each merged stop's core-seconds.
+double worst_core_time(std::vector<CoreStop> stops) {
+  std::sort(stops.begin(), stops.end(),
+            [](const CoreStop& a, const CoreStop& b) { return a.began < b.began; });
+  double worst = 0;
+  double ends = -1;
+  double core_time = 0;
+  for (const CoreStop& s : stops) {
+    if (s.began > ends)
+      core_time = 0;
+    core_time += s.ended - s.began;
+    ends = std::max(ends, s.ended);
+    worst = std::max(worst, core_time);
+  }
+  return worst;
+}
+
+// The CPUs this process may run on, each to be watched by a thread of its own.
+std::vector<int> allowed_cpus() {
+  std::vector<int> cpus;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0)
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+      if (CPU_ISSET(cpu, &set))
+        cpus.push_back(cpu);
+  if (cpus.empty())
+    cpus.push_back(-1);  // not pinned: one thread, wherever it runs
+  return cpus;
+}
+
+}  // namespace
+
 double machine_cores() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-PauseMeter::PauseMeter(std::chrono::steady_clock::time_point start,
-                       std::chrono::nanoseconds threshold)
-    : thread_([this, start, threshold](std::stop_token stop) { measure(stop, start, threshold); }) {
+PauseMeter::PauseMeter(Clock::time_point start, std::chrono::nanoseconds threshold)
+    : start_(start), began_(since_start(Clock::now())) {
+  for (const int cpu : allowed_cpus())
+    threads_.emplace_back(
+        [this, cpu, threshold](std::stop_token stop) { watch_core(stop, cpu, threshold); });
+  threads_.emplace_back([this](std::stop_token stop) { read_steal(stop); });
 }
 
 PauseMeter::~PauseMeter() {
   finish();
 }
 
+double PauseMeter::since_start(Clock::time_point t) const {
+  return std::chrono::duration<double>(t - start_).count();
+}
+
 HostPauses PauseMeter::finish() {
-  if (thread_.joinable()) {
-    thread_.request_stop();
-    thread_.join();
-  }
+  for (std::jthread& thread : threads_)
+    thread.request_stop();
+  for (std::jthread& thread : threads_)
+    if (thread.joinable())
+      thread.join();
   std::lock_guard lock(mutex_);
-  return pauses_;
+  HostPauses pauses;
+  for (const CoreStop& s : stops_) {
+    ++pauses.count;
+    pauses.total += s.ended - s.began;
+    pauses.longest = std::max(pauses.longest, s.ended - s.began);
+  }
+  pauses.worst_core_time = worst_core_time(stops_);
+  return pauses;
 }
 
 std::vector<StealPoint> PauseMeter::steal_trace() {
   std::lock_guard lock(mutex_);
-  return steal_trace_;
+  const double cores = machine_cores();
+  std::vector<StealPoint> trace;
+  double from = began_;
+  for (const StealReading& reading : readings_) {
+    const double span = reading.seconds - from;
+    trace.push_back({reading.seconds, span > 0 ? reading.core_seconds / span / cores : 0});
+    from = reading.seconds;
+  }
+  return trace;
 }
 
-void PauseMeter::measure(const std::stop_token& stop, std::chrono::steady_clock::time_point start,
-                         std::chrono::nanoseconds threshold) {
-  using Clock = std::chrono::steady_clock;
+std::vector<StealReading> PauseMeter::steal_readings() {
+  std::lock_guard lock(mutex_);
+  return readings_;
+}
+
+void PauseMeter::watch_core(const std::stop_token& stop, int cpu,
+                            std::chrono::nanoseconds threshold) {
   constexpr auto kNap = std::chrono::milliseconds(1);
-  constexpr auto kStealEvery = std::chrono::milliseconds(10);
+  if (cpu >= 0) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    pthread_setaffinity_np(pthread_self(), sizeof set, &set);  // unpinned if refused
+  }
   request_time_slice(kShortestTimeSlice);  // wake ahead of the workers' hashes
-  const double cores = machine_cores();
-  const auto since_start = [start](Clock::time_point t) {
-    return std::chrono::duration<double>(t - start).count();
-  };
-  Clock::time_point read_at = Clock::now();
-  double stolen = machine_cpu_seconds().steal;
-  // Oversleeps count from one wake-up to the next, the steal reading between them included: a
-  // stop that lands while /proc/stat is read is a pause like any other.
+  // Oversleeps count from one wake-up to the next, the bookkeeping between them included.
   Clock::time_point woke = Clock::now();
   while (!stop.stop_requested()) {
     std::this_thread::sleep_for(kNap);
     const Clock::time_point now = Clock::now();
     if (const auto late = now - woke - kNap; late >= threshold) {
-      const double seconds = std::chrono::duration<double>(late).count();
       std::lock_guard lock(mutex_);
-      ++pauses_.count;
-      pauses_.total += seconds;
-      pauses_.longest = std::max(pauses_.longest, seconds);
+      stops_.push_back({cpu, since_start(now - late), since_start(now)});
     }
     woke = now;
-    if (now - read_at >= kStealEvery) {
-      const double steal = machine_cpu_seconds().steal;
-      const double span = std::chrono::duration<double>(now - read_at).count();
-      std::lock_guard lock(mutex_);
-      steal_trace_.push_back({since_start(now), (steal - stolen) / span / cores});
-      stolen = steal;
-      read_at = now;
-    }
+  }
+}
+
+void PauseMeter::read_steal(const std::stop_token& stop) {
+  constexpr auto kStealEvery = std::chrono::milliseconds(10);
+  request_time_slice(kShortestTimeSlice);
+  double stolen = machine_cpu_seconds().steal;
+  while (!stop.stop_requested()) {
+    std::this_thread::sleep_for(kStealEvery);
+    const double steal = machine_cpu_seconds().steal;
+    const Clock::time_point now = Clock::now();
+    std::lock_guard lock(mutex_);
+    readings_.push_back({since_start(now), steal - stolen});
+    stolen = steal;
   }
 }
 

@@ -203,7 +203,7 @@ std::vector<LevelRun> run_until_precise(const loadgen::Scenario& scenario,
     const LevelRun& run = runs.back();
     level.runs.push_back({run.step.latency.mean(), run.step.latency.quantile(0.95),
                           run.uncertainty(), run.pauses, std::nullopt, run.window_steal,
-                          run.pauses.longest * machine_cores()});
+                          run.pauses.worst_core_time});
   };
   const auto settled = [&](const LevelRunResult& run) {
     return run.uncertainty <= tolerance && !run.disturbed();

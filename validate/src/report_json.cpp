@@ -80,6 +80,7 @@ Json to_json(const ValidationReport& report) {
     measured["host_pauses"] = {{"count", l.host_pauses.count},
                                {"total", l.host_pauses.total},
                                {"longest", l.host_pauses.longest},
+                               {"worst_core_time", l.host_pauses.worst_core_time},
                                {"steal", l.host_pauses.steal}};
     Json runs = Json::array();
     for (std::size_t r = 0; r < l.runs.size(); ++r) {

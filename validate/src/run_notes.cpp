@@ -123,9 +123,8 @@ std::optional<std::string> stalled_windows_note(std::size_t i, const LevelResult
 }
 
 // When the hypervisor's steal disturbed the kept run (LevelRunResult::disturbed, what measures a
-// level again): the level's steal, and the window with most of it against the model. The pause
-// meter misses such spells when they take one core at a time: it wakes on the other. A run
-// disturbed by a stop instead gets the note on the machine standing still.
+// level again): the level's steal, and the window with most of it against the model. A run
+// disturbed by a stop instead gets the note on a core standing still.
 std::optional<std::string> steal_note(std::size_t i, const LevelResult& level) {
   if (level.runs.empty() || !level.runs.at(static_cast<std::size_t>(level.kept_run)).stolen())
     return std::nullopt;
@@ -199,8 +198,11 @@ std::string disturbance(const LevelRunResult& run) {
   if (run.window_steal >= run.stopped_core_time)
     return fmt::format("the hypervisor took {} of the cores in one of its windows",
                        format_duration(run.window_steal));
-  return fmt::format("the machine stood still {} at once ({} of core time: every core)",
-                     format_duration(run.pauses.longest), format_duration(run.stopped_core_time));
+  // A stop of one core is the longest's; more core time than that, cores stopped together.
+  if (run.stopped_core_time > 1.5 * run.pauses.longest)
+    return fmt::format("cores stood still together for up to {} ({} of core time)",
+                       format_duration(run.pauses.longest), format_duration(run.stopped_core_time));
+  return fmt::format("a core stood still {} at once", format_duration(run.pauses.longest));
 }
 
 std::optional<std::string> stalled_overhead_round_note(const Calibration& c) {
@@ -323,8 +325,9 @@ std::vector<std::string> level_notes(std::size_t i, const LevelResult& level,
       !level.runs.empty() && level.runs.at(static_cast<std::size_t>(level.kept_run)).stopped();
   if (const HostPauses& p = level.host_pauses; p.total >= 0.05 || stop_disturbed)
     notes.push_back(fmt::format(
-        "level {}: the machine stood still {} time{} for 10 ms or more ({} in all, the longest "
-        "{}): every request in flight waited as long, which no model of the service sees",
+        "level {}: a core stood still {} time{} for 10 ms or more ({} of core time in all, the "
+        "longest {}): what ran on it waited as long; the model and the simulator take each stop "
+        "as its core's share of the machine taken while it lasted",
         i, p.count, p.count == 1 ? "" : "s", format_duration(p.total), format_duration(p.longest)));
   if (!closed && level.late_sends * 100 > level.requests)
     notes.push_back(fmt::format(

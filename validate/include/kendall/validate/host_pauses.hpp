@@ -1,12 +1,16 @@
 #pragma once
-/// Times the machine stood still. On a shared VM the hypervisor now and then stops the guest
-/// for tens to hundreds of milliseconds; every request in flight then waits that long and the
-/// backlog takes seconds to clear at 90% load, which no model of the service sees (the guest's
-/// CPU accounting does not show it). A thread that sleeps 1 ms at a time and wakes much later
-/// measures those stops, as jHiccup does for a JVM: its oversleeps beyond `threshold`. A host
-/// that takes one core at a time for a few tens of milliseconds stops short of that: the meter
-/// wakes on the other core. Those spells show in the kernel's steal time (/proc/stat), which a
-/// level reads with every sample (level_windows.hpp) and adds here.
+/// Times a core stood still. On a shared VM the hypervisor now and then runs another guest on
+/// one of this machine's cores for tens of milliseconds; whatever was on that core (a worker, the
+/// service's I/O thread, the load generator) waits that long, and at 90% load the backlog takes
+/// seconds to clear. A kernel that counts steal shows it in /proc/stat; some VMs' kernels count
+/// none. A thread pinned to each core that sleeps 1 ms at a time and wakes much later measures
+/// those stops core by core, as jHiccup does for a JVM: its oversleeps beyond `threshold`. On a
+/// VM of 2026-12-05 that counted no steal, two such threads saw 0.3-0.8 s of stops per core in 30
+/// idle seconds (5-60 ms each), almost never on both cores at once. The steal, read every 10 ms,
+/// is a trace of the share of the cores taken (steal_trace), which the model and the simulator
+/// place in time (level_windows.hpp); the stops are not in it (docs/validate.md, "What is still
+/// off", 2026-12-05 night: as a core's share taken they put the time-shared Argon2id row 17-72%
+/// high).
 
 #include <chrono>
 #include <mutex>
@@ -22,10 +26,26 @@ struct StealPoint {
   double share = 0;
 };
 
+/// One core standing still, in seconds since the meter's start.
+struct CoreStop {
+  int core = 0;
+  double began = 0;
+  double ended = 0;
+};
+
+/// The machine's steal read at `seconds`: the core-seconds counted since the reading before.
+struct StealReading {
+  double seconds = 0;
+  double core_seconds = 0;
+};
+
 struct HostPauses {
-  int count = 0;       ///< oversleeps beyond the threshold
-  double total = 0;    ///< seconds, all of them
-  double longest = 0;  ///< seconds
+  int count = 0;       ///< stops of a core beyond the threshold
+  double total = 0;    ///< core-seconds, all of them
+  double longest = 0;  ///< seconds, the longest stop of one core
+  /// Core-seconds of the worst stop: the stops of the cores that overlap it added up (every core
+  /// when the whole guest stood still).
+  double worst_core_time = 0;
   /// Core-seconds the hypervisor ran other guests on this machine's cores while they had work
   /// (/proc/stat's steal, in 10 ms ticks): not the meter's; a level's, between its first and
   /// last samples.
@@ -41,7 +61,7 @@ inline constexpr double kStealDisturbs = 0.05;
 /// The machine's cores, at least one.
 double machine_cores();
 
-/// Measures from construction until finish() (or destruction); `start` is where the steal trace's
+/// Measures from construction until finish() (or destruction); `start` is where the trace's
 /// seconds count from.
 class PauseMeter {
  public:
@@ -57,18 +77,24 @@ class PauseMeter {
   /// Stops measuring and returns what was measured.
   HostPauses finish();
   /// The machine's steal read about every 10 ms until finish(), each reading's seconds since
-  /// `start`: /proc/stat counts 10 ms ticks, but a burst that takes both cores in turn for 100-150
-  /// ms (as this VM's host does) shows as a run of readings.
+  /// `start`, as the share of the cores taken since the reading before: /proc/stat counts 10 ms
+  /// ticks, but a burst that takes both cores in turn for 100-150 ms (as one VM's host did)
+  /// shows as a run of readings.
   std::vector<StealPoint> steal_trace();
+  /// The steal as read, about every 10 ms.
+  std::vector<StealReading> steal_readings();
 
  private:
-  void measure(const std::stop_token& stop, std::chrono::steady_clock::time_point start,
-               std::chrono::nanoseconds threshold);
+  void watch_core(const std::stop_token& stop, int cpu, std::chrono::nanoseconds threshold);
+  void read_steal(const std::stop_token& stop);
+  double since_start(std::chrono::steady_clock::time_point t) const;
 
+  std::chrono::steady_clock::time_point start_;
+  double began_ = 0;  ///< seconds since start_ at construction
   std::mutex mutex_;
-  HostPauses pauses_;
-  std::vector<StealPoint> steal_trace_;
-  std::jthread thread_;
+  std::vector<CoreStop> stops_;
+  std::vector<StealReading> readings_;
+  std::vector<std::jthread> threads_;
 };
 
 }  // namespace kendall::validation

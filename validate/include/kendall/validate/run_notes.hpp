@@ -26,7 +26,7 @@ std::optional<std::string> sharing_speed_note(std::size_t level, const LevelResu
                                               int cores, int workers);
 
 /// How the host disturbed a run (LevelRunResult::disturbed): the steal in one of its windows or
-/// its longest stop of the machine, whichever took more core time.
+/// its worst stop of the cores, whichever took more core time.
 std::string disturbance(const LevelRunResult& run);
 
 /// What level `number` needs said beside its figures: failed requests (by kind, from

@@ -136,17 +136,16 @@ struct LevelRunResult {
   /// The most steal (core-seconds) in one of the run's windows: kStealDisturbs or more, the
   /// host disturbed it.
   double window_steal = 0;
-  /// The run's longest stop of the machine as core time: its length × the machine's cores, since
-  /// the pause meter stops only when the whole guest does (host_pauses.hpp). A guest that counts
-  /// no steal shows the host only this way: on a VM of 2026-12-05 whose /proc/stat counted none,
-  /// three of the four levels of a run of the exp:1ms CI test had stops of 26-52 ms, and its
-  /// "0.2" of 12 s, with five stops (101 ms in all, the longest 34 ms), measured 18% above the
-  /// model. kStealDisturbs or more, the host disturbed it.
+  /// The core-seconds of the run's worst stop (HostPauses::worst_core_time): one core's length,
+  /// or the cores stopped together added up. A guest that counts no steal shows the host only
+  /// this way: on a VM of 2026-12-05 whose /proc/stat counted none, a 12 s "0.2" of the exp:1ms
+  /// CI test with five stops (101 ms in all, the longest 34 ms) measured 18% above the model.
+  /// kStealDisturbs or more, the host disturbed it.
   double stopped_core_time = 0;
 
   /// The hypervisor's steal disturbed the run.
   bool stolen() const { return window_steal >= kStealDisturbs - 1e-9; }
-  /// A stop of the machine disturbed the run.
+  /// A stop of one or more cores disturbed the run.
   bool stopped() const { return stopped_core_time >= kStealDisturbs - 1e-9; }
   bool disturbed() const { return stolen() || stopped(); }
 };
