@@ -326,8 +326,7 @@ std::vector<std::string> level_notes(std::size_t i, const LevelResult& level,
   if (const HostPauses& p = level.host_pauses; p.total >= 0.05 || stop_disturbed)
     notes.push_back(fmt::format(
         "level {}: a core stood still {} time{} for 10 ms or more ({} of core time in all, the "
-        "longest {}): what ran on it waited as long; the model and the simulator take each stop "
-        "as its core's share of the machine taken while it lasted",
+        "longest {}): what ran on it waited as long, which no model of the service sees",
         i, p.count, p.count == 1 ? "" : "s", format_duration(p.total), format_duration(p.longest)));
   if (!closed && level.late_sends * 100 > level.requests)
     notes.push_back(fmt::format(
