@@ -198,11 +198,13 @@ std::string disturbance(const LevelRunResult& run) {
   if (run.window_steal >= run.stopped_core_time)
     return fmt::format("the hypervisor took {} of the cores in one of its windows",
                        format_duration(run.window_steal));
-  // A stop of one core is the longest's; more core time than that, cores stopped together.
-  if (run.stopped_core_time > 1.5 * run.pauses.longest)
+  if (run.pauses.worst_core_time > 1.5 * run.pauses.longest)
     return fmt::format("cores stood still together for up to {} ({} of core time)",
                        format_duration(run.pauses.longest), format_duration(run.stopped_core_time));
-  return fmt::format("a core stood still {} at once", format_duration(run.pauses.longest));
+  return fmt::format(
+      "a core stood still {} at once (counted as {} of core time: it may hold the service's one "
+      "I/O thread)",
+      format_duration(run.pauses.longest), format_duration(run.stopped_core_time));
 }
 
 std::optional<std::string> stalled_overhead_round_note(const Calibration& c) {

@@ -136,11 +136,12 @@ struct LevelRunResult {
   /// The most steal (core-seconds) in one of the run's windows: kStealDisturbs or more, the
   /// host disturbed it.
   double window_steal = 0;
-  /// The core-seconds of the run's worst stop (HostPauses::worst_core_time): one core's length,
-  /// or the cores stopped together added up. A guest that counts no steal shows the host only
-  /// this way: on a VM of 2026-12-05 whose /proc/stat counted none, a 12 s "0.2" of the exp:1ms
-  /// CI test with five stops (101 ms in all, the longest 34 ms) measured 18% above the model.
-  /// kStealDisturbs or more, the host disturbed it.
+  /// The core-seconds of the run's worst stop: the cores stopped together added up
+  /// (HostPauses::worst_core_time), and at least its longest stop on every core, since the core
+  /// that stopped may hold the service's one I/O thread. A guest that counts no steal shows the
+  /// host only this way: on a VM of 2026-12-05 whose /proc/stat counted none, a 12 s "0.2" of the
+  /// exp:1ms CI test with five stops (101 ms in all, the longest 34 ms) measured 18% above the
+  /// model. kStealDisturbs or more, the host disturbed it.
   double stopped_core_time = 0;
 
   /// The hypervisor's steal disturbed the run.
