@@ -123,6 +123,15 @@ void sample_every(const std::stop_token& stop, double window, double every, Samp
   }
 }
 
+// A stop as core time: the cores stopped together, and at least the longest stop on every core,
+// since the core that stopped may hold the service's one I/O thread, and every request with it.
+// Counted as its own length, one core's stops of 25-50 ms went undisturbed and a level of a
+// fresh-clone CI run on 2026-12-05 (22:31-22:52, the closed exp:1ms test) with a 33 ms one missed
+// by -10.3%.
+double stop_core_time(const HostPauses& pauses) {
+  return std::max(pauses.worst_core_time, pauses.longest * machine_cores());
+}
+
 }  // namespace
 
 LevelRun run_level(const loadgen::Scenario& scenario, const loadgen::Endpoint& metrics,
@@ -189,19 +198,6 @@ LevelRun run_level(const loadgen::Scenario& scenario, const loadgen::Endpoint& m
         level.window_steal, level.samples[k].machine_steal - level.samples[k - 1].machine_steal);
   return level;
 }
-
-namespace {
-
-// A stop as core time: the cores stopped together, and at least the longest stop on every core,
-// since the core that stopped may hold the service's one I/O thread, and every request with it.
-// Counted as its own length, one core's stops of 25-50 ms went undisturbed and a level of a
-// fresh-clone CI run on 2026-12-05 (22:45, the closed exp:1ms test) with a 33 ms one missed by
-// -10.3%.
-double stop_core_time(const HostPauses& pauses) {
-  return std::max(pauses.worst_core_time, pauses.longest * machine_cores());
-}
-
-}  // namespace
 
 std::vector<LevelRun> run_until_precise(const loadgen::Scenario& scenario,
                                         const loadgen::Endpoint& metrics,

@@ -146,9 +146,14 @@ std::optional<std::string> steal_note(std::size_t i, const LevelResult& level) {
       against);
 }
 
+// Whether steal in a window took more of the cores than the run's worst stop.
+bool steal_took_more(const LevelRunResult& run) {
+  return run.window_steal >= run.stopped_core_time;
+}
+
 // The host's mark on a disturbed run, as a run's figures in a list say it.
 std::string brief_disturbance(const LevelRunResult& run) {
-  if (run.window_steal >= run.stopped_core_time)
+  if (steal_took_more(run))
     return fmt::format("steal {} in a window", format_duration(run.window_steal));
   return fmt::format("a stop of {}", format_duration(run.pauses.longest));
 }
@@ -195,7 +200,7 @@ std::string remeasured_note(std::size_t i, const LevelResult& level, double tole
 }  // namespace
 
 std::string disturbance(const LevelRunResult& run) {
-  if (run.window_steal >= run.stopped_core_time)
+  if (steal_took_more(run))
     return fmt::format("the hypervisor took {} of the cores in one of its windows",
                        format_duration(run.window_steal));
   if (run.pauses.worst_core_time > 1.5 * run.pauses.longest)
