@@ -76,6 +76,22 @@ TEST(PauseMeter, MeasuresAStopOfTheProcess) {
   EXPECT_GE(measured.count, cores);
   EXPECT_GE(measured.worst_core_time, 0.25 * cores);
   EXPECT_LE(measured.worst_core_time, measured.longest * cores + 1e-9);
+  // The meter ran 1.1 s and more; a moment in the 300 ms stop waited half of it.
+  EXPECT_GE(measured.seconds, 1.05);
+  EXPECT_GE(measured.stops_wait, 0.25 * 0.25 / (2 * measured.seconds));
+}
+
+// Two cores' stops that overlap are one span of the path (30 ms + 30 ms, 20 ms apart: 50 ms);
+// a lone stop of 10 ms another. Over 10 s: (0.05² + 0.01²) / 20 = 130 us.
+TEST(StopsWait, MergesOverlappingStopsAndAveragesTheirResidualOverTheRun) {
+  const std::vector<CoreStop> stops{{1, 1.02, 1.05}, {0, 2.0, 2.01}, {0, 1.0, 1.03}};
+  EXPECT_NEAR(stops_wait(stops, 10), 130e-6, 1e-12);
+  // A stop within another adds nothing; none, or no time measured, is no wait.
+  std::vector<CoreStop> nested = stops;
+  nested.push_back({1, 1.01, 1.02});
+  EXPECT_NEAR(stops_wait(nested, 10), 130e-6, 1e-12);
+  EXPECT_EQ(stops_wait({}, 10), 0);
+  EXPECT_EQ(stops_wait(stops, 0), 0);
 }
 
 // The machine's steal, read with its busy time from one line of /proc/stat: whole 10 ms ticks

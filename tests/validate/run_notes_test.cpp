@@ -280,6 +280,12 @@ TEST(RunNotes, NameTheMachineStandingStill) {
   EXPECT_TRUE(names(level_notes(4, level, {}, 0.2, true, false),
                     "level 4: a core stood still 23 times for 10 ms or more (516 ms of core time "
                     "in all, the longest 38 ms)"));
+  // With the stops' mean residual: 200 us on a measured mean of 4 ms is 5%.
+  level.host_pauses.stops_wait = 0.0002;
+  level.measured.mean = 0.004;
+  EXPECT_TRUE(names(level_notes(4, level, {}, 0.2, true, false),
+                    "a request would have waited 200 us behind them on average (5.0% of the "
+                    "measured mean), before any backlog"));
   level.host_pauses = {4, 0.41, 0.31};
   const auto notes = level_notes(4, level, {}, 0.2, true, false);
   EXPECT_TRUE(names(notes,

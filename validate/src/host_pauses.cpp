@@ -47,6 +47,27 @@ std::vector<int> allowed_cpus() {
 
 }  // namespace
 
+double stops_wait(std::vector<CoreStop> stops, double seconds) {
+  if (!(seconds > 0))
+    return 0;
+  std::sort(stops.begin(), stops.end(),
+            [](const CoreStop& a, const CoreStop& b) { return a.began < b.began; });
+  double squares = 0;
+  double began = 0;
+  double ends = -1;
+  for (const CoreStop& s : stops) {
+    if (s.began > ends) {
+      if (ends > began)
+        squares += (ends - began) * (ends - began);
+      began = s.began;
+    }
+    ends = std::max(ends, s.ended);
+  }
+  if (ends > began)
+    squares += (ends - began) * (ends - began);
+  return squares / (2 * seconds);
+}
+
 double machine_cores() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
@@ -73,8 +94,11 @@ HostPauses PauseMeter::finish() {
   for (std::jthread& thread : threads_)
     if (thread.joinable())
       thread.join();
+  const double ended = since_start(Clock::now());
   std::lock_guard lock(mutex_);
   HostPauses pauses;
+  pauses.seconds = std::max(0.0, ended - began_);
+  pauses.stops_wait = stops_wait(stops_, pauses.seconds);
   for (const CoreStop& s : stops_) {
     ++pauses.count;
     pauses.total += s.ended - s.began;

@@ -77,11 +77,10 @@ Json to_json(const ValidationReport& report) {
     measured["requests"] = l.requests;
     measured["errors"] = l.errors;
     measured["late_sends"] = l.late_sends;
-    measured["host_pauses"] = {{"count", l.host_pauses.count},
-                               {"total", l.host_pauses.total},
-                               {"longest", l.host_pauses.longest},
-                               {"worst_core_time", l.host_pauses.worst_core_time},
-                               {"steal", l.host_pauses.steal}};
+    measured["host_pauses"] = {
+        {"count", l.host_pauses.count},     {"total", l.host_pauses.total},
+        {"longest", l.host_pauses.longest}, {"worst_core_time", l.host_pauses.worst_core_time},
+        {"steal", l.host_pauses.steal},     {"stops_wait", l.host_pauses.stops_wait}};
     Json runs = Json::array();
     for (std::size_t r = 0; r < l.runs.size(); ++r) {
       const LevelRunResult& run = l.runs[r];
@@ -96,6 +95,7 @@ Json to_json(const ValidationReport& report) {
                       {"host_steal", run.pauses.steal},
                       {"window_steal", run.window_steal},
                       {"stopped_core_time", run.stopped_core_time},
+                      {"stops_wait", run.pauses.stops_wait},
                       {"predicted", run.predicted ? stats_json(*run.predicted) : Json(nullptr)},
                       {"error", error},
                       {"kept", static_cast<int>(r) == l.kept_run}});

@@ -50,7 +50,18 @@ struct HostPauses {
   /// (/proc/stat's steal, in 10 ms ticks): not the meter's; a level's, between its first and
   /// last samples.
   double steal = 0;
+  /// Seconds the meter ran.
+  double seconds = 0;
+  /// The mean seconds a request arriving at a random moment would wait behind the stops if each
+  /// held up its whole path (stops_wait): what the stops add to a lightly loaded service's
+  /// latency when they freeze its one I/O thread or the load generator, before any backlog.
+  double stops_wait = 0;
 };
+
+/// The stops' mean residual over `seconds`: the stops of all cores merged where they overlap into
+/// spans of length L, Σ L² / (2 · seconds). A moment falls in a span with probability L / seconds,
+/// and then waits L / 2 on average.
+double stops_wait(std::vector<CoreStop> stops, double seconds);
 
 /// Steal of this many core-seconds within one window disturbs a level: in eight `--quick` runs on
 /// 2026-12-04 (21:45-22:20) the windows with one or two 10 ms ticks of steal measured 0.73-1.39
