@@ -134,6 +134,35 @@ TEST(LevelModel, TheHandOffShrinksTheDispersionWithTheScv) {
   EXPECT_NEAR(flat, plain, plain * 1e-6);
 }
 
+// A level's own path outside the server replaces calibration's 0.5 ms whole: it was measured
+// as the client's latency less the worker queue's wait, which holds the hand-off, so nothing is
+// taken off it, and it keeps calibration's SCV. The wait for a worker is the same M/M/4's, so the
+// mean moves by the paths' difference alone. Shared cores keep calibration's path.
+TEST(LevelModel, ALevelsOwnPathOutsideTheServerReplacesCalibrations) {
+  Calibration calibration = login_calibration();
+  calibration.service_mean = 0.001;
+  calibration.service_scv = 1;
+  calibration.overhead_scv = 0.3;
+  LevelModel levels;
+  levels.base = calibrated_system(calibration, 4, 1);
+  LevelWork work;
+  work.path_mean = 0.0002;
+  const LevelModel measured = levels.with_path(work);
+  ASSERT_TRUE(measured.path_mean);
+  const model::System system = measured.at(3000);
+  EXPECT_NEAR(system.services[1].service_time.mean, 0.0002, 1e-15);
+  EXPECT_NEAR(system.services[1].service_time.scv, 0.3, 1e-12);
+  EXPECT_NEAR(*predict_mean(system), *predict_mean(levels.at(3000)) - 0.0003, 1e-12);
+  // With a hand-off the path is still the level's, not the level's less the hand-off.
+  LevelModel handing = handing_off();
+  EXPECT_NEAR(handing.with_path(work).at(3600).services[1].service_time.mean, 0.0002, 1e-15);
+  // Nothing measured, or CPU-bound: calibration's.
+  EXPECT_FALSE(levels.with_path(LevelWork{}).path_mean);
+  levels.cores = 2;
+  EXPECT_FALSE(levels.with_path(work).path_mean);
+  EXPECT_NEAR(levels.with_path(work).at(3000).services[1].service_time.mean, 0.0005, 1e-12);
+}
+
 // Closed loads and time-shared cores keep calibration's overhead whole.
 TEST(LevelModel, TheHandOffMovesOnlyForOpenLoadsOnACorePerWorker) {
   LevelModel levels = handing_off();

@@ -68,6 +68,11 @@ TEST(Validation, OneLevelEndToEndProducesEveryOutput) {
   EXPECT_NEAR(*level.measured_utilization, offered * *level.server_hold_mean / 2,
               1e-6 * *level.measured_utilization);
   EXPECT_GT(level.measured.mean, report.calibration.service_mean);
+  // Not CPU-bound: the path outside the server is the level's own, its latency less the worker
+  // queue's wait and the hold.
+  ASSERT_TRUE(level.model_path && level.server_queue_wait);
+  EXPECT_NEAR(*level.model_path,
+              level.measured.mean - *level.server_queue_wait - *level.server_hold_mean, 1e-12);
   EXPECT_LE(level.measured.p50, level.measured.p95);
   EXPECT_LE(level.measured.p95, level.measured.p99);
   EXPECT_GT(level.simulated.mean, 0.0);
@@ -85,6 +90,7 @@ TEST(Validation, OneLevelEndToEndProducesEveryOutput) {
   for (const char* key : {"throughput", "mean", "p50", "p95", "p99", "utilization"})
     EXPECT_TRUE(json["levels"][0]["measured"].contains(key)) << key;
   EXPECT_TRUE(json["levels"][0]["error"].contains("p95"));
+  EXPECT_DOUBLE_EQ(json["levels"][0]["model_inputs"]["path"].get<double>(), *level.model_path);
   EXPECT_FALSE(json["curve"].empty());
 
   const std::string html = render_html(report);
@@ -425,6 +431,8 @@ TEST(Validation, CpuBoundHashingIsDetectedAndModelledOnTheCores) {
   const double bare = std::min(4, report.cores) / report.calibration.service_mean;
   EXPECT_LE(report.saturation, bare);
   EXPECT_GT(report.saturation, 0.0);
+  // The path outside the server waits for a core too, which the model describes: calibration's.
+  EXPECT_FALSE(report.levels.at(0).model_path);
   bool noted = false;
   for (const auto& note : report.notes)
     noted = noted || note.find("CPU-bound") != std::string::npos;

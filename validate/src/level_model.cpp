@@ -168,6 +168,13 @@ double LevelModel::handed_off(double load, double service_mean) const {
   return woken * handoff;
 }
 
+LevelModel LevelModel::with_path(const LevelWork& work) const {
+  LevelModel measured = *this;
+  if (cores <= 0 && work.path_mean && *work.path_mean > 0)
+    measured.path_mean = work.path_mean;
+  return measured;
+}
+
 LevelModel LevelModel::work_only() const {
   LevelModel plain = *this;
   plain.handoff = 0;
@@ -220,6 +227,11 @@ model::System LevelModel::at(double load, double service_mean, double background
       path = Distribution::from_moments(outside, path.scv * grow * grow);
     }
   }
+  // The level's own path, already without the hand-off: the worker queue's wait holds it.
+  if (path_mean && system.services.size() > 1 &&
+      system.services[1].type == model::ServiceType::delay)
+    system.services[1].service_time =
+        Distribution::from_moments(*path_mean, base.services[1].service_time.scv);
   const std::optional<Distribution> skewed =
       third_ratio ? model::shifted_gamma(service_mean, scv, *third_ratio) : std::nullopt;
   const Distribution service_time =

@@ -95,9 +95,11 @@ namespace {
 // The model's half of predict_level; returns what the simulator takes: the level's average
 // inputs and its windows' replay.
 std::pair<model::System, std::optional<WindowReplay>> model_level(
-    const LevelModel& levels, const LevelWork& work, const std::vector<WorkWindow>& windows,
+    const LevelModel& calibrated, const LevelWork& work, const std::vector<WorkWindow>& windows,
     int workers, double offered, double placed_load, const ValidationOptions& o,
     LevelResult& level) {
+  const LevelModel levels = calibrated.with_path(work);
+  level.model_path = levels.path_mean;
   // The model's inputs measured over this level, as operational analysis does (Lazowska et
   // al., Quantitative System Performance, 1984, §2.5): a 1% error in the service time moves the
   // wait at 90% utilization by about 10%, more than any queueing formula's own error.
@@ -141,7 +143,7 @@ std::pair<model::System, std::optional<WindowReplay>> model_level(
     level.predicted = windowed.mixed;
     level.predicted_from_windows = true;
   }
-  level.predicted_from_calibration = predict(levels.at(placed_load));
+  level.predicted_from_calibration = predict(calibrated.at(placed_load));
   if (level.predicted && level.measured.mean > 0) {
     level.error_mean = relative_error(level.predicted->mean, level.measured.mean);
     level.error_p95 = relative_error(level.predicted->p95, level.measured.p95);

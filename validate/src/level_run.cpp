@@ -290,6 +290,8 @@ LevelWork measured_work(const LevelRun& run, const LevelResult& level) {
   if (run.before && run.after)
     work.worker_cpu = worker_cpu_per_job(*run.before, *run.after);
   work.machine_cpu = run.machine_cpu / served;
+  if (level.server_queue_wait && level.server_hold_mean && run.step.responses > 0)
+    work.path_mean = run.step.latency.mean() - *level.server_queue_wait - *level.server_hold_mean;
   return work;
 }
 

@@ -136,6 +136,7 @@ Json to_json(const ValidationReport& report) {
         {"background_cpu", l.model_background_cpu},
         {"off_core", l.model_off_core},
         {"handoff", l.model_handoff},
+        {"path", optional_number(l.model_path)},
         {"arrival_scv", optional_number(l.model_arrival_scv)},
         {"service_dispersion", dispersion_json(l.model_service_dispersion)},
         {"dispersion_factor", optional_number(l.model_dispersion_factor)},

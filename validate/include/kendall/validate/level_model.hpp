@@ -27,6 +27,9 @@ struct LevelWork {
   /// The SCV of the gaps between the sends as they left the load generator (open loop).
   std::optional<double> send_gap_scv;
   double machine_cpu = 0;  ///< the whole machine's busy CPU per response
+  /// The path outside the server per request: the client's latency less the worker queue's
+  /// wait and the hold (/metrics); empty without them.
+  std::optional<double> path_mean;
 };
 
 /// The service's inputs to the model at one level, and whether they came from it.
@@ -67,6 +70,9 @@ struct LevelModel {
   /// CPU per request fell from 1.39 to 0.14 ms), so the next level is placed with it as a rate:
   /// per request it would place the levels far below their fraction. Empty: per request.
   std::optional<double> background_cores;
+  /// The path outside the server a level measured (LevelWork::path_mean), in place of
+  /// calibration's overhead, with calibration's SCV; empty: calibration's (see with_path).
+  std::optional<double> path_mean;
 
   /// Open loop, a core per worker: the mean hand-off a job pays in its service time. A job
   /// that finds a worker idle waits `handoff` for it to wake, and that worker serves no one
@@ -78,6 +84,13 @@ struct LevelModel {
   /// to M/M/4's wait (level_model_test.cpp). 0 when `handoff` is 0, for closed loads and shared
   /// cores.
   double handed_off(double load, double service_mean) const;
+
+  /// The same model with the path outside the server `work` measured, for services that are
+  /// not CPU-bound: calibration measures that path once at low load, and the levels measured
+  /// it 0.15-0.26 ms away from it both ways on 1.5-3 ms means (docs/validate.md, "What is still
+  /// off", 2026-12-06). With shared cores the path also waits for a core, which the model
+  /// describes, so it keeps calibration's.
+  LevelModel with_path(const LevelWork& work) const;
 
   /// The same model without the hand-off: the utilization law of the work alone (offered rate ×
   /// service time / servers), which is what a level's utilization means in the report.

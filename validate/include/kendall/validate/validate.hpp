@@ -214,6 +214,9 @@ struct LevelResult {
   /// The mean hand-off to an idle worker the model adds to the service time at this level
   /// (LevelModel::handed_off), not in model_service_time; 0: none.
   double model_handoff = 0;
+  /// The path outside the server the model took from this level (LevelModel::with_path);
+  /// empty: calibration's overhead.
+  std::optional<double> model_path;
   std::optional<double> model_service_scv;  ///< the holds' SCV; empty: calibration's
   /// Time-shared: the holds' SCV the time in a worker was widened to; empty: not widened.
   std::optional<double> model_hold_scv;
