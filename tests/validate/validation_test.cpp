@@ -228,6 +228,8 @@ std::string level_trace(const ValidationReport& report, const LevelResult& level
       << " p95 " << level.measured.p95;
   if (level.predicted)
     out << "; model mean " << level.predicted->mean << " p95 " << level.predicted->p95;
+  if (level.model_path)
+    out << "; model path " << *level.model_path << " s (the level's)";
   out << "; service time " << level.model_service_time << " s; calibrated overhead "
       << report.calibration.overhead << " s (rounds";
   for (const double round : report.calibration.overhead_rounds)
