@@ -139,12 +139,9 @@ TEST(LevelModel, TheHandOffShrinksTheDispersionWithTheScv) {
 // taken off it, and it keeps calibration's SCV. The wait for a worker is the same M/M/4's, so the
 // mean moves by the paths' difference alone. Shared cores keep calibration's path.
 TEST(LevelModel, ALevelsOwnPathOutsideTheServerReplacesCalibrations) {
-  Calibration calibration = login_calibration();
-  calibration.service_mean = 0.001;
-  calibration.service_scv = 1;
-  calibration.overhead_scv = 0.3;
-  LevelModel levels;
-  levels.base = calibrated_system(calibration, 4, 1);
+  LevelModel levels = handing_off();
+  levels.handoff = 0;
+  levels.base.services[1].service_time = Distribution::from_moments(0.0005, 0.3);
   LevelWork work;
   work.path_mean = 0.0002;
   const LevelModel measured = levels.with_path(work);
