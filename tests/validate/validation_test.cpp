@@ -519,8 +519,13 @@ TEST(Validation, ClosedLoopCpuBoundHashingOnTimeSharedCoresIsPredictedWithinTole
 #endif
   const ValidationReport report = expect_means_within_20_percent(
       hashing_levels(2 * machine_cores(), {0.5, 0.9}, {8.0, 15.0}, true));
+  // Counted as off-core work, the sharing of 4 workers' holds on 2 cores would be about the
+  // work itself at "0.9" (a hold twice the CPU time). The time really off the cores (the I/O
+  // thread, the load generator, waking a core) is about a tenth of it on this VM: 10.2% in a
+  // local run on 2026-12-06 (0.267 ms on 2.61 ms), 10.7% in an open level of CI's, so a tenth
+  // was no line between the two; a quarter is.
   for (const LevelResult& level : report.levels)
-    EXPECT_LT(level.model_off_core, 0.1 * level.model_service_time)
+    EXPECT_LT(level.model_off_core, 0.25 * level.model_service_time)
         << "the sharing is not off-core work";
 }
 

@@ -333,7 +333,7 @@ std::vector<std::string> level_notes(std::size_t i, const LevelResult& level,
   if (const HostPauses& p = level.host_pauses; p.total >= 0.05 || stop_disturbed)
     notes.push_back(fmt::format(
         "level {}: a core stood still {} time{} for 10 ms or more ({} of core time in all, the "
-        "longest {}): what ran on it waited as long, which no model of the service sees; had "
+        "longest {}): what ran on it waited as long, which the model's queue does not see; had "
         "each stop held up every request's path (the one I/O thread, the load generator), a "
         "request would have waited {} behind them on average ({:.1f}% of the measured mean), "
         "before any backlog",
