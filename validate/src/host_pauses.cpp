@@ -4,6 +4,7 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "kendall/base/time_slice.hpp"
 #include "kendall/validate/calibrate.hpp"
@@ -14,20 +15,30 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The stops with those that overlap merged: each merged stop's core-seconds.
-double worst_core_time(std::vector<CoreStop> stops) {
+// Stops of one or more cores that overlap, merged: from the first's start to the last's end.
+struct MergedStop {
+  double began = 0;
+  double ended = 0;
+  double core_time = 0;  ///< the merged stops' lengths added up
+};
+
+std::vector<MergedStop> merge_overlapping(std::vector<CoreStop> stops) {
   std::sort(stops.begin(), stops.end(),
             [](const CoreStop& a, const CoreStop& b) { return a.began < b.began; });
-  double worst = 0;
-  double ends = -1;
-  double core_time = 0;
+  std::vector<MergedStop> merged;
   for (const CoreStop& s : stops) {
-    if (s.began > ends)
-      core_time = 0;
-    core_time += s.ended - s.began;
-    ends = std::max(ends, s.ended);
-    worst = std::max(worst, core_time);
+    if (merged.empty() || s.began > merged.back().ended)
+      merged.push_back({s.began, s.ended, 0});
+    merged.back().ended = std::max(merged.back().ended, s.ended);
+    merged.back().core_time += s.ended - s.began;
   }
+  return merged;
+}
+
+double worst_core_time(const std::vector<CoreStop>& stops) {
+  double worst = 0;
+  for (const MergedStop& m : merge_overlapping(stops))
+    worst = std::max(worst, m.core_time);
   return worst;
 }
 
@@ -50,21 +61,9 @@ std::vector<int> allowed_cpus() {
 double stops_wait(std::vector<CoreStop> stops, double seconds) {
   if (!(seconds > 0))
     return 0;
-  std::sort(stops.begin(), stops.end(),
-            [](const CoreStop& a, const CoreStop& b) { return a.began < b.began; });
   double squares = 0;
-  double began = 0;
-  double ends = -1;
-  for (const CoreStop& s : stops) {
-    if (s.began > ends) {
-      if (ends > began)
-        squares += (ends - began) * (ends - began);
-      began = s.began;
-    }
-    ends = std::max(ends, s.ended);
-  }
-  if (ends > began)
-    squares += (ends - began) * (ends - began);
+  for (const MergedStop& m : merge_overlapping(std::move(stops)))
+    squares += (m.ended - m.began) * (m.ended - m.began);
   return squares / (2 * seconds);
 }
 

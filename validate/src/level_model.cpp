@@ -219,8 +219,10 @@ model::System LevelModel::at(double load, double service_mean, double background
         *point.skew_index *= shrink * shrink * shrink;
     }
     service_mean += extra;
-    // The path outside keeps its variance without the hand-off it no longer holds.
-    if (system.services.size() > 1 && system.services[1].type == model::ServiceType::delay) {
+    // The path outside keeps its variance without the hand-off it no longer holds (a level's
+    // own path, below, never held it).
+    if (!path_mean && system.services.size() > 1 &&
+        system.services[1].type == model::ServiceType::delay) {
       Distribution& path = system.services[1].service_time;
       const double outside = std::max(1e-9, path.mean - handoff);
       const double grow = path.mean / outside;
