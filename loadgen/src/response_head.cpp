@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "kendall/base/http_chars.hpp"
+#include "server_timing.hpp"
 
 namespace kendall::loadgen::detail {
 namespace {
@@ -58,6 +59,7 @@ ResponseHead read_response_head(std::string_view data, std::size_t header_limit,
   const bool http11 = line[7] == '1';
 
   bool close = false, keep_alive = false, has_length = false;
+  ServerTiming timing;
   for (const char* at = eol + 2;; at = eol + 2) {
     eol = line_end(at);
     if (eol == nullptr)
@@ -103,12 +105,15 @@ ResponseHead read_response_head(std::string_view data, std::size_t header_limit,
         keep_alive = true;
       else
         return head;  // token lists, upgrades: Beast's to read
+    } else if (equals_lower(at, name_size, "server-timing")) {
+      timing.add_field(std::string_view(value, value_size));
     }
   }
   if (!has_length || head.content_length > body_limit)
     return head;
   // As basic_parser::keep_alive: HTTP/1.1 unless "close", HTTP/1.0 only with "keep-alive".
   head.keep_alive = http11 ? !close : keep_alive;
+  head.server_time = timing.seconds();
   head.kind =
       data.size() - head.head_size >= head.content_length ? Kind::complete : Kind::need_more;
   return head;

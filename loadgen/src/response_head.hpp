@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 namespace kendall::loadgen::detail {
@@ -21,6 +22,8 @@ struct ResponseHead {
   bool keep_alive = false;
   std::size_t head_size = 0;  // bytes up to and including the blank line
   std::uint64_t content_length = 0;
+  /// The server's time for the request from its Server-Timing fields (server_timing.hpp).
+  std::optional<double> server_time;
 };
 
 /// Looks at the start of a response in `data`: complete (head and whole body are there),

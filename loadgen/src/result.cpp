@@ -49,6 +49,7 @@ void StepResult::merge(const StepResult& o) {
   latency.merge(o.latency);
   service_time.merge(o.service_time);
   send_lag.merge(o.send_lag);
+  outside_server.merge(o.outside_server);
   send_gaps.merge(o.send_gaps);
   if (series.size() < o.series.size())
     series.resize(o.series.size());

@@ -85,6 +85,8 @@ Json step_json(const StepResult& s, bool with_histograms) {
   json["latency"] = summary_json(s.latency);
   json["service_time"] = summary_json(s.service_time);
   json["send_lag"] = summary_json(s.send_lag);
+  if (s.outside_server.count() > 0)
+    json["outside_server"] = summary_json(s.outside_server);
   const auto gap_scv = s.send_gaps.scv();
   json["send_gaps"] = Json{{"count", s.send_gaps.count},
                            {"mean", s.send_gaps.mean()},
@@ -112,6 +114,8 @@ Json step_json(const StepResult& s, bool with_histograms) {
     json["histograms"] = Json{{"latency", histogram_json(s.latency)},
                               {"service_time", histogram_json(s.service_time)},
                               {"send_lag", histogram_json(s.send_lag)}};
+    if (s.outside_server.count() > 0)
+      json["histograms"]["outside_server"] = histogram_json(s.outside_server);
   }
   return json;
 }
@@ -148,6 +152,9 @@ StepResult step_from_json(const Json& json, const std::string& where) {
   s.latency = histogram_from_json(histograms.at("latency"), where + ".latency");
   s.service_time = histogram_from_json(histograms.at("service_time"), where + ".service_time");
   s.send_lag = histogram_from_json(histograms.at("send_lag"), where + ".send_lag");
+  if (histograms.contains("outside_server"))  // only from servers that send Server-Timing
+    s.outside_server =
+        histogram_from_json(histograms.at("outside_server"), where + ".outside_server");
   return s;
 }
 

@@ -150,7 +150,7 @@ bool Session::read_fast() {
   const auto length = static_cast<std::size_t>(head.content_length);
   body_.assign(static_cast<const char*>(data.data()) + head.head_size, length);
   buffer_.consume(head.head_size + length);
-  on_response(head.status, head.keep_alive);
+  on_response(head.status, head.keep_alive, head.server_time);
   return true;
 }
 
@@ -177,7 +177,7 @@ void Session::on_read_some(error_code ec, std::size_t bytes) {
     parser_->put_eof(ec);  // a body that ends with the connection is complete now
     if (ec)
       return finish(Failure::io, 0);
-    return on_response(parser_->status(), parser_->keep_alive());
+    return on_response(parser_->status(), parser_->keep_alive(), parser_->server_time());
   }
   if (ec)
     return finish(classify(ec), 0);
@@ -189,14 +189,15 @@ void Session::on_read_some(error_code ec, std::size_t bytes) {
     if (ec)
       return finish(Failure::io, 0);
     if (parser_->is_done())
-      return on_response(parser_->status(), parser_->keep_alive());
+      return on_response(parser_->status(), parser_->keep_alive(), parser_->server_time());
     if (used == 0)
       break;
   }
   read_some();
 }
 
-void Session::on_response(unsigned status, bool keep_alive) {
+void Session::on_response(unsigned status, bool keep_alive, std::optional<double> server_time) {
+  outcome_.server_time = server_time;
   if (!keep_alive) {
     close();  // the next send reconnects
     buffer_.clear();

@@ -16,6 +16,9 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "kendall/base/http_chars.hpp"
+#include "server_timing.hpp"
+
 namespace kendall::loadgen::detail {
 
 using Clock = std::chrono::steady_clock;
@@ -26,7 +29,8 @@ using error_code = boost::system::error_code;
 
 enum class Failure { none, connect, timeout, io };
 
-/// Reads one response keeping only its status and body: header fields are not stored, which
+/// Reads one response keeping only its status, Server-Timing and body: other header fields are
+/// not stored, which
 /// saves an allocation per field per request at max throughput. The body goes to a string the
 /// session reuses, so its capacity is kept between requests. Used for the responses the fast
 /// path (response_head.hpp) declines: chunked, close-delimited, 1xx/204/304, anything odd.
@@ -34,6 +38,7 @@ class ResponseReader final : public http::basic_parser<false> {
  public:
   explicit ResponseReader(std::string& body) : body_(body) { body_.clear(); }
   unsigned status() const { return status_; }
+  std::optional<double> server_time() const { return timing_.seconds(); }
 
  private:
   void on_request_impl(http::verb, beast::string_view, beast::string_view, int,
@@ -41,7 +46,11 @@ class ResponseReader final : public http::basic_parser<false> {
   void on_response_impl(int code, beast::string_view, int, error_code&) override {
     status_ = static_cast<unsigned>(code);
   }
-  void on_field_impl(http::field, beast::string_view, beast::string_view, error_code&) override {}
+  void on_field_impl(http::field, beast::string_view name, beast::string_view value,
+                     error_code&) override {
+    if (http_chars::equals_lower(name.data(), name.size(), "server-timing"))
+      timing_.add_field(std::string_view(value.data(), value.size()));
+  }
   void on_header_impl(error_code&) override {}
   void on_body_init_impl(const boost::optional<std::uint64_t>&, error_code&) override {}
   std::size_t on_body_impl(beast::string_view body, error_code&) override {
@@ -57,12 +66,15 @@ class ResponseReader final : public http::basic_parser<false> {
 
   std::string& body_;
   unsigned status_ = 0;
+  ServerTiming timing_;
 };
 
 /// One request's timing and result, handed to the owner when it ends.
 struct Outcome {
   Failure failure = Failure::none;
   unsigned status = 0;
+  /// What the server said it took (its Server-Timing fields), if it said.
+  std::optional<double> server_time;
   Clock::time_point write_start;
   Clock::time_point done;
 };
@@ -111,7 +123,7 @@ class Session {
   void do_read();
   void read_some();
   void on_read_some(error_code ec, std::size_t bytes);
-  void on_response(unsigned status, bool keep_alive);
+  void on_response(unsigned status, bool keep_alive, std::optional<double> server_time);
   bool read_fast();
   void use_beast_parser();
   void finish(Failure failure, unsigned status);

@@ -345,6 +345,8 @@ void Worker::on_outcome(Session& session, const Outcome& outcome) {
     }
     result.latency.record(latency);
     result.service_time.record(seconds(outcome.done - outcome.write_start));
+    if (outcome.server_time)
+      result.outside_server.record(std::max(0.0, latency - *outcome.server_time));
     live.latency.record(latency);
     ++live.responses;
     ++bucket.responses;

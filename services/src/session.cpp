@@ -2,6 +2,7 @@
 
 #include "request_head.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -23,6 +24,12 @@ namespace {
 
 double seconds(std::chrono::steady_clock::duration d) {
   return std::chrono::duration<double>(d).count();
+}
+
+// The W3C Server-Timing field (durations in milliseconds): the load generator takes it off each
+// request's latency to measure the path outside the server request by request.
+std::string server_timing(double queued, double worked) {
+  return fmt::format("queue;dur={:.3f}, work;dur={:.3f}", queued * 1e3, worked * 1e3);
 }
 
 bool is_parse_error(const beast::error_code& ec) {
@@ -220,7 +227,9 @@ void Session::run_on_worker(std::shared_ptr<const Request> request,
     std::this_thread::sleep_for(context_.work_model->draw());
   }
   Response response = context_.handlers->handle(*request);
-  context_.metrics->record_service(seconds(std::chrono::steady_clock::now() - start));
+  const double worked = seconds(std::chrono::steady_clock::now() - start);
+  context_.metrics->record_service(worked);
+  response.set("Server-Timing", server_timing(seconds(queued), worked));
   net::post(socket_.get_executor(),
             [self = shared_from_this(), response = std::move(response)]() mutable {
               self->do_write(std::move(response));

@@ -54,6 +54,12 @@ std::uint64_t counter(const std::string& text, const std::string& series) {
   return at == std::string::npos ? 0 : std::stoull(text.substr(at + series.size() + 1));
 }
 
+/// The value of one gauge or histogram sum line in Prometheus text, 0 when absent.
+double value(const std::string& text, const std::string& series) {
+  const auto at = text.find(series + " ");
+  return at == std::string::npos ? 0 : std::stod(text.substr(at + series.size() + 1));
+}
+
 std::uint64_t count(const StepResult& step, int status) {
   const auto it = step.status_codes.find(status);
   return it == step.status_codes.end() ? 0 : it->second;
@@ -126,6 +132,17 @@ TEST(ServicesScenario, RegisterLoginExampleLogsInOnlyUsersItRegistered) {
             logged_in);
   EXPECT_EQ(counter(login_metrics, R"(kendall_http_requests_total{route="/login",status="401"})"),
             0u);
+
+  // Every answer said how long the service took (Server-Timing), and what the load generator
+  // took off the latencies is what the services counted in their queues and jobs, to the
+  // microsecond each answer is rounded to.
+  ASSERT_EQ(step.outside_server.count(), requests);
+  double server_seconds = 0;
+  for (const std::string* text : {&register_metrics, &login_metrics})
+    server_seconds += value(*text, "kendall_queue_wait_seconds_sum") +
+                      value(*text, "kendall_service_time_seconds_sum");
+  EXPECT_NEAR(step.latency.sum - step.outside_server.sum, server_seconds, requests * 1e-6);
+  EXPECT_GT(step.outside_server.mean(), 0.0);
   std::filesystem::remove_all(dir);
 }
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
 #include <filesystem>
 #include <latch>
 #include <thread>
@@ -34,6 +35,29 @@ TEST(Server, ServesRegisterThenLoginOverOneStore) {
               200u)
         << target;
   }
+}
+
+// A business answer says how long it waited for a worker and how long the worker took (the
+// W3C Server-Timing field, in milliseconds): with a fixed 5 ms of work the work is 5 ms and
+// more (the hash besides), the wait is what a lone request pays, and constant answers say
+// nothing.
+TEST(Server, BusinessAnswersSayTheirQueueAndWorkInServerTiming) {
+  TempDir dir;
+  auto options = test_options(ServiceKind::register_user, dir);
+  options.work_model = Distribution::deterministic(0.005);
+  TestServer server(options);
+  const auto answer = exchange(server.port(), credentials_request("/register", "bob", "s3cret-pw"));
+  EXPECT_EQ(answer.result_int(), 201u);
+  const std::string timing(answer["Server-Timing"]);
+  double queue_ms = -1, work_ms = -1;
+  ASSERT_EQ(std::sscanf(timing.c_str(), "queue;dur=%lf, work;dur=%lf", &queue_ms, &work_ms), 2)
+      << timing;
+  EXPECT_GE(queue_ms, 0.0);
+  EXPECT_LT(queue_ms, 5.0);
+  EXPECT_GE(work_ms, 5.0);
+  EXPECT_LT(work_ms, 1000.0);
+  const auto health = exchange(server.port(), json_request(http::verb::get, "/healthz", "", ""));
+  EXPECT_EQ(health.count("Server-Timing"), 0u);
 }
 
 TEST(Server, KeepsTheConnectionAliveAcrossRequests) {

@@ -2,6 +2,8 @@
 // one, and CPU-bound services stretch it by the background CPU's share of the cores (hand-derived).
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "kendall/model/system_model.hpp"
 #include "kendall/validate/calibrate.hpp"
 #include "kendall/validate/level_model.hpp"
@@ -158,6 +160,71 @@ TEST(LevelModel, ALevelsOwnPathOutsideTheServerReplacesCalibrations) {
   levels.cores = 2;
   EXPECT_FALSE(levels.with_path(work).path_mean);
   EXPECT_NEAR(levels.with_path(work).at(3000).services[1].service_time.mean, 0.0005, 1e-12);
+}
+
+// Measured request by request (Server-Timing), the level's path keeps its shape, moved to the
+// mean /metrics gave: quantiles 0.1 ms ×4 and 1.1 ms (mean 0.3 ms) at a mean of 0.25 ms are
+// 0.05 ms ×4 and 1.05 ms, variance (4 × 0.2² + 0.8²) / 5 = 0.16 ms², an SCV of 2.56.
+TEST(LevelModel, ALevelsPathRequestByRequestKeepsItsShapeAtTheMeasuredMean) {
+  LevelModel levels = handing_off();
+  levels.handoff = 0;
+  LevelWork work;
+  work.path_mean = 0.00025;
+  work.path_quantiles = {0.0001, 0.0001, 0.0001, 0.0001, 0.0011};
+  const Distribution path = levels.with_path(work).at(3000).services[1].service_time;
+  ASSERT_EQ(path.kind, DistributionKind::empirical);
+  EXPECT_NEAR(path.mean, 0.00025, 1e-15);
+  EXPECT_NEAR(path.scv, 2.56, 1e-9);
+  EXPECT_NEAR(path.samples.front(), 0.00005, 1e-15);
+  // Moved below zero, a quantile stays at zero.
+  work.path_mean = 0.00005;
+  EXPECT_EQ(levels.with_path(work).level_path().samples.front(), 0.0);
+  // CPU-bound: calibration's, shape and all.
+  levels.cores = 2;
+  EXPECT_TRUE(levels.with_path(work).path_quantiles.empty());
+}
+
+// 1000 requests of 1..1000 µs: 1000 points are the values themselves, as the histogram keeps
+// them (to 1/256); 4 points are the quantiles at 1/8, 3/8, 5/8 and 7/8; under 200 requests, none.
+TEST(PathQuantiles, AreTheQuantilesAtTheMiddleOfEachEquallyLikelyShare) {
+  Histogram outside;
+  for (int us = 1; us <= 1000; ++us)
+    outside.record(us * 1e-6);
+  const std::vector<double> all = path_quantiles(outside);
+  ASSERT_EQ(all.size(), 1000u);
+  for (std::size_t i = 0; i < all.size(); i += 111)
+    EXPECT_NEAR(all[i], (static_cast<double>(i) + 1) * 1e-6,
+                (static_cast<double>(i) + 1) * 1e-6 / 256);
+  const std::vector<double> four = path_quantiles(outside, 4);
+  ASSERT_EQ(four.size(), 4u);
+  for (std::size_t i = 0; i < 4; ++i)
+    EXPECT_NEAR(four[i], 125e-6 + 250e-6 * static_cast<double>(i), 2e-6);
+  Histogram few;
+  for (int i = 0; i < 199; ++i)
+    few.record(0.001);
+  EXPECT_TRUE(path_quantiles(few).empty());
+}
+
+// The tail the path's own spread gives: 2% of requests held up 10 ms outside the server (a
+// stop of the I/O thread or the load generator) and the rest 0.2 ms. At 1 request/s there is no
+// queue, and P(R > t) = 0.98 e^-(t - 0.2 ms)/1 ms + 0.02 P(S > t - 10.2 ms): the p99 is where
+// 0.02 e^-(t - 10.2 ms)/1 ms = 0.01, 10.2 + ln 2 = 10.89 ms. Calibration's SCV on the same mean
+// puts it near 5 ms.
+TEST(LevelModel, APathsTailPerRequestReachesTheP99) {
+  LevelModel levels = handing_off();
+  levels.handoff = 0;
+  LevelWork work;
+  work.path_mean = 0.98 * 0.0002 + 0.02 * 0.0102;
+  for (int i = 0; i < 98; ++i)
+    work.path_quantiles.push_back(0.0002);
+  for (int i = 0; i < 2; ++i)
+    work.path_quantiles.push_back(0.0102);
+  const auto p99 = [](const model::System& system) {
+    return model::analyze(system).classes.at(0).response_time_percentiles->p99;
+  };
+  EXPECT_NEAR(p99(levels.with_path(work).at(1)), 0.0102 + std::log(2.0) * 0.001, 0.0001);
+  work.path_quantiles.clear();
+  EXPECT_LT(p99(levels.with_path(work).at(1)), 0.006);
 }
 
 // Closed loads and time-shared cores keep calibration's overhead whole.

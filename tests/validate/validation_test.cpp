@@ -73,6 +73,10 @@ TEST(Validation, OneLevelEndToEndProducesEveryOutput) {
   ASSERT_TRUE(level.model_path && level.server_queue_wait);
   EXPECT_NEAR(*level.model_path,
               level.measured.mean - *level.server_queue_wait - *level.server_hold_mean, 1e-12);
+  // Its shape request by request: the bundled services say their time in Server-Timing.
+  EXPECT_TRUE(level.model_path_per_request);
+  ASSERT_TRUE(level.model_path_scv);
+  EXPECT_GT(*level.model_path_scv, 0.0);
   EXPECT_LE(level.measured.p50, level.measured.p95);
   EXPECT_LE(level.measured.p95, level.measured.p99);
   EXPECT_GT(level.simulated.mean, 0.0);
@@ -91,6 +95,7 @@ TEST(Validation, OneLevelEndToEndProducesEveryOutput) {
     EXPECT_TRUE(json["levels"][0]["measured"].contains(key)) << key;
   EXPECT_TRUE(json["levels"][0]["error"].contains("p95"));
   EXPECT_DOUBLE_EQ(json["levels"][0]["model_inputs"]["path"].get<double>(), *level.model_path);
+  EXPECT_EQ(json["levels"][0]["model_inputs"]["path_shape"], "each request's (Server-Timing)");
   EXPECT_FALSE(json["curve"].empty());
 
   const std::string html = render_html(report);

@@ -170,9 +170,39 @@ double LevelModel::handed_off(double load, double service_mean) const {
 
 LevelModel LevelModel::with_path(const LevelWork& work) const {
   LevelModel measured = *this;
-  if (cores <= 0 && work.path_mean && *work.path_mean > 0)
+  if (cores <= 0 && work.path_mean && *work.path_mean > 0) {
     measured.path_mean = work.path_mean;
+    measured.path_quantiles = work.path_quantiles;
+  }
   return measured;
+}
+
+std::vector<double> path_quantiles(const Histogram& outside, std::size_t points) {
+  if (outside.count() < kLeastPathRequests)
+    return {};
+  points = std::min<std::size_t>(points, outside.count());
+  std::vector<double> quantiles;
+  quantiles.reserve(points);
+  for (std::size_t i = 0; i < points; ++i)
+    quantiles.push_back(
+        outside.value_at_quantile((static_cast<double>(i) + 0.5) / static_cast<double>(points)));
+  return quantiles;
+}
+
+Distribution LevelModel::level_path() const {
+  if (path_quantiles.empty())
+    return Distribution::from_moments(*path_mean, base.services[1].service_time.scv);
+  // Per request the server's time is its job's (Server-Timing), a hair shorter than the hold
+  // /metrics counts (the job's release), so the shape is moved to the mean the hold gives.
+  double sum = 0;
+  for (const double q : path_quantiles)
+    sum += q;
+  const double shift = *path_mean - sum / static_cast<double>(path_quantiles.size());
+  std::vector<double> samples;
+  samples.reserve(path_quantiles.size());
+  for (const double q : path_quantiles)
+    samples.push_back(std::max(0.0, q + shift));
+  return Distribution::empirical(std::move(samples));
 }
 
 LevelModel LevelModel::work_only() const {
@@ -232,8 +262,7 @@ model::System LevelModel::at(double load, double service_mean, double background
   // The level's own path, already without the hand-off: the worker queue's wait holds it.
   if (path_mean && system.services.size() > 1 &&
       system.services[1].type == model::ServiceType::delay)
-    system.services[1].service_time =
-        Distribution::from_moments(*path_mean, base.services[1].service_time.scv);
+    system.services[1].service_time = level_path();
   const std::optional<Distribution> skewed =
       third_ratio ? model::shifted_gamma(service_mean, scv, *third_ratio) : std::nullopt;
   const Distribution service_time =

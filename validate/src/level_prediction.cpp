@@ -100,6 +100,10 @@ std::pair<model::System, std::optional<WindowReplay>> model_level(
     LevelResult& level) {
   const LevelModel levels = calibrated.with_path(work);
   level.model_path = levels.path_mean;
+  if (levels.path_mean) {
+    level.model_path_scv = levels.level_path().scv;
+    level.model_path_per_request = !levels.path_quantiles.empty();
+  }
   // The model's inputs measured over this level, as operational analysis does (Lazowska et
   // al., Quantitative System Performance, 1984, §2.5): a 1% error in the service time moves the
   // wait at 90% utilization by about 10%, more than any queueing formula's own error.

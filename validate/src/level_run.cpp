@@ -292,6 +292,7 @@ LevelWork measured_work(const LevelRun& run, const LevelResult& level) {
   work.machine_cpu = run.machine_cpu / served;
   if (level.server_queue_wait && level.server_hold_mean && run.step.responses > 0)
     work.path_mean = run.step.latency.mean() - *level.server_queue_wait - *level.server_hold_mean;
+  work.path_quantiles = path_quantiles(run.step.outside_server.histogram);
   return work;
 }
 

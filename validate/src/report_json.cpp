@@ -137,6 +137,10 @@ Json to_json(const ValidationReport& report) {
         {"off_core", l.model_off_core},
         {"handoff", l.model_handoff},
         {"path", optional_number(l.model_path)},
+        {"path_scv", optional_number(l.model_path_scv)},
+        {"path_shape", !l.model_path              ? "calibration's"
+                       : l.model_path_per_request ? "each request's (Server-Timing)"
+                                                  : "calibration's SCV"},
         {"arrival_scv", optional_number(l.model_arrival_scv)},
         {"service_dispersion", dispersion_json(l.model_service_dispersion)},
         {"dispersion_factor", optional_number(l.model_dispersion_factor)},

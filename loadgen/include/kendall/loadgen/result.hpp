@@ -96,6 +96,9 @@ struct StepResult {
   Latencies service_time;
   /// From the intended send time to the write: timer lag plus waiting for a free connection.
   Latencies send_lag;
+  /// The latency less the time the server said it took (its Server-Timing fields), for the
+  /// responses that said: the path outside the server, send lag included. Empty otherwise.
+  Latencies outside_server;
   SendGaps send_gaps;
   std::vector<SecondStats> series;
 

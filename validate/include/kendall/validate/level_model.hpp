@@ -3,6 +3,7 @@
 #include <optional>
 #include <vector>
 
+#include "kendall/base/histogram.hpp"
 #include "kendall/model/spec.hpp"
 
 namespace kendall::validation {
@@ -30,7 +31,16 @@ struct LevelWork {
   /// The path outside the server per request: the client's latency less the worker queue's
   /// wait and the hold (/metrics); empty without them.
   std::optional<double> path_mean;
+  /// The same path request by request, as quantiles: each latency less the time the server
+  /// said it took (Server-Timing); empty when the service does not say.
+  std::vector<double> path_quantiles;
 };
+
+/// The path outside the server request by request as `points` equally likely values, the
+/// quantiles at (i + ½) / points (fewer with fewer requests); empty under kLeastPathRequests,
+/// too few to give a tail.
+inline constexpr std::uint64_t kLeastPathRequests = 200;
+std::vector<double> path_quantiles(const Histogram& outside, std::size_t points = 1000);
 
 /// The service's inputs to the model at one level, and whether they came from it.
 struct LevelInputs {
@@ -71,8 +81,11 @@ struct LevelModel {
   /// per request it would place the levels far below their fraction. Empty: per request.
   std::optional<double> background_cores;
   /// The path outside the server a level measured (LevelWork::path_mean), in place of
-  /// calibration's overhead, with calibration's SCV; empty: calibration's (see with_path).
+  /// calibration's overhead; empty: calibration's (see with_path).
   std::optional<double> path_mean;
+  /// Its shape, request by request (LevelWork::path_quantiles), moved to path_mean; empty:
+  /// calibration's SCV.
+  std::vector<double> path_quantiles;
 
   /// Open loop, a core per worker: the mean hand-off a job pays in its service time. A job
   /// that finds a worker idle waits `handoff` for it to wake, and that worker serves no one
@@ -88,13 +101,19 @@ struct LevelModel {
   /// The same model with the path outside the server `work` measured, for services that are
   /// not CPU-bound: calibration measures that path once at low load, and the levels measured
   /// it 0.15-0.26 ms away from it both ways on 1.5-3 ms means (docs/validate.md, "What is still
-  /// off", 2026-12-06). With shared cores the path also waits for a core, which the model
-  /// describes, so it keeps calibration's.
+  /// off", 2026-12-06). Its spread is the level's too where the service reports its time per
+  /// request: the host's stops of the I/O thread or the load generator give the path a tail
+  /// calibration's SCV does not have. With shared cores the path also waits for a core, which
+  /// the model describes, so it keeps calibration's.
   LevelModel with_path(const LevelWork& work) const;
 
   /// The same model without the hand-off: the utilization law of the work alone (offered rate ×
   /// service time / servers), which is what a level's utilization means in the report.
   LevelModel work_only() const;
+
+  /// The path outside the server at a level whose own was measured (path_mean set): its
+  /// quantiles moved to path_mean, else path_mean with calibration's SCV.
+  Distribution level_path() const;
 
   /// Chooses the model's inputs from what the level measured (docs/validate.md, "What is
   /// compared"). With a core for every worker the hold is the service time: the work plus what

@@ -217,6 +217,10 @@ struct LevelResult {
   /// The path outside the server the model took from this level (LevelModel::with_path);
   /// empty: calibration's overhead.
   std::optional<double> model_path;
+  /// Its SCV, and whether its shape came from each request (Server-Timing) rather than from
+  /// calibration's SCV.
+  std::optional<double> model_path_scv;
+  bool model_path_per_request = false;
   std::optional<double> model_service_scv;  ///< the holds' SCV; empty: calibration's
   /// Time-shared: the holds' SCV the time in a worker was widened to; empty: not widened.
   std::optional<double> model_hold_scv;
