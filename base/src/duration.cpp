@@ -9,6 +9,7 @@
 
 #include "kendall/base/error.hpp"
 #include "kendall/base/suggest.hpp"
+#include "kendall/base/text.hpp"
 
 namespace kendall {
 namespace {
@@ -18,18 +19,10 @@ struct Unit {
   double factor;
 };
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-    text.remove_suffix(1);
-  return text;
-}
-
 /// Splits "12.5ms" into 12.5 and "ms"; throws if there is no leading number.
 std::pair<double, std::string_view> split_number(std::string_view text, std::string_view what,
                                                  std::string_view example) {
-  const std::string_view trimmed = trim(text);
+  const std::string_view trimmed = trim_blanks(text);
   double value = 0;
   const auto [end, ec] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), value);
   if (ec != std::errc{} || !std::isfinite(value)) {
@@ -39,7 +32,7 @@ std::pair<double, std::string_view> split_number(std::string_view text, std::str
   if (value < 0) {
     throw InputError(fmt::format("{} \"{}\" is negative (expected a value >= 0)", what, text));
   }
-  return {value, trim(std::string_view(end, trimmed.data() + trimmed.size() - end))};
+  return {value, trim_blanks(std::string_view(end, trimmed.data() + trimmed.size() - end))};
 }
 
 double apply_unit(std::string_view text, double value, std::string_view unit,

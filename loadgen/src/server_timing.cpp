@@ -4,17 +4,10 @@
 #include <cmath>
 
 #include "kendall/base/http_chars.hpp"
+#include "kendall/base/text.hpp"
 
 namespace kendall::loadgen::detail {
 namespace {
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-    text.remove_suffix(1);
-  return text;
-}
 
 // The next piece of `text` up to `separator` (outside a quoted string), which is consumed.
 std::string_view next_piece(std::string_view& text, char separator) {
@@ -36,7 +29,7 @@ std::string_view next_piece(std::string_view& text, char separator) {
 }
 
 std::optional<double> duration_ms(std::string_view value) {
-  value = trim(value);
+  value = trim_blanks(value);
   if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
     value = value.substr(1, value.size() - 2);
   double ms = 0;
@@ -51,13 +44,13 @@ std::optional<double> duration_ms(std::string_view value) {
 void ServerTiming::add_field(std::string_view value) {
   while (!value.empty()) {
     std::string_view metric = next_piece(value, ',');
-    const std::string_view name = trim(next_piece(metric, ';'));
+    const std::string_view name = trim_blanks(next_piece(metric, ';'));
     if (name.empty())
       continue;
     std::optional<double> dur;
     while (!metric.empty()) {
       std::string_view param = next_piece(metric, ';');
-      const std::string_view key = trim(next_piece(param, '='));
+      const std::string_view key = trim_blanks(next_piece(param, '='));
       if (http_chars::equals_lower(key.data(), key.size(), "dur"))
         dur = duration_ms(param);
     }
