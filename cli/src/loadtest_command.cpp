@@ -135,6 +135,13 @@ void print_table(std::ostream& out, const loadgen::RunResult& r) {
     else if (late_share > 0.01)
       out << fmt::format("note: {}{:.1f}% of sends started over 1 ms late (p99 send lag {})\n",
                          label, 100 * late_share, format_duration(s.send_lag.quantile(0.99)));
+    if (s.outside_server.count() > 0)
+      out << fmt::format(
+          "{}outside the server: mean {}, p50 {}, p99 {} (each latency less the time its "
+          "answer's Server-Timing gave; {} of {} answers)\n",
+          label, format_duration(s.outside_server.mean()),
+          format_duration(s.outside_server.quantile(0.5)),
+          format_duration(s.outside_server.quantile(0.99)), s.outside_server.count(), s.responses);
     if (s.errors.total() > 0)
       out << fmt::format("{}errors: connect {}, timeout {}, io {}, 4xx {}, 5xx {}\n", label,
                          s.errors.connect, s.errors.timeout, s.errors.io, s.errors.status_4xx,

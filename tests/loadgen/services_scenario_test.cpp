@@ -138,9 +138,9 @@ TEST(ServicesScenario, RegisterLoginExampleLogsInOnlyUsersItRegistered) {
   // microsecond each answer is rounded to.
   ASSERT_EQ(step.outside_server.count(), requests);
   double server_seconds = 0;
-  for (const std::string* text : {&register_metrics, &login_metrics})
-    server_seconds += value(*text, "kendall_queue_wait_seconds_sum") +
-                      value(*text, "kendall_service_time_seconds_sum");
+  for (const std::string* metrics : {&register_metrics, &login_metrics})
+    server_seconds += value(*metrics, "kendall_queue_wait_seconds_sum") +
+                      value(*metrics, "kendall_service_time_seconds_sum");
   EXPECT_NEAR(step.latency.sum - step.outside_server.sum, server_seconds, requests * 1e-6);
   EXPECT_GT(step.outside_server.mean(), 0.0);
   std::filesystem::remove_all(dir);
