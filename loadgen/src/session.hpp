@@ -30,10 +30,10 @@ using error_code = boost::system::error_code;
 enum class Failure { none, connect, timeout, io };
 
 /// Reads one response keeping only its status, Server-Timing and body: other header fields are
-/// not stored, which
-/// saves an allocation per field per request at max throughput. The body goes to a string the
-/// session reuses, so its capacity is kept between requests. Used for the responses the fast
-/// path (response_head.hpp) declines: chunked, close-delimited, 1xx/204/304, anything odd.
+/// not stored, which saves an allocation per field per request at max throughput. The body goes
+/// to a string the session reuses, so its capacity is kept between requests. Used for the
+/// responses the fast path (response_head.hpp) declines: chunked, close-delimited,
+/// 1xx/204/304, anything odd.
 class ResponseReader final : public http::basic_parser<false> {
  public:
   explicit ResponseReader(std::string& body) : body_(body) { body_.clear(); }

@@ -48,16 +48,15 @@ std::string metrics_of(std::uint16_t port) {
   return response.body();
 }
 
-/// The value of one counter line in Prometheus text, 0 when absent.
-std::uint64_t counter(const std::string& text, const std::string& series) {
-  const auto at = text.find(series + " ");
-  return at == std::string::npos ? 0 : std::stoull(text.substr(at + series.size() + 1));
-}
-
-/// The value of one gauge or histogram sum line in Prometheus text, 0 when absent.
+/// The value of one sample line in Prometheus text, 0 when absent.
 double value(const std::string& text, const std::string& series) {
   const auto at = text.find(series + " ");
   return at == std::string::npos ? 0 : std::stod(text.substr(at + series.size() + 1));
+}
+
+/// The value of one counter line (an exact integer in the text).
+std::uint64_t counter(const std::string& text, const std::string& series) {
+  return static_cast<std::uint64_t>(value(text, series));
 }
 
 std::uint64_t count(const StepResult& step, int status) {

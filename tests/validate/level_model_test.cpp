@@ -147,7 +147,7 @@ TEST(LevelModel, ALevelsOwnPathOutsideTheServerReplacesCalibrations) {
   LevelWork work;
   work.path_mean = 0.0002;
   const LevelModel measured = levels.with_path(work);
-  ASSERT_TRUE(measured.path_mean);
+  ASSERT_TRUE(measured.path);
   const model::System system = measured.at(3000);
   EXPECT_NEAR(system.services[1].service_time.mean, 0.0002, 1e-15);
   EXPECT_NEAR(system.services[1].service_time.scv, 0.3, 1e-12);
@@ -156,9 +156,9 @@ TEST(LevelModel, ALevelsOwnPathOutsideTheServerReplacesCalibrations) {
   LevelModel handing = handing_off();
   EXPECT_NEAR(handing.with_path(work).at(3600).services[1].service_time.mean, 0.0002, 1e-15);
   // Nothing measured, or CPU-bound: calibration's.
-  EXPECT_FALSE(levels.with_path(LevelWork{}).path_mean);
+  EXPECT_FALSE(levels.with_path(LevelWork{}).path);
   levels.cores = 2;
-  EXPECT_FALSE(levels.with_path(work).path_mean);
+  EXPECT_FALSE(levels.with_path(work).path);
   EXPECT_NEAR(levels.with_path(work).at(3000).services[1].service_time.mean, 0.0005, 1e-12);
 }
 
@@ -178,10 +178,10 @@ TEST(LevelModel, ALevelsPathRequestByRequestKeepsItsShapeAtTheMeasuredMean) {
   EXPECT_NEAR(path.samples.front(), 0.00005, 1e-15);
   // Moved below zero, a quantile stays at zero.
   work.path_mean = 0.00005;
-  EXPECT_EQ(levels.with_path(work).level_path().samples.front(), 0.0);
+  EXPECT_EQ(levels.with_path(work).path.value().samples.front(), 0.0);
   // CPU-bound: calibration's, shape and all.
   levels.cores = 2;
-  EXPECT_TRUE(levels.with_path(work).path_quantiles.empty());
+  EXPECT_FALSE(levels.with_path(work).path);
 }
 
 // 1000 requests of 1..1000 µs: 1000 points are the values themselves, as the histogram keeps

@@ -168,12 +168,32 @@ double LevelModel::handed_off(double load, double service_mean) const {
   return woken * handoff;
 }
 
+namespace {
+
+// The path a level measured (LevelModel::path). Per request the server's time is its job's
+// (Server-Timing), a hair shorter than the hold /metrics counts (the job's release), so the
+// shape is moved to the mean the hold gives.
+Distribution measured_path(const LevelWork& work, double calibrated_scv) {
+  if (work.path_quantiles.empty())
+    return Distribution::from_moments(*work.path_mean, calibrated_scv);
+  double sum = 0;
+  for (const double q : work.path_quantiles)
+    sum += q;
+  const double shift = *work.path_mean - sum / static_cast<double>(work.path_quantiles.size());
+  std::vector<double> samples;
+  samples.reserve(work.path_quantiles.size());
+  for (const double q : work.path_quantiles)
+    samples.push_back(std::max(0.0, q + shift));
+  return Distribution::empirical(std::move(samples));
+}
+
+}  // namespace
+
 LevelModel LevelModel::with_path(const LevelWork& work) const {
   LevelModel measured = *this;
-  if (cores <= 0 && work.path_mean && *work.path_mean > 0) {
-    measured.path_mean = work.path_mean;
-    measured.path_quantiles = work.path_quantiles;
-  }
+  if (cores <= 0 && work.path_mean && *work.path_mean > 0)
+    measured.path =
+        measured_path(work, base.services.size() > 1 ? base.services[1].service_time.scv : 1.0);
   return measured;
 }
 
@@ -187,22 +207,6 @@ std::vector<double> path_quantiles(const Histogram& outside, std::size_t points)
     quantiles.push_back(
         outside.value_at_quantile((static_cast<double>(i) + 0.5) / static_cast<double>(points)));
   return quantiles;
-}
-
-Distribution LevelModel::level_path() const {
-  if (path_quantiles.empty())
-    return Distribution::from_moments(*path_mean, base.services[1].service_time.scv);
-  // Per request the server's time is its job's (Server-Timing), a hair shorter than the hold
-  // /metrics counts (the job's release), so the shape is moved to the mean the hold gives.
-  double sum = 0;
-  for (const double q : path_quantiles)
-    sum += q;
-  const double shift = *path_mean - sum / static_cast<double>(path_quantiles.size());
-  std::vector<double> samples;
-  samples.reserve(path_quantiles.size());
-  for (const double q : path_quantiles)
-    samples.push_back(std::max(0.0, q + shift));
-  return Distribution::empirical(std::move(samples));
 }
 
 LevelModel LevelModel::work_only() const {
@@ -251,18 +255,17 @@ model::System LevelModel::at(double load, double service_mean, double background
     service_mean += extra;
     // The path outside keeps its variance without the hand-off it no longer holds (a level's
     // own path, below, never held it).
-    if (!path_mean && system.services.size() > 1 &&
+    if (!path && system.services.size() > 1 &&
         system.services[1].type == model::ServiceType::delay) {
-      Distribution& path = system.services[1].service_time;
-      const double outside = std::max(1e-9, path.mean - handoff);
-      const double grow = path.mean / outside;
-      path = Distribution::from_moments(outside, path.scv * grow * grow);
+      Distribution& calibrated = system.services[1].service_time;
+      const double outside = std::max(1e-9, calibrated.mean - handoff);
+      const double grow = calibrated.mean / outside;
+      calibrated = Distribution::from_moments(outside, calibrated.scv * grow * grow);
     }
   }
   // The level's own path, already without the hand-off: the worker queue's wait holds it.
-  if (path_mean && system.services.size() > 1 &&
-      system.services[1].type == model::ServiceType::delay)
-    system.services[1].service_time = level_path();
+  if (path && system.services.size() > 1 && system.services[1].type == model::ServiceType::delay)
+    system.services[1].service_time = *path;
   const std::optional<Distribution> skewed =
       third_ratio ? model::shifted_gamma(service_mean, scv, *third_ratio) : std::nullopt;
   const Distribution service_time =

@@ -99,10 +99,10 @@ std::pair<model::System, std::optional<WindowReplay>> model_level(
     int workers, double offered, double placed_load, const ValidationOptions& o,
     LevelResult& level) {
   const LevelModel levels = calibrated.with_path(work);
-  level.model_path = levels.path_mean;
-  if (levels.path_mean) {
-    level.model_path_scv = levels.level_path().scv;
-    level.model_path_per_request = !levels.path_quantiles.empty();
+  if (levels.path) {
+    level.model_path = levels.path->mean;
+    level.model_path_scv = levels.path->scv;
+    level.model_path_per_request = levels.path->kind == DistributionKind::empirical;
   }
   // The model's inputs measured over this level, as operational analysis does (Lazowska et
   // al., Quantitative System Performance, 1984, §2.5): a 1% error in the service time moves the

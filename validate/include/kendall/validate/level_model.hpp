@@ -80,12 +80,11 @@ struct LevelModel {
   /// CPU per request fell from 1.39 to 0.14 ms), so the next level is placed with it as a rate:
   /// per request it would place the levels far below their fraction. Empty: per request.
   std::optional<double> background_cores;
-  /// The path outside the server a level measured (LevelWork::path_mean), in place of
-  /// calibration's overhead; empty: calibration's (see with_path).
-  std::optional<double> path_mean;
-  /// Its shape, request by request (LevelWork::path_quantiles), moved to path_mean; empty:
-  /// calibration's SCV.
-  std::vector<double> path_quantiles;
+  /// The path outside the server a level measured, in place of calibration's overhead: its
+  /// quantiles request by request (LevelWork::path_quantiles) moved to its mean
+  /// (LevelWork::path_mean), else that mean with calibration's SCV; empty: calibration's (see
+  /// with_path). Built once here, as every model of the level's windows takes it.
+  std::optional<Distribution> path;
 
   /// Open loop, a core per worker: the mean hand-off a job pays in its service time. A job
   /// that finds a worker idle waits `handoff` for it to wake, and that worker serves no one
@@ -110,10 +109,6 @@ struct LevelModel {
   /// The same model without the hand-off: the utilization law of the work alone (offered rate ×
   /// service time / servers), which is what a level's utilization means in the report.
   LevelModel work_only() const;
-
-  /// The path outside the server at a level whose own was measured (path_mean set): its
-  /// quantiles moved to path_mean, else path_mean with calibration's SCV.
-  Distribution level_path() const;
 
   /// Chooses the model's inputs from what the level measured (docs/validate.md, "What is
   /// compared"). With a core for every worker the hold is the service time: the work plus what
