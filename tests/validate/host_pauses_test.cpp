@@ -94,6 +94,20 @@ TEST(StopsWait, MergesOverlappingStopsAndAveragesTheirResidualOverTheRun) {
   EXPECT_EQ(stops_wait(stops, 0), 0);
 }
 
+// The same stops as spans in time order: the two cores' overlapping ones one span from 1.0 to
+// 1.05 s, the lone one from 2.0 to 2.01 s; a stop within another changes nothing.
+TEST(MergedStops, AreTheSpansOfTheCoresStopsThatOverlapInTimeOrder) {
+  std::vector<CoreStop> stops{{1, 1.02, 1.05}, {0, 2.0, 2.01}, {0, 1.0, 1.03}, {1, 1.01, 1.02}};
+  const std::vector<StopSpan> spans = merged_stops(stops);
+  ASSERT_EQ(spans.size(), 2u);
+  EXPECT_DOUBLE_EQ(spans[0].began, 1.0);
+  EXPECT_DOUBLE_EQ(spans[0].ended, 1.05);
+  EXPECT_NEAR(spans[0].length(), 0.05, 1e-12);
+  EXPECT_DOUBLE_EQ(spans[1].began, 2.0);
+  EXPECT_DOUBLE_EQ(spans[1].ended, 2.01);
+  EXPECT_TRUE(merged_stops({}).empty());
+}
+
 // The machine's steal, read with its busy time from one line of /proc/stat: whole 10 ms ticks
 // (USER_HZ), never falling, and part of the busy time (which counts steal), as the busy time
 // read a moment later is at least the steal.

@@ -15,11 +15,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Stops of one or more cores that overlap, merged: from the first's start to the last's end.
+// Stops of one or more cores that overlap, merged, with their lengths added up.
 struct MergedStop {
-  double began = 0;
-  double ended = 0;
-  double core_time = 0;  ///< the merged stops' lengths added up
+  StopSpan span;
+  double core_time = 0;
 };
 
 std::vector<MergedStop> merge_overlapping(std::vector<CoreStop> stops) {
@@ -27,9 +26,9 @@ std::vector<MergedStop> merge_overlapping(std::vector<CoreStop> stops) {
             [](const CoreStop& a, const CoreStop& b) { return a.began < b.began; });
   std::vector<MergedStop> merged;
   for (const CoreStop& s : stops) {
-    if (merged.empty() || s.began > merged.back().ended)
-      merged.push_back({s.began, s.ended, 0});
-    merged.back().ended = std::max(merged.back().ended, s.ended);
+    if (merged.empty() || s.began > merged.back().span.ended)
+      merged.push_back({{s.began, s.ended}, 0});
+    merged.back().span.ended = std::max(merged.back().span.ended, s.ended);
     merged.back().core_time += s.ended - s.began;
   }
   return merged;
@@ -62,9 +61,16 @@ double stops_wait(std::vector<CoreStop> stops, double seconds) {
   if (!(seconds > 0))
     return 0;
   double squares = 0;
-  for (const MergedStop& m : merge_overlapping(std::move(stops)))
-    squares += (m.ended - m.began) * (m.ended - m.began);
+  for (const StopSpan& m : merged_stops(std::move(stops)))
+    squares += m.length() * m.length();
   return squares / (2 * seconds);
+}
+
+std::vector<StopSpan> merged_stops(std::vector<CoreStop> stops) {
+  std::vector<StopSpan> spans;
+  for (const MergedStop& m : merge_overlapping(std::move(stops)))
+    spans.push_back(m.span);
+  return spans;
 }
 
 double machine_cores() {
@@ -118,6 +124,11 @@ std::vector<StealPoint> PauseMeter::steal_trace() {
     from = reading.seconds;
   }
   return trace;
+}
+
+std::vector<StopSpan> PauseMeter::stop_spans() {
+  std::lock_guard lock(mutex_);
+  return merged_stops(stops_);
 }
 
 std::vector<StealReading> PauseMeter::steal_readings() {

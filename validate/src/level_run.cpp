@@ -178,6 +178,7 @@ LevelRun run_level(const loadgen::Scenario& scenario, const loadgen::Endpoint& m
     run = loadgen::run_load(scenario, load);
     level.pauses = pauses.finish();
     level.steal_trace = pauses.steal_trace();
+    level.stop_spans = pauses.stop_spans();
   }  // the threads are stopped and joined here, even when the load throws
   level.arrivals_from = std::move(arrivals_from);
   for (LevelSample& sample : during)

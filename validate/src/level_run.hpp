@@ -31,6 +31,8 @@ struct LevelRun {
   double window_steal = 0;
   /// The machine's steal about every 10 ms through the load (PauseMeter::steal_trace).
   std::vector<StealPoint> steal_trace;
+  /// The cores' stops through the load, merged where they overlap (PauseMeter::stop_spans).
+  std::vector<StopSpan> stop_spans;
   /// Before the load, every `window` seconds during it, and after it: the level's windows are
   /// the spans between consecutive samples (level_windows.hpp).
   std::vector<LevelSample> samples;

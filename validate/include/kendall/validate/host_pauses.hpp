@@ -8,9 +8,11 @@
 /// VM of 2026-12-05 that counted no steal, two such threads saw 0.3-0.8 s of stops per core in 30
 /// idle seconds (5-60 ms each), almost never on both cores at once. The steal, read every 10 ms,
 /// is a trace of the share of the cores taken (steal_trace), which the model and the simulator
-/// place in time (level_windows.hpp); the stops are not in it (docs/validate.md, "What is still
-/// off", 2026-12-05 night: as a core's share taken they put the time-shared Argon2id row 17-72%
-/// high).
+/// place in time (level_windows.hpp). The stops are not a share of the cores taken (docs/
+/// validate.md, "What is still off", 2026-12-05 night: so taken they put the time-shared Argon2id
+/// row 17-72% high): on 2026-12-06 every one of 37 stops of either core froze the requests' path
+/// (the one I/O thread or the load generator), so the model holds the arrivals through them
+/// (stop_spans, level_windows.hpp).
 
 #include <chrono>
 #include <mutex>
@@ -32,6 +34,16 @@ struct CoreStop {
   double began = 0;
   double ended = 0;
 };
+
+/// The cores' stops that overlap merged into one span, in seconds since the meter's start.
+struct StopSpan {
+  double began = 0;
+  double ended = 0;
+  double length() const { return ended - began; }
+};
+
+/// `stops` merged where they overlap, in time order.
+std::vector<StopSpan> merged_stops(std::vector<CoreStop> stops);
 
 /// The machine's steal read at `seconds`: the core-seconds counted since the reading before.
 struct StealReading {
@@ -94,6 +106,8 @@ class PauseMeter {
   std::vector<StealPoint> steal_trace();
   /// The steal as read, about every 10 ms.
   std::vector<StealReading> steal_readings();
+  /// The stops so far, the cores' merged where they overlap (merged_stops).
+  std::vector<StopSpan> stop_spans();
 
  private:
   void watch_core(const std::stop_token& stop, int cpu, std::chrono::nanoseconds threshold);
