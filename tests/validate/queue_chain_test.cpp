@@ -49,5 +49,40 @@ TEST(UnitChain, ASpellBeyondSaturationGrowsAtTheExcessAfterItsIdleSpells) {
   EXPECT_GT(chain.mean(), 0.9);
 }
 
+// Arrivals held through a stop and released together raise the mean by their number exactly,
+// a fraction of a unit split between the two nearest (30 jobs are 60 units of half a job, 7.3 are
+// 14.6 units).
+TEST(UnitChain, ArrivalsReleasedTogetherRaiseTheMeanByTheirNumber) {
+  for (const double unit : {1.0, 0.5}) {
+    UnitChain chain(unit, 2);
+    chain.settle(1800, 1000);
+    const double before = chain.mean();
+    chain.arrive(30);
+    EXPECT_NEAR(chain.mean(), before + 30, 1e-9) << unit;
+    chain.arrive(7.3);
+    EXPECT_NEAR(chain.mean(), before + 37.3, 1e-9) << unit;
+    chain.arrive(0);
+    EXPECT_NEAR(chain.mean(), before + 37.3, 1e-9) << unit;
+  }
+}
+
+// M/M/1 at λ = 500/s and μ = 1000/s with 30 jobs released on top of its steady state. Give the
+// 30 the lowest priority (preemptive: with exponential work the number in system is the same):
+// the others are then the calm queue, and the 30 its excess. They are served one by one only once
+// the calm queue has emptied (E[N] / (μ − λ) = 2 ms from its steady state) and each takes a busy
+// period of 1 / (μ − λ) = 2 ms, so the k-th leaves after 2 + 2k ms on average: 30 · 2 ms +
+// 465 · 2 ms = 0.99 request-seconds of excess area, gone within a second.
+TEST(UnitChain, ABurstDrainsAsLowPriorityJobsBehindTheCalmQueue) {
+  UnitChain calm(1, 1);
+  calm.settle(500, 1000);
+  const double calm_area = calm.advance(500, 1000, 1);
+  UnitChain burst(1, 1);
+  burst.settle(500, 1000);
+  burst.arrive(30);
+  const double burst_area = burst.advance(500, 1000, 1);
+  EXPECT_NEAR(burst_area - calm_area, 0.99, 0.02 * 0.99);
+  EXPECT_NEAR(burst.mean(), 1.0, 0.01);
+}
+
 }  // namespace
 }  // namespace kendall::validation

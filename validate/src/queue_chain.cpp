@@ -107,6 +107,25 @@ double UnitChain::advance(double rate, double per_server, double seconds) {
   return area;
 }
 
+void UnitChain::arrive(double jobs) {
+  if (!(jobs > 0))
+    return;
+  if (p_.empty())
+    p_ = {1.0};
+  const double units = jobs / unit_;
+  const auto whole = static_cast<std::size_t>(units);
+  const double part = units - static_cast<double>(whole);
+  next_.assign(top_ + whole + 2, 0.0);
+  for (std::size_t n = 0; n <= top_; ++n) {
+    next_[n + whole] += (1 - part) * p_[n];
+    next_[n + whole + 1] += part * p_[n];
+  }
+  p_.swap(next_);
+  top_ = p_.size() - 1;
+  while (top_ > 0 && p_[top_] < kNegligible)
+    --top_;
+}
+
 double UnitChain::mean() const {
   return mean_jobs(p_, unit_, top_);
 }

@@ -26,6 +26,9 @@ class UnitChain {
   /// Moves the chain on by `seconds` at `rate` with servers of `per_server`; returns the
   /// integral of the mean number in system (jobs × seconds) over them.
   double advance(double rate, double per_server, double seconds);
+  /// `jobs` arriving at once (a stop's held arrivals): the chain moves up by jobs / unit units,
+  /// a fraction of a unit split between the two nearest, so its mean rises by exactly `jobs`.
+  void arrive(double jobs);
   /// The mean number in system, in jobs.
   double mean() const;
 
