@@ -467,6 +467,67 @@ TEST(LevelWindows, AWindowsPaceFollowsItsStealAroundItsMean) {
   EXPECT_NEAR(steal_paces(window)[0].duration, 1, 1e-12);
 }
 
+// A window's stops cut its stretches of one pace: from 2 s, the steal of the test above (paces
+// p = 1 / (1 − r̄) to 2.25 s, q = 0.6 / (1 − r̄) to 2.75 s, p to 2.9 s, 1 to 3 s) and stops from
+// 2.1 to 2.12 s and from 2.2 to 2.3 s. The second crosses the change of pace at 2.25 s and stays
+// one held stretch at the mean of its halves, (p + q) / 2: its arrivals are released at its end.
+TEST(LevelWindows, AWindowsStopsAreHeldStretchesCutFromItsPaces) {
+  WorkWindow window = window_of(2, 900, 0.001, 1);
+  window.steal_trace = {{2.25, 0}, {2.5, 0.4}, {2.75, 0.4}, {2.9, 0}};
+  window.stops = {{2.1, 2.12}, {2.2, 2.3}};
+  const double mean = 0.2 / 0.9;
+  const double p = 1 / (1 - mean);
+  const double q = 0.6 / (1 - mean);
+  const std::vector<PaceSpan> spans = window_spans(window);
+  const std::vector<PaceSpan> expected = {
+      {0.1, p, false},  {0.02, p, true},  {0.08, p, false}, {0.1, (p + q) / 2, true},
+      {0.45, q, false}, {0.15, p, false}, {0.1, 1, false}};
+  ASSERT_EQ(spans.size(), expected.size());
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    EXPECT_NEAR(spans[i].duration, expected[i].duration, 1e-12) << i;
+    EXPECT_NEAR(spans[i].pace, expected[i].pace, 1e-12) << i;
+    EXPECT_EQ(spans[i].held, expected[i].held) << i;
+  }
+  // Without stops the stretches are the steal's.
+  window.stops.clear();
+  EXPECT_EQ(window_spans(window).size(), steal_paces(window).size());
+}
+
+// A stop across the bound of two windows is held in each for its part of it.
+TEST(LevelWindows, AStopAcrossTwoWindowsIsClippedToEach) {
+  std::vector<WorkWindow> windows = {window_of(0, 900, 0.001, 1), window_of(1, 900, 0.001, 1)};
+  attach_stops(windows, {{0.5, 0.52}, {0.99, 1.03}, {2.5, 2.6}});
+  ASSERT_EQ(windows[0].stops.size(), 2u);
+  EXPECT_DOUBLE_EQ(windows[0].stops[1].began, 0.99);
+  EXPECT_DOUBLE_EQ(windows[0].stops[1].ended, 1);
+  ASSERT_EQ(windows[1].stops.size(), 1u);
+  EXPECT_DOUBLE_EQ(windows[1].stops[0].began, 1);
+  EXPECT_DOUBLE_EQ(windows[1].stops[0].ended, 1.03);
+  const std::vector<PaceSpan> first = window_spans(windows[0]);
+  ASSERT_EQ(first.size(), 4u);  // to 0.5, held to 0.52, to 0.99, held to the window's end
+  EXPECT_TRUE(first.back().held);
+  EXPECT_NEAR(first.back().duration, 0.01, 1e-12);
+}
+
+// 1000 gaps of 1 ms on average with an SCV of 1.5 (squares summing to 2.5e-3 s²). A stop of 10 ms
+// left one gap of about that: 1e-4 s² of the squares, 0.1 of the SCV, so 1.4 is the sends' own.
+// Stops whose squares exceed the excess leave a Poisson schedule's 1; sends more regular than
+// that keep their own SCV.
+TEST(LevelWindows, TheSendsScvBetweenStopsTakesOffTheStopsSquares) {
+  loadgen::SendGaps gaps;
+  gaps.count = 1000;
+  gaps.sum = 1.0;
+  gaps.sum_squares = 2.5e-3;
+  ASSERT_NEAR(*gaps.scv(), 1.5, 1e-9);
+  EXPECT_NEAR(*send_gap_scv_between_stops(gaps, {{3.0, 3.01}}), 1.4, 1e-9);
+  EXPECT_NEAR(*send_gap_scv_between_stops(gaps, {{3.0, 3.01}, {5.0, 5.02}}), 1.0, 1e-9);
+  EXPECT_NEAR(*send_gap_scv_between_stops(gaps, {{3.0, 3.03}}), 1.0, 1e-9);
+  EXPECT_NEAR(*send_gap_scv_between_stops(gaps, {}), 1.5, 1e-9);
+  gaps.sum_squares = 1.5e-3;  // SCV 0.5
+  EXPECT_NEAR(*send_gap_scv_between_stops(gaps, {{3.0, 3.01}}), 0.5, 1e-9);
+  EXPECT_FALSE(send_gap_scv_between_stops(loadgen::SendGaps{}, {{3.0, 3.01}}));
+}
+
 // The trace is cut at the windows' bounds: a reading belongs to the window its time ends in.
 TEST(LevelWindows, EachWindowGetsTheStealReadInIt) {
   std::vector<WorkWindow> windows = {window_of(0, 900, 0.001, 1), window_of(1, 900, 0.001, 1)};

@@ -292,6 +292,12 @@ TEST(RunNotes, NameTheMachineStandingStill) {
                     "level 4: a core stood still 4 times for 10 ms or more (410 ms of core time "
                     "in all, the longest 310 ms)"))
       << notes.front();
+  // Whether the model's queue saw them: it holds the arrivals through the stops it was given.
+  EXPECT_TRUE(names(notes, "which the model's queue does not see"));
+  level.model_held_stops = 0.41;
+  EXPECT_TRUE(names(level_notes(4, level, {}, 0.2, true, false),
+                    "and the model held the arrivals through the stops and released them "
+                    "together"));
 }
 
 // Steal of 50 ms or more in one window of the kept run names the level's steal and that window

@@ -141,9 +141,18 @@ TEST(Validation, ALevelIsModelledWindowByWindow) {
   ASSERT_TRUE(level.predicted_from_windows && level.predicted && level.predicted_stationary);
   // The level's mean is its windows' by the arrivals each had.
   EXPECT_NEAR(level.predicted->mean, weighted / arrivals, 1e-9);
+  // Open loop, wall-clock holds: the model holds the arrivals through the machine's stops, so it
+  // takes the sends' SCV less the stops' gaps (never above the sends'), and the holds as
+  // independent within a window.
+  ASSERT_TRUE(level.model_arrival_scv && level.send_gap_scv);
+  EXPECT_LE(*level.model_arrival_scv, *level.send_gap_scv + 1e-12);
+  EXPECT_TRUE(level.model_service_dispersion.empty());
+  EXPECT_LE(level.model_held_stops, level.host_pauses.total + 1e-9);
   const auto json = to_json(report);
   EXPECT_EQ(json["levels"][0]["predicted"]["from"], "windows");
   EXPECT_EQ(json["levels"][0]["windows"].size(), 3u);
+  EXPECT_DOUBLE_EQ(json["levels"][0]["model_inputs"]["held_stops"].get<double>(),
+                   level.model_held_stops);
 }
 
 // The worker queue counts the gap before every job, the level's first one included: the pause

@@ -119,6 +119,9 @@ std::pair<model::System, std::optional<WindowReplay>> model_level(
   level.model_service_scv = inputs.service_scv;
   level.model_hold_scv = inputs.hold_scv;
   level.model_arrival_scv = inputs.arrival_scv;
+  for (const WorkWindow& window : windows)
+    for (const StopSpan& stop : window.stops)
+      level.model_held_stops += stop.length();
   level.model_service_dispersion = inputs.dispersion;
   level.model_service_third_ratio = inputs.service_third_ratio;
   if (inputs.from_level)

@@ -190,6 +190,66 @@ std::vector<PaceSpan> steal_paces(const WorkWindow& window) {
   return spans;
 }
 
+void attach_stops(std::vector<WorkWindow>& windows, const std::vector<StopSpan>& stops) {
+  for (WorkWindow& w : windows) {
+    w.stops.clear();
+    const double end = w.start + w.duration;
+    for (const StopSpan& stop : stops)
+      if (stop.ended > w.start && stop.began < end)
+        w.stops.push_back({std::max(stop.began, w.start), std::min(stop.ended, end)});
+  }
+}
+
+std::vector<PaceSpan> window_spans(const WorkWindow& window) {
+  std::vector<PaceSpan> paces = steal_paces(window);
+  if (window.stops.empty())
+    return paces;
+  std::vector<PaceSpan> spans;
+  // A held stretch across a change of pace stays one, at its mean pace: its arrivals reach the
+  // service together when the stop ends.
+  const auto add = [&spans](double duration, double pace, bool held) {
+    if (!(duration > 0))
+      return;
+    if (held && !spans.empty() && spans.back().held) {
+      PaceSpan& last = spans.back();
+      last.pace = (last.pace * last.duration + pace * duration) / (last.duration + duration);
+      last.duration += duration;
+    } else {
+      spans.push_back({duration, pace, held});
+    }
+  };
+  auto stop = window.stops.begin();
+  double from = window.start;
+  for (const PaceSpan& pace : paces) {
+    const double end = from + pace.duration;
+    for (double at = from; at < end;) {
+      while (stop != window.stops.end() && stop->ended <= at)
+        ++stop;
+      const bool held = stop != window.stops.end() && stop->began <= at;
+      const double next = stop == window.stops.end() ? end
+                          : held                     ? std::min(end, stop->ended)
+                                                     : std::min(end, stop->began);
+      add(next - at, pace.pace, held);
+      at = next;
+    }
+    from = end;
+  }
+  return spans;
+}
+
+std::optional<double> send_gap_scv_between_stops(const loadgen::SendGaps& gaps,
+                                                 const std::vector<StopSpan>& stops) {
+  const std::optional<double> scv = gaps.scv();
+  const double mean = gaps.mean();
+  if (!scv || stops.empty() || !(mean > 0))
+    return scv;
+  double squares = 0;
+  for (const StopSpan& stop : stops)
+    squares += stop.length() * stop.length();
+  const double share = squares / (static_cast<double>(gaps.count) * mean * mean);
+  return std::max(std::min(*scv, 1.0), *scv - share);
+}
+
 WindowResult measured_result(const WorkWindow& window) {
   WindowResult result;
   result.start = window.start;

@@ -142,6 +142,7 @@ Json to_json(const ValidationReport& report) {
                        : l.model_path_per_request ? "each request's (Server-Timing)"
                                                   : "calibration's SCV"},
         {"arrival_scv", optional_number(l.model_arrival_scv)},
+        {"held_stops", l.model_held_stops},
         {"service_dispersion", dispersion_json(l.model_service_dispersion)},
         {"dispersion_factor", optional_number(l.model_dispersion_factor)},
         {"window_dispersion", dispersion_json(l.model_window_dispersion)}};

@@ -333,11 +333,13 @@ std::vector<std::string> level_notes(std::size_t i, const LevelResult& level,
   if (const HostPauses& p = level.host_pauses; p.total >= 0.05 || stop_disturbed)
     notes.push_back(fmt::format(
         "level {}: a core stood still {} time{} for 10 ms or more ({} of core time in all, the "
-        "longest {}): what ran on it waited as long, which the model's queue does not see; had "
-        "each stop held up every request's path (the one I/O thread, the load generator), a "
-        "request would have waited {} behind them on average ({:.1f}% of the measured mean), "
-        "before any backlog",
+        "longest {}): what ran on it waited as long, {}; had each stop held up every request's "
+        "path (the one I/O thread, the load generator), a request would have waited {} behind "
+        "them on average ({:.1f}% of the measured mean), before any backlog",
         i, p.count, p.count == 1 ? "" : "s", format_duration(p.total), format_duration(p.longest),
+        level.model_held_stops > 0
+            ? "and the model held the arrivals through the stops and released them together"
+            : "which the model's queue does not see",
         format_duration(p.stops_wait),
         level.measured.mean > 0 ? 100 * p.stops_wait / level.measured.mean : 0.0));
   if (!closed && level.late_sends * 100 > level.requests)

@@ -33,6 +33,13 @@
 // ms), and the backlog such a burst grows at 0.9 drains for the next second: in ten runs of "0.8"
 // and "0.9" with 130–270 ms of steal in a window the model was 4–20% low without the trace and
 // within 5% with it (docs/validate.md).
+//
+// A stop of the machine (window_spans: the pause meter's, where the model holds them) freezes the
+// requests' path: its arrivals wait outside, which the level's path already holds request by
+// request, and reach the service together at its end, while the jobs inside go on being served.
+// The chain and the fluid take no arrivals through the stop and then all of them at once, one
+// behind another: at 0.9 a 20 ms stop's 58 requests drain for about 0.2 s, which a window's
+// average work spreads over its whole second.
 #include "window_fluid.hpp"
 
 #include <algorithm>
@@ -230,25 +237,6 @@ std::size_t reference_point(const Curve& curve, double rate, double fraction) {
                                       : static_cast<std::size_t>(above - curve.rates.begin()) - 1;
 }
 
-// Walks a window's pace spans (steal_paces) at nondecreasing times since the window's start.
-class PaceWalk {
- public:
-  explicit PaceWalk(std::vector<PaceSpan> spans) : spans_(std::move(spans)) {}
-
-  double at(double since_start) {
-    while (next_ + 1 < spans_.size() && since_start >= ends_ + spans_[next_].duration) {
-      ends_ += spans_[next_].duration;
-      ++next_;
-    }
-    return spans_.empty() ? 1 : spans_[next_].pace;
-  }
-
- private:
-  std::vector<PaceSpan> spans_;
-  std::size_t next_ = 0;
-  double ends_ = 0;  ///< where span next_ starts
-};
-
 constexpr double kShortestDelay = 1e-4;
 constexpr double kBinsPerE = 50;
 
@@ -289,8 +277,12 @@ std::vector<double> chain_window_means(const std::vector<WorkWindow>& windows,
     const Curve& curve = curves[k];
     const double rate = windows[k].arrival_rate();
     double area = 0;
-    for (const PaceSpan& span : steal_paces(windows[k]))
-      area += chain.advance(rate, curve.capacity / servers * span.pace, span.duration);
+    for (const PaceSpan& span : window_spans(windows[k])) {
+      area +=
+          chain.advance(span.held ? 0 : rate, curve.capacity / servers * span.pace, span.duration);
+      if (span.held)
+        chain.arrive(rate * span.duration);
+    }
     // The path outside the service: the class's latency less the service's own (number / rate)
     // at the curve's point nearest the window's load.
     const std::size_t at = reference_point(curve, std::min(rate, curve.rates.back()), 0.9);
@@ -365,14 +357,10 @@ WindowedPrediction predict_fluid(const LevelModel& levels, const std::vector<Wor
     const double arrival_scv = curve.inputs.arrival_scv.value_or(1.0);
     const double work_scv =
         curve.inputs.service_scv.value_or(levels.base.services[0].service_time.scv);
-    const auto steps = static_cast<long>(std::ceil(windows[k].duration / step));
-    const double h = steps > 0 ? windows[k].duration / static_cast<double>(steps) : 0;
     Found& f = found[k];
     f.at_point.assign(curve.rates.size(), 0);
-    PaceWalk pace(steal_paces(windows[k]));
-    for (long s = 0; s < steps; ++s) {
-      const Position p = locate(curve, x);
-      const double arrivals = lambda * h;
+    // Where `arrivals` that find the queue at x go, and their mean latency.
+    const auto record = [&](double arrivals) {
       if (x > reference_number) {
         // A backlog beyond the window's own steady state: the requests it holds beyond it go
         // ahead at the window's capacity, then the steady state's own spread. The backlog is
@@ -388,6 +376,7 @@ WindowedPrediction predict_fluid(const LevelModel& levels, const std::vector<Wor
         }
         f.latency_sum += arrivals * (curve.latency[reference] + backlog / curve.capacity);
       } else {
+        const Position p = locate(curve, x);
         f.at_point[p.at] += arrivals * (1 - p.share);
         double latency = curve.latency[p.at];
         if (p.share > 0) {
@@ -397,9 +386,31 @@ WindowedPrediction predict_fluid(const LevelModel& levels, const std::vector<Wor
         f.latency_sum += arrivals * latency;
       }
       f.arrivals += arrivals;
-      const double leaving = departures(curve, p, x) * pace.at((static_cast<double>(s) + 0.5) * h);
-      spread = x > reference_number ? spread + h * (lambda * arrival_scv + leaving * work_scv) : 0;
-      x = std::max(0.0, x + h * (lambda - leaving));
+    };
+    for (const PaceSpan& span : window_spans(windows[k])) {
+      // Through a stop the arrivals wait outside; the jobs inside go on being served.
+      const double inflow = span.held ? 0 : lambda;
+      const auto steps = std::max(1L, static_cast<long>(std::ceil(span.duration / step)));
+      const double h = span.duration / static_cast<double>(steps);
+      for (long s = 0; s < steps; ++s) {
+        const double leaving = departures(curve, locate(curve, x), x) * span.pace;
+        if (inflow > 0)
+          record(inflow * h);
+        spread =
+            x > reference_number ? spread + h * (inflow * arrival_scv + leaving * work_scv) : 0;
+        x = std::max(0.0, x + h * (inflow - leaving));
+      }
+      if (!span.held)
+        continue;
+      // The stop's arrivals reach the service together, one behind another.
+      const double held = lambda * span.duration;
+      const double requests = std::max(1.0, std::ceil(held));
+      for (double r = 0; r < requests; ++r) {
+        record(held / requests);
+        x += held / requests;
+        if (x > reference_number)
+          spread += held / requests * arrival_scv;
+      }
     }
     if (!chain_means.empty())
       out.windows[k].mean = chain_means[k];

@@ -18,6 +18,8 @@ constexpr double kMostPasses = 200;
 // A job keeps the slowness of the phase it starts in, so one that starts in a reading with every
 // core taken is 20 times slower rather than stopped for the reading's 10 ms.
 constexpr double kSlowestPace = 0.05;
+// A stop's held arrivals reach the service within this many seconds of its end.
+constexpr double kBurst = 1e-6;
 
 }  // namespace
 
@@ -45,9 +47,10 @@ std::optional<WindowReplay> replay_windows(const LevelModel& levels,
     replay.duration += windows[w].duration;
     replay.jobs += windows[w].jobs;
     window_phases.push_back(phase);
-    // The window's steal placed in time as the model places it: a phase per stretch of one pace.
-    const std::vector<PaceSpan> spans = steal_paces(windows[w]);
-    if (spans.size() < 2) {
+    // The window's steal and stops placed in time as the model places them: a phase per stretch
+    // of one pace; a stop's arrivals held, then all sent within a microsecond.
+    const std::vector<PaceSpan> spans = window_spans(windows[w]);
+    if (spans.size() < 2 && (spans.empty() || !spans[0].held)) {
       replay.phases.push_back(std::move(phase));
       continue;
     }
@@ -55,8 +58,15 @@ std::optional<WindowReplay> replay_windows(const LevelModel& levels,
       if (!(span.duration > 0))
         continue;
       sim::Phase part = phase;
-      part.duration = span.duration;
       part.slowness.at(0) /= std::max(kSlowestPace, span.pace);
+      const bool burst = span.held && !levels.closed && span.duration > kBurst;
+      part.duration = burst ? span.duration - kBurst : span.duration;
+      if (burst) {
+        part.rates = {0.0};
+        replay.phases.push_back(part);
+        part.duration = kBurst;
+        part.rates = {windows[w].arrival_rate() * span.duration / kBurst};
+      }
       replay.phases.push_back(std::move(part));
     }
   }

@@ -51,6 +51,9 @@ struct WorkWindow {
   std::optional<double> hold_scv = std::nullopt;
   /// The steal read within the window (host_pauses.hpp), about every 10 ms.
   std::vector<StealPoint> steal_trace = {};
+  /// The machine's stops within the window (clipped to it) that hold the arrivals back: the
+  /// requests' path (the one I/O thread, the load generator) stood still through them.
+  std::vector<StopSpan> stops = {};
 
   double rate() const { return duration > 0 ? jobs / duration : 0; }
   /// The rate the window's arrivals came at: the offered one, else the jobs it finished.
@@ -60,10 +63,16 @@ struct WorkWindow {
 /// Gives each window the points of `trace` within it.
 void attach_steal_trace(std::vector<WorkWindow>& windows, const std::vector<StealPoint>& trace);
 
-/// A stretch of a window whose departures run at `pace` times the window's own.
+/// Gives each window the parts of `stops` within it.
+void attach_stops(std::vector<WorkWindow>& windows, const std::vector<StopSpan>& stops);
+
+/// A stretch of a window whose departures run at `pace` times the window's own. `held`: the
+/// path stood still (a stop); the stretch's arrivals wait outside the service and reach it
+/// together at its end, while the jobs inside go on being served.
 struct PaceSpan {
   double duration = 0;
   double pace = 1;
+  bool held = false;
 };
 
 /// A window's pace over time from its steal trace (docs/validate.md, "Windows"): (1 − r) / (1 − r̄)
@@ -71,6 +80,21 @@ struct PaceSpan {
 /// (at most 0.95); readings of equal share joined, the time after the last reading at pace 1. One
 /// span at pace 1 without a trace. The window's work carries its mean loss; this places it.
 std::vector<PaceSpan> steal_paces(const WorkWindow& window);
+
+/// A window's stretches in time: steal_paces cut where its stops begin and end, the stops'
+/// stretches held. A stop freezes what is on its core, not a share of the machine's speed: on
+/// 2026-12-06 each of 37 stops of either core (10-99 ms) showed as requests that waited its
+/// length outside the server (Server-Timing), and at 0.9 its arrivals, released together, took
+/// ten times its length to drain, which a window's average work spreads thin over its second.
+std::vector<PaceSpan> window_spans(const WorkWindow& window);
+
+/// The SCV of the sends' gaps less what the stops gave it: a stop of L seconds that holds the
+/// sends back leaves one gap of about L (and a run of near-zero ones), L² of the squares'
+/// sum; the model holds the arrivals through the stops (window_spans), so their share is taken
+/// off, down to a Poisson schedule's 1. At 0.9 of `exp:1ms` work the stops' L² came to 0.4-0.5 of
+/// an SCV measured at 1.4-1.5 (2026-12-06). Empty without gaps.
+std::optional<double> send_gap_scv_between_stops(const loadgen::SendGaps& gaps,
+                                                 const std::vector<StopSpan>& stops);
 
 /// A window's result with what it measured filled in and the model's figures left for the
 /// caller.

@@ -224,8 +224,12 @@ struct LevelResult {
   std::optional<double> model_service_scv;  ///< the holds' SCV; empty: calibration's
   /// Time-shared: the holds' SCV the time in a worker was widened to; empty: not widened.
   std::optional<double> model_hold_scv;
-  /// The arrivals' SCV the model took (the sends'); empty: Poisson.
+  /// The arrivals' SCV the model took (the sends', less the stops' gaps where it holds the
+  /// arrivals through them); empty: Poisson.
   std::optional<double> model_arrival_scv;
+  /// Seconds of the machine's stops the model held the arrivals through (window_spans); 0:
+  /// none, or a model that does not hold them (closed loop, CPU-bound work, no windows).
+  double model_held_stops = 0;
   /// One hold's κ₃ / mean³ (the pairs' skew index) and, when the work is more skewed than a
   /// gamma, the minimum of the shifted gamma the model used (empty: the two-moment family).
   std::optional<double> model_service_third_ratio;
