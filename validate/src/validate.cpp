@@ -287,7 +287,7 @@ ValidationReport run_validation(const ValidationOptions& o, const ValidationProg
     // together (window_spans). The gaps those stops left in the sends are then counted once, and
     // the holds' runs within a window are taken as the stops' drains, which the windows now
     // hold: kept as well, they put the model's mean 20% high on average over ten runs at 0.9
-    // (docs/validate.md, "Stops").
+    // (docs/validate.md, "Stops held").
     const bool holds_through_stops = !o.closed && levels.cores <= 0 && window > 0;
     if (holds_through_stops) {
       in.work.send_gap_scv = send_gap_scv_between_stops(run.step.send_gaps, run.stop_spans);

@@ -10,9 +10,9 @@
 /// is a trace of the share of the cores taken (steal_trace), which the model and the simulator
 /// place in time (level_windows.hpp). The stops are not a share of the cores taken (docs/
 /// validate.md, "What is still off", 2026-12-05 night: so taken they put the time-shared Argon2id
-/// row 17-72% high): on 2026-12-06 every one of 37 stops of either core froze the requests' path
-/// (the one I/O thread or the load generator), so the model holds the arrivals through them
-/// (stop_spans, level_windows.hpp).
+/// row 17-72% high): on 2026-12-06 37 of 38 stops of either core froze the requests' path (the
+/// one I/O thread or the load generator), so the model holds the arrivals through them
+/// (stop_spans; window_spans, level_windows.hpp).
 
 #include <chrono>
 #include <mutex>

@@ -83,16 +83,17 @@ std::vector<PaceSpan> steal_paces(const WorkWindow& window);
 
 /// A window's stretches in time: steal_paces cut where its stops begin and end, the stops'
 /// stretches held. A stop freezes what is on its core, not a share of the machine's speed: on
-/// 2026-12-06 each of 37 stops of either core (10-99 ms) showed as requests that waited its
-/// length outside the server (Server-Timing), and at 0.9 its arrivals, released together, took
-/// ten times its length to drain, which a window's average work spreads thin over its second.
+/// 2026-12-06 37 of 38 stops of either core (10-99 ms) showed as requests that waited their
+/// length outside the server (Server-Timing), and at 0.9 a stop's arrivals, released together,
+/// take about ten times its length to drain, which a window's average work spreads thin over its
+/// second.
 std::vector<PaceSpan> window_spans(const WorkWindow& window);
 
 /// The SCV of the sends' gaps less what the stops gave it: a stop of L seconds that holds the
 /// sends back leaves one gap of about L (and a run of near-zero ones), L² of the squares'
 /// sum; the model holds the arrivals through the stops (window_spans), so their share is taken
-/// off, down to a Poisson schedule's 1. At 0.9 of `exp:1ms` work the stops' L² came to 0.4-0.5 of
-/// an SCV measured at 1.4-1.5 (2026-12-06). Empty without gaps.
+/// off, down to a Poisson schedule's 1. At 0.9 of `exp:1ms` work that took SCVs of 1.36-1.86 to
+/// 1.00-1.04 in five runs (2026-12-06). Empty without gaps.
 std::optional<double> send_gap_scv_between_stops(const loadgen::SendGaps& gaps,
                                                  const std::vector<StopSpan>& stops);
 
