@@ -359,8 +359,9 @@ WindowedPrediction predict_fluid(const LevelModel& levels, const std::vector<Wor
         curve.inputs.service_scv.value_or(levels.base.services[0].service_time.scv);
     Found& f = found[k];
     f.at_point.assign(curve.rates.size(), 0);
-    // Where `arrivals` that find the queue at x go, and their mean latency.
-    const auto record = [&](double arrivals) {
+    // Where `arrivals` that find the queue at x (at `p` on the curve) go, and their mean
+    // latency.
+    const auto record = [&](double arrivals, const Position& p) {
       if (x > reference_number) {
         // A backlog beyond the window's own steady state: the requests it holds beyond it go
         // ahead at the window's capacity, then the steady state's own spread. The backlog is
@@ -376,7 +377,6 @@ WindowedPrediction predict_fluid(const LevelModel& levels, const std::vector<Wor
         }
         f.latency_sum += arrivals * (curve.latency[reference] + backlog / curve.capacity);
       } else {
-        const Position p = locate(curve, x);
         f.at_point[p.at] += arrivals * (1 - p.share);
         double latency = curve.latency[p.at];
         if (p.share > 0) {
@@ -393,9 +393,10 @@ WindowedPrediction predict_fluid(const LevelModel& levels, const std::vector<Wor
       const auto steps = std::max(1L, static_cast<long>(std::ceil(span.duration / step)));
       const double h = span.duration / static_cast<double>(steps);
       for (long s = 0; s < steps; ++s) {
-        const double leaving = departures(curve, locate(curve, x), x) * span.pace;
+        const Position p = locate(curve, x);
+        const double leaving = departures(curve, p, x) * span.pace;
         if (inflow > 0)
-          record(inflow * h);
+          record(inflow * h, p);
         spread =
             x > reference_number ? spread + h * (inflow * arrival_scv + leaving * work_scv) : 0;
         x = std::max(0.0, x + h * (inflow - leaving));
@@ -406,7 +407,7 @@ WindowedPrediction predict_fluid(const LevelModel& levels, const std::vector<Wor
       const double held = lambda * span.duration;
       const double requests = std::max(1.0, std::ceil(held));
       for (double r = 0; r < requests; ++r) {
-        record(held / requests);
+        record(held / requests, locate(curve, x));
         x += held / requests;
         if (x > reference_number)
           spread += held / requests * arrival_scv;
