@@ -116,6 +116,20 @@ TEST(LevelModel, OnlyJobsThatFindAWorkerIdlePayTheHandOffInTheirService) {
   EXPECT_NEAR(*predict_mean(levels.at(100)), *predict_mean(without.at(100)), 1e-9);
 }
 
+// Near saturation almost no job finds a worker idle, so the hand-off costs almost nothing and
+// the capacity stays c / S = 4000/s. Hand-derived as above: at 3950/s, w = 1 − C(4, 3950 × (1 ms
+// + w × 30 us)) = 0.025904, 0.777 us a job; at 3990/s w = 0.0051968. A hand-off paid by every
+// job would saturate at 4 / 1.03 ms = 3883/s.
+TEST(LevelModel, TheHandOffVanishesNearSaturationAndKeepsTheCapacity) {
+  const LevelModel levels = handing_off();
+  EXPECT_NEAR(levels.handed_off(3950, 0.001), 0.025904 * 30e-6, 1e-11);
+  EXPECT_NEAR(levels.handed_off(3990, 0.001), 0.0051968 * 30e-6, 1e-11);
+  model::AnalysisOptions means;
+  means.percentiles = false;
+  EXPECT_TRUE(model::analyze(levels.at(3990), means).stable);
+  EXPECT_EQ(levels.handed_off(4000, 0.001), 0);
+}
+
 // Holds measured as independent (every I(m) at the holds' SCV of 1) stay independent once the
 // hand-off lengthens the work: a constant added keeps the sums' variance and third cumulant, so
 // the indices shrink with the SCV, and the wait is the one with no dispersion at all. Left as
