@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -146,15 +147,25 @@ TEST(KendallValidate, OutWritesTheReportJsonAndASpecTheModelReads) {
   // Open loop, wall-clock holds, in windows: the model holds the arrivals through the machine's
   // stops and takes the holds as independent within a window (docs/validate.md, "Stops held"),
   // so it is given no runs and its wait is Allen–Cunneen's; the stops it held are at most the
-  // meter's, merged.
+  // meter's, merged. Under the address sanitizer the service's own CPU can reach half its 2 ms
+  // job, and calibration then takes it as CPU-bound (its note says so): such a level holds no
+  // stops and keeps its runs (the ci-asan run of 2026-12-06 11:20 modelled it so).
   const auto& inputs = json["levels"][0]["model_inputs"];
-  EXPECT_TRUE(inputs["service_dispersion"].empty()) << inputs;
-  EXPECT_TRUE(inputs["window_dispersion"].empty()) << inputs;
-  EXPECT_TRUE(inputs["dispersion_factor"].is_null()) << inputs;
   ASSERT_TRUE(inputs["held_stops"].is_number()) << inputs;
-  EXPECT_GE(inputs["held_stops"].get<double>(), 0.0);
-  EXPECT_LE(inputs["held_stops"].get<double>(),
-            measured["host_pauses"]["total"].get<double>() + 1e-9);
+  const auto& notes = json["notes"];
+  const bool cpu_bound = std::any_of(notes.begin(), notes.end(), [](const nlohmann::json& note) {
+    return note.get<std::string>().starts_with("CPU-bound:");
+  });
+  if (cpu_bound) {
+    EXPECT_EQ(inputs["held_stops"].get<double>(), 0.0) << inputs;
+  } else {
+    EXPECT_TRUE(inputs["service_dispersion"].empty()) << inputs;
+    EXPECT_TRUE(inputs["window_dispersion"].empty()) << inputs;
+    EXPECT_TRUE(inputs["dispersion_factor"].is_null()) << inputs;
+    EXPECT_GE(inputs["held_stops"].get<double>(), 0.0);
+    EXPECT_LE(inputs["held_stops"].get<double>(),
+              measured["host_pauses"]["total"].get<double>() + 1e-9);
+  }
   ASSERT_TRUE(inputs["arrival_scv"].is_number()) << inputs;
   EXPECT_LE(inputs["arrival_scv"].get<double>(), measured["send_gap_scv"].get<double>() + 1e-12);
   EXPECT_TRUE(std::filesystem::exists(dir / "report.html"));
