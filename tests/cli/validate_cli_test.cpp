@@ -157,7 +157,10 @@ TEST(KendallValidate, OutWritesTheReportJsonAndASpecTheModelReads) {
     return note.get<std::string>().starts_with("CPU-bound:");
   });
   if (cpu_bound) {
+    // Calibration's path, its hand-off kept whole (LevelModel::with_path, handed_off).
     EXPECT_EQ(inputs["held_stops"].get<double>(), 0.0) << inputs;
+    EXPECT_EQ(inputs["path_shape"].get<std::string>(), "calibration's") << inputs;
+    EXPECT_EQ(inputs["handoff"].get<double>(), 0.0) << inputs;
   } else {
     EXPECT_TRUE(inputs["service_dispersion"].empty()) << inputs;
     EXPECT_TRUE(inputs["window_dispersion"].empty()) << inputs;
